@@ -1,0 +1,45 @@
+# Two commands: `make demo` and `make test`. Both create .venv on first use.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MPIEXEC := $(VENV)/bin/mpiexec
+STAMP := $(VENV)/.installed
+DEMO_OUT ?= out/demo
+
+.PHONY: demo test venv clean
+
+# Find a Python >= 3.12: first on PATH, then under pyenv; say what was searched if none.
+$(PY):
+	@set -e; found=""; searched=""; \
+	for c in python3.14 python3.13 python3.12 python3 python; do \
+	  searched="$$searched PATH:$$c"; p=$$(command -v $$c 2>/dev/null || true); \
+	  if [ -n "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then found=$$p; break; fi; \
+	done; \
+	if [ -z "$$found" ]; then \
+	  for root in "$${PYENV_ROOT:-$$HOME/.pyenv}" /root/.pyenv /opt/pyenv; do \
+	    for p in $$(ls -d $$root/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V -r); do \
+	      searched="$$searched $$p"; \
+	      if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then found=$$p; break 2; fi; \
+	    done; \
+	    searched="$$searched $$root/versions/3.1[2-9]*"; \
+	  done; \
+	fi; \
+	if [ -z "$$found" ]; then echo "error: no Python >= 3.12 found; searched:$$searched" >&2; exit 1; fi; \
+	echo "Creating $(VENV) with $$found"; "$$found" -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(MPIEXEC) -n 2 $(PY) -m demos.sheet_pair_poisson --out $(DEMO_OUT)
+
+test: $(STAMP)
+	$(PY) -m pytest -q tests
+	$(MPIEXEC) -n 2 $(PY) -m pytest -q -m "mpi and not slow" -p no:cacheprovider tests
+
+clean:
+	rm -rf $(VENV) out

@@ -1,0 +1,1 @@
+"""continuum package."""

@@ -1,0 +1,1 @@
+"""hydrobridge package."""
