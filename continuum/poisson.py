@@ -1,0 +1,128 @@
+"""Poisson equation of the dipolar fluid with AC sheet-pair forcing (THEORY.md sections 3 and 4).
+
+    -div(eps grad psi) = -div(P) + cos(w t) Q,     E = -grad psi
+
+on a periodic box (zero-mean gauge, conducting / tin-foil convention) or with Dirichlet electrodes.
+eps is eps0 (vacuum) or a permittivity of a uniform or tagged medium; P is a given polarisation
+field; Q = sigma0 (delta on sheet A - delta on sheet B) enters as interior-facet integrals over the
+tagged sheet facets. Weak form, for every test function v:
+
+    int eps grad psi . grad v dx = int P . grad v dx + cos(w t) sigma0 (int_A v dS - int_B v dS)
+
+(the boundary term of -div P vanishes on a periodic box; with electrodes P . n = 0 is assumed on
+them). The operator is assembled once; each solve assembles only the right-hand side. PETSc CG
+with algebraic multigrid (GAMG), the constant nullspace removed on periodic boxes.
+"""
+
+from __future__ import annotations
+
+
+import numpy as np
+import ufl
+from dolfinx import fem
+from dolfinx import mesh as dmesh
+from dolfinx.fem import petsc as fem_petsc
+from petsc4py import PETSc
+
+from meshes.sheets import SHEET_A, SHEET_B
+
+__all__ = ["PoissonSolver", "sheet_charge_form", "domain_average"]
+
+
+def sheet_charge_form(v: ufl.Argument, facet_tags: dmesh.MeshTags, sigma0: float) -> ufl.Form:
+    """Q tested with v: sigma0 (int_A avg(v) dS - int_B avg(v) dS) on the tagged sheet facets."""
+    dS = ufl.Measure("dS", domain=v.ufl_function_space().mesh, subdomain_data=facet_tags)
+    return sigma0 * (ufl.avg(v) * dS(SHEET_A) - ufl.avg(v) * dS(SHEET_B))
+
+
+def domain_average(u: fem.Function | ufl.core.expr.Expr, msh: dmesh.Mesh) -> float:
+    """(1/|Omega|) int u dx, reduced over all ranks."""
+    comm = msh.comm
+    vol = comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(msh, 1.0) * ufl.dx(domain=msh))))
+    return comm.allreduce(fem.assemble_scalar(fem.form(u * ufl.dx(domain=msh)))) / vol
+
+
+class PoissonSolver:
+    """Solve -div(eps grad psi) = -div(P) + cos(w t) Q repeatedly with one assembled operator.
+
+    V: scalar Lagrange space (periodic when its mesh is); eps: permittivity (number or UFL
+    expression, possibly a tensor); polarisation: a vector UFL expression, typically a Function the caller updates in place,
+    or None; facet_tags / sigma0: sheet charges (None for none); dirichlet: {facet tag: potential}
+    for electrode problems (empty: periodic box, zero-mean gauge); rtol: Krylov relative tolerance.
+    """
+
+    def __init__(
+        self,
+        V: fem.FunctionSpace,
+        eps: float | ufl.core.expr.Expr,
+        polarisation: ufl.core.expr.Expr | None = None,
+        facet_tags: dmesh.MeshTags | None = None,
+        sigma0: float = 0.0,
+        dirichlet: dict[int, float] | None = None,
+        rtol: float = 1e-12,
+    ) -> None:
+        msh = V.mesh
+        self.V, self.mesh = V, msh
+        psi, v = ufl.TrialFunction(V), ufl.TestFunction(V)
+        eps_ufl = fem.Constant(msh, float(eps)) if np.isscalar(eps) else eps
+        if np.isscalar(eps) and not eps > 0:
+            raise ValueError(f"eps = {eps}: expected a positive permittivity")
+        zero = fem.Constant(msh, 0.0) * v * ufl.dx
+        self._bcs: list[fem.DirichletBC] = []
+        if dirichlet:
+            if facet_tags is None:
+                raise ValueError("dirichlet: electrode potentials need facet_tags marking the electrodes")
+            tdim = msh.topology.dim
+            msh.topology.create_connectivity(tdim - 1, tdim)
+            for tag, value in dirichlet.items():
+                facets = facet_tags.find(tag)
+                dofs = fem.locate_dofs_topological(V, tdim - 1, facets)
+                self._bcs.append(fem.dirichletbc(PETSc.ScalarType(value), dofs, V))
+        self._a = fem.form(ufl.inner(eps_ufl * ufl.grad(psi), ufl.grad(v)) * ufl.dx)
+        self._L_P = fem.form(ufl.inner(polarisation, ufl.grad(v)) * ufl.dx if polarisation is not None else zero)
+        q = sheet_charge_form(v, facet_tags, sigma0) if (facet_tags is not None and sigma0 != 0.0) else zero
+        self._L_Q = fem.form(q)
+
+        A = fem_petsc.assemble_matrix(self._a, bcs=self._bcs)
+        A.assemble()
+        self._nullspace = None
+        if not self._bcs:
+            self._nullspace = PETSc.NullSpace().create(constant=True, comm=msh.comm)
+            A.setNullSpace(self._nullspace)
+            A.setNearNullSpace(self._nullspace)
+        self.A = A
+        self._b_Q = fem_petsc.assemble_vector(self._L_Q)
+        self._b_Q.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        self._b = self._b_Q.duplicate()
+        ksp = PETSc.KSP().create(msh.comm)
+        ksp.setOperators(A)
+        ksp.setType("cg")
+        ksp.getPC().setType("gamg")
+        ksp.setTolerances(rtol=rtol, atol=1e-50, max_it=1000)
+        self.ksp = ksp
+        self.psi = fem.Function(V, name="psi")
+
+    def solve(self, t: float = 0.0, omega: float = 0.0) -> fem.Function:
+        """psi at time t for forcing cos(omega t) Q (zero mean on periodic boxes)."""
+        b = self._b
+        with b.localForm() as loc:
+            loc.set(0.0)
+        fem_petsc.assemble_vector(b, self._L_P)
+        b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+        b.axpy(np.cos(omega * t), self._b_Q)
+        if self._bcs:
+            fem_petsc.apply_lifting(b, [self._a], bcs=[self._bcs])
+            b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+            fem_petsc.set_bc(b, self._bcs)
+        else:
+            self._nullspace.remove(b)
+        self.ksp.solve(b, self.psi.x.petsc_vec)
+        if self.ksp.getConvergedReason() <= 0:
+            raise RuntimeError(
+                f"Poisson solve did not converge (PETSc reason {self.ksp.getConvergedReason()}, "
+                f"{self.ksp.getIterationNumber()} iterations, t = {t})"
+            )
+        self.psi.x.scatter_forward()
+        if not self._bcs:
+            self.psi.x.array[:] -= domain_average(self.psi, self.mesh)
+        return self.psi

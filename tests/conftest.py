@@ -1,0 +1,37 @@
+"""Shared test helpers: running a case under `mpiexec -n 2` and reading its JSON result."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+
+
+def mpiexec() -> str:
+    exe = Path(sys.executable).with_name("mpiexec")
+    if not exe.exists():
+        pytest.skip(f"no mpiexec next to {sys.executable}")
+    return str(exe)
+
+
+@pytest.fixture
+def run_parallel(tmp_path):
+    """run_parallel(case, nprocs=2, **kwargs) -> the JSON dict written by tests/mpi_cases.py on rank 0."""
+
+    def run(case: str, nprocs: int = 2, **kwargs) -> dict:
+        out = tmp_path / f"{case}_{nprocs}.json"
+        cmd = [mpiexec(), "-n", str(nprocs), sys.executable, str(HERE / "mpi_cases.py"), case, str(out),
+               json.dumps(kwargs)]
+        env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+        assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
+        return json.loads(out.read_text())
+
+    return run
