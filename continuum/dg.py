@@ -46,11 +46,15 @@ def linear_advection(velocity: ufl.core.expr.Expr) -> ConservationLaw:
 class DGConservationLaw:
     """Semi-discrete DG operator and SSP-RK3 stepper for a ConservationLaw on the space V."""
 
-    def __init__(self, law: ConservationLaw, V: fem.FunctionSpace) -> None:
+    def __init__(self, law: ConservationLaw, V: fem.FunctionSpace,
+                 coupling: Callable[[float], None] | None = None) -> None:
+        """coupling(t), if given, runs before every residual evaluation with the stage state in
+        self.stage_state (e.g. a Poisson solve for the field the sources use)."""
         msh = V.mesh
-        self.V, self.law = V, law
+        self.V, self.law, self._coupling = V, law, coupling
         self.U = fem.Function(V, name="U")
         self._stage = fem.Function(V)
+        self.stage_state = self._stage
         U, v = self._stage, ufl.TestFunction(V)
         n = ufl.FacetNormal(msh)
         Fp, Fm = law.flux(U("+")), law.flux(U("-"))
@@ -74,28 +78,30 @@ class DGConservationLaw:
         self._b = fem_petsc.create_vector(V)
         self._k = self.U.x.petsc_vec.duplicate()
 
-    def rate(self, U: PETSc.Vec, out: PETSc.Vec) -> None:
-        """out = M^-1 R(U): the time derivative of the coefficients."""
+    def rate(self, U: PETSc.Vec, out: PETSc.Vec, t: float = 0.0) -> None:
+        """out = M^-1 R(U, t): the time derivative of the coefficients."""
         U.copy(self._stage.x.petsc_vec)
         self._stage.x.scatter_forward()
+        if self._coupling is not None:
+            self._coupling(t)
         with self._b.localForm() as loc:
             loc.set(0.0)
         fem_petsc.assemble_vector(self._b, self._residual)
         self._b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
         self._mass_solver.solve(self._b, out)
 
-    def step(self, dt: float) -> None:
-        """One SSP-RK3 (Shu-Osher) step of self.U."""
+    def step(self, dt: float, t: float = 0.0) -> None:
+        """One SSP-RK3 (Shu-Osher) step of self.U from time t."""
         u = self.U.x.petsc_vec
         k = self._k
         u0 = u.copy()
-        self.rate(u, k)
+        self.rate(u, k, t)
         u.axpy(dt, k)                      # u1 = u0 + dt L(u0)
-        self.rate(u, k)
+        self.rate(u, k, t + dt)
         u.axpy(dt, k)
         u.scale(0.25)
         u.axpy(0.75, u0)                   # u2 = 3/4 u0 + 1/4 (u1 + dt L(u1))
-        self.rate(u, k)
+        self.rate(u, k, t + 0.5 * dt)
         u.axpy(dt, k)
         u.scale(2.0 / 3.0)
         u.axpy(1.0 / 3.0, u0)              # u = 1/3 u0 + 2/3 (u2 + dt L(u2))
