@@ -60,9 +60,10 @@ class DGConservationLaw:
         Fp, Fm = law.flux(U("+")), law.flux(U("-"))
         alpha = ufl.max_value(law.max_speed(U("+"), n("+")), law.max_speed(U("-"), n("+")))
         fhat = 0.5 * (ufl.dot(Fp, n("+")) + ufl.dot(Fm, n("+"))) + 0.5 * alpha * (U("+") - U("-"))
-        residual = ufl.inner(law.flux(U), ufl.grad(v)) * ufl.dx - ufl.inner(fhat, v("+") - v("-")) * ufl.dS
+        dx, dS = ufl.dx(domain=msh), ufl.dS(domain=msh)
+        residual = ufl.inner(law.flux(U), ufl.grad(v)) * dx - ufl.inner(fhat, v("+") - v("-")) * dS
         if law.source is not None:
-            residual += ufl.inner(law.source(U), v) * ufl.dx
+            residual += ufl.inner(law.source(U), v) * dx
         self._residual = fem.form(residual)
         u, w = ufl.TrialFunction(V), ufl.TestFunction(V)
         M = fem_petsc.assemble_matrix(fem.form(ufl.inner(u, w) * ufl.dx))

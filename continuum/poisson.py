@@ -26,20 +26,13 @@ from petsc4py import PETSc
 
 from meshes.sheets import SHEET_A, SHEET_B
 
-__all__ = ["PoissonSolver", "sheet_charge_form", "domain_average"]
+__all__ = ["PoissonSolver", "sheet_charge_form"]
 
 
 def sheet_charge_form(v: ufl.Argument, facet_tags: dmesh.MeshTags, sigma0: float) -> ufl.Form:
     """Q tested with v: sigma0 (int_A avg(v) dS - int_B avg(v) dS) on the tagged sheet facets."""
     dS = ufl.Measure("dS", domain=v.ufl_function_space().mesh, subdomain_data=facet_tags)
     return sigma0 * (ufl.avg(v) * dS(SHEET_A) - ufl.avg(v) * dS(SHEET_B))
-
-
-def domain_average(u: fem.Function | ufl.core.expr.Expr, msh: dmesh.Mesh) -> float:
-    """(1/|Omega|) int u dx, reduced over all ranks."""
-    comm = msh.comm
-    vol = comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(msh, 1.0) * ufl.dx(domain=msh))))
-    return comm.allreduce(fem.assemble_scalar(fem.form(u * ufl.dx(domain=msh)))) / vol
 
 
 class PoissonSolver:
@@ -101,15 +94,17 @@ class PoissonSolver:
         ksp.setTolerances(rtol=rtol, atol=1e-50, max_it=1000)
         self.ksp = ksp
         self.psi = fem.Function(V, name="psi")
+        volume = msh.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(msh, 1.0) * ufl.dx(domain=msh))))
+        self._mean = fem.form((1.0 / volume) * self.psi * ufl.dx)
 
-    def solve(self, t: float = 0.0, omega: float = 0.0) -> fem.Function:
-        """psi at time t for forcing cos(omega t) Q (zero mean on periodic boxes)."""
+    def solve(self, t: float = 0.0, omega: float = 0.0, amplitude: float = 1.0) -> fem.Function:
+        """psi at time t for forcing amplitude cos(omega t) Q (zero mean on periodic boxes)."""
         b = self._b
         with b.localForm() as loc:
             loc.set(0.0)
         fem_petsc.assemble_vector(b, self._L_P)
         b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        b.axpy(np.cos(omega * t), self._b_Q)
+        b.axpy(amplitude * np.cos(omega * t), self._b_Q)
         if self._bcs:
             fem_petsc.apply_lifting(b, [self._a], bcs=[self._bcs])
             b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
@@ -124,5 +119,5 @@ class PoissonSolver:
             )
         self.psi.x.scatter_forward()
         if not self._bcs:
-            self.psi.x.array[:] -= domain_average(self.psi, self.mesh)
+            self.psi.x.array[:] -= self.mesh.comm.allreduce(fem.assemble_scalar(self._mean))
         return self.psi

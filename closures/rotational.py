@@ -1,0 +1,102 @@
+"""Rotational closures of the dipolar moment system (THEORY.md section 3, "Closures for the pressures").
+
+Each closure says which rotational fields are evolved besides rho, rho U, rho D and gives the
+right-hand sides of d_t(rho D) and of those fields, as UFL expressions of the local state.
+With p = rho D, s = rho Omega, a_perp = (-a_y, a_x), a x b = a_perp . b:
+
+* LocalEquilibrium: evolve s;  d_t p = (s p / rho)_perp  (P_dw = 0),  d_t s = (mu/I) p x E.
+  |D| is conserved: no static dielectric response (a pendulum, THEORY.md limiting case).
+* GradRotational: evolve B = (rho Omega D + P_dw)_perp;  d_t p = B,
+  d_t B = (mu rho / 2I) E - (kT_r/I) p   (linearised about isotropy; Maxwellian omega | theta).
+  chi(w) = chi_s w0^2 / (w0^2 - w^2), w0^2 = kT_r/I, chi_s = n mu^2 / (2 eps0 kT_r).
+* Debye: no rotational field;  d_t p = -(p - (mu rho / 2kT) E) / tau_D,  tau_D = I gamma_r / kT.
+  eps(w) = 1 + chi_s / (1 - i w tau_D).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import ufl
+
+__all__ = ["DipolarParameters", "LocalEquilibrium", "GradRotational", "Debye", "perp", "cross"]
+
+
+def perp(a):
+    """a_perp = (-a_y, a_x)."""
+    return ufl.as_vector((-a[1], a[0]))
+
+
+def cross(a, b):
+    """a x b = a_x b_y - a_y b_x."""
+    return a[0] * b[1] - a[1] * b[0]
+
+
+@dataclass(frozen=True)
+class DipolarParameters:
+    """Molecular parameters: dipole moment mu, mass m, moment of inertia I, translational and
+    rotational temperatures kT, kT_r (energy units), vacuum permittivity eps0."""
+
+    mu: float = 1.0
+    mass: float = 1.0
+    inertia: float = 0.25
+    kT: float = 1.0
+    kT_r: float = 1.0
+    eps0: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if not value > 0:
+                raise ValueError(f"{name} = {value}: expected a positive number")
+
+    def static_susceptibility(self, n: float) -> float:
+        """chi_s = n mu^2 / (2 eps0 kT_r) (ideal 2D rotors)."""
+        return n * self.mu**2 / (2 * self.eps0 * self.kT_r)
+
+    @property
+    def w0(self) -> float:
+        """Free-rotor libration frequency sqrt(kT_r / I) of the Grad closure."""
+        return (self.kT_r / self.inertia) ** 0.5
+
+
+@dataclass(frozen=True)
+class LocalEquilibrium:
+    name: str = "local_equilibrium"
+    rotational_components: int = 1
+
+    def sources(self, par: DipolarParameters, rho, p, r, E):
+        s = r[0]
+        return perp(s * p / rho), ufl.as_vector((par.mu / par.inertia * cross(p, E),))
+
+    def parameters(self) -> dict:
+        return {"name": self.name}
+
+
+@dataclass(frozen=True)
+class GradRotational:
+    name: str = "grad"
+    rotational_components: int = 2
+
+    def sources(self, par: DipolarParameters, rho, p, r, E):
+        B = ufl.as_vector((r[0], r[1]))
+        return B, par.mu * rho / (2 * par.inertia) * E - (par.kT_r / par.inertia) * p
+
+    def parameters(self) -> dict:
+        return {"name": self.name}
+
+
+@dataclass(frozen=True)
+class Debye:
+    tau: float = 1.0
+    name: str = "debye"
+    rotational_components: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.tau > 0:
+            raise ValueError(f"tau = {self.tau}: expected a positive relaxation time")
+
+    def sources(self, par: DipolarParameters, rho, p, r, E):
+        return -(p - par.mu * rho / (2 * par.kT_r) * E) / self.tau, None
+
+    def parameters(self) -> dict:
+        return {"name": self.name, "tau": self.tau}

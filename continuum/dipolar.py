@@ -1,0 +1,194 @@
+"""Dipolar-fluid moment system coupled to Poisson with AC sheet forcing (THEORY.md sections 3 and 4).
+
+State, number density rho, p = rho D, m = rho U, and the closure's rotational fields r:
+
+    d_t rho + div(m) = 0
+    d_t m + div(m (x) m / rho + P_vv) = (mu/m_mol) (p . grad) E
+    d_t p + div(p (x) U)               = closure polarisation source   [(rho Omega D + P_dw)_perp]
+    d_t r + div(r (x) U)               = closure rotational source
+    -eps0 Lap psi = -div(mu p) + cos(w t) Q,   E = -grad psi
+
+P_vv = rho (kT/m_mol) I (local equilibrium; P_dv = P_wv = 0). The divergence of a row-wise tensor
+acts on its second index. With ``translation=False`` the limiting case of THEORY.md section 3 is
+solved: U = 0, rho = n constant, only (p, r) evolve (no transport, no CFL restriction).
+
+Discretisation: p, r (and rho, m) in a blocked discontinuous Lagrange space of degree k with the
+Rusanov flux of :mod:`continuum.dg`; psi in continuous Lagrange of degree k + 1, so that a
+piecewise-polynomial polarisation gives its field exactly in the sheet geometry. One Poisson solve
+per Runge-Kutta stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import ufl
+from dolfinx import fem
+from dolfinx import mesh as dmesh
+
+from closures.rotational import DipolarParameters
+from continuum.dg import ConservationLaw, DGConservationLaw
+from continuum.poisson import PoissonSolver
+from meshes.sheets import SHEET_A, SHEET_B
+
+__all__ = ["DipolarFluid", "DipolarLayout"]
+
+
+@dataclass(frozen=True)
+class DipolarLayout:
+    """Component offsets of the blocked state vector (None: not evolved)."""
+
+    rho: int | None
+    m: int | None
+    p: int
+    r: int
+    size: int
+
+
+class DipolarFluid:
+    """The dipolar moment system on a (periodic) mesh with optional sheet-pair forcing.
+
+    mesh: DOLFINx mesh; params: DipolarParameters; closure: a rotational closure from
+    :mod:`closures.rotational`; density: the (initial) number density n; translation: evolve rho
+    and m (False: limiting case U = 0, rho = n); facet_tags / sigma0 / omega: sheet forcing
+    cos(omega t) Q; sheet_length: length of each sheet (for the potential drop).
+    """
+
+    def __init__(self, mesh: dmesh.Mesh, params: DipolarParameters, closure, density: float,
+                 degree: int = 1, translation: bool = True, facet_tags: dmesh.MeshTags | None = None,
+                 sigma0: float = 0.0, omega: float = 0.0, sheet_length: float = 1.0) -> None:
+        if not density > 0:
+            raise ValueError(f"density = {density}: expected a positive number density")
+        if degree < 0:
+            raise ValueError(f"degree = {degree}: expected >= 0")
+        self.mesh, self.params, self.closure = mesh, params, closure
+        self.density, self.omega, self.translation = density, omega, translation
+        self.forcing_amplitude = 1.0  # multiplies sigma0 (a switch-on ramp sets it)
+        nr = closure.rotational_components
+        if translation:
+            self.layout = DipolarLayout(0, 1, 3, 5, 5 + nr)
+        else:
+            self.layout = DipolarLayout(None, None, 0, 2, 2 + nr)
+        lay = self.layout
+        V = fem.functionspace(mesh, ("Discontinuous Lagrange", degree, (lay.size,)))
+        self.V = V
+        Vpsi = fem.functionspace(mesh, ("Lagrange", degree + 1))
+        # the Poisson right-hand side reads the polarisation of the current Runge-Kutta stage
+        self._stage_p = fem.Function(V)
+        self.poisson = PoissonSolver(Vpsi, params.eps0, polarisation=params.mu * self._p(self._stage_p),
+                                     facet_tags=facet_tags, sigma0=sigma0)
+        self.E = -ufl.grad(self.poisson.psi)
+        law = ConservationLaw(flux=self._flux, max_speed=self._max_speed, source=self._source)
+        self.solver = DGConservationLaw(law, V, coupling=self._couple)
+        self.state = self.solver.U
+        self.time = 0.0
+        vol = mesh.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(mesh, 1.0) * ufl.dx(domain=mesh))))
+        p_state = self._p(self.state)
+        self._mean_p = [fem.form(params.mu / vol * p_state[i] * ufl.dx) for i in range(2)]
+        self._drop = None
+        if facet_tags is not None:
+            dS = ufl.Measure("dS", domain=mesh, subdomain_data=facet_tags)
+            psi = self.poisson.psi
+            self._drop = fem.form((1.0 / sheet_length) * (ufl.avg(psi) * dS(SHEET_A) - ufl.avg(psi) * dS(SHEET_B)))
+        self.set_state()
+
+    # --- state access -------------------------------------------------------------------------
+    def _p(self, U):
+        return ufl.as_vector((U[self.layout.p], U[self.layout.p + 1]))
+
+    def _r(self, U):
+        nr = self.closure.rotational_components
+        return ufl.as_vector([U[self.layout.r + k] for k in range(nr)]) if nr else None
+
+    def _rho(self, U):
+        return U[self.layout.rho] if self.translation else fem.Constant(self.mesh, self.density)
+
+    def _m(self, U):
+        return ufl.as_vector((U[self.layout.m], U[self.layout.m + 1])) if self.translation else None
+
+    def set_state(self, polarisation=None, rotational=None, velocity=None) -> None:
+        """Set rho = n, p = polarisation(x) (callable x -> (2, npts); default 0), r, U (default 0)."""
+        lay = self.layout
+
+        def f(x):
+            out = np.zeros((lay.size, x.shape[1]))
+            if self.translation:
+                out[lay.rho] = self.density
+                if velocity is not None:
+                    out[lay.m:lay.m + 2] = self.density * velocity(x)
+            if polarisation is not None:
+                out[lay.p:lay.p + 2] = polarisation(x)
+            if rotational is not None:
+                out[lay.r:lay.size] = rotational(x)
+            return out
+
+        self.state.interpolate(f)
+        self.time = 0.0
+
+    # --- the equations ------------------------------------------------------------------------
+    def _flux(self, U):
+        lay, par = self.layout, self.params
+        rows = [ufl.as_vector((0.0, 0.0))] * lay.size
+        if self.translation:
+            rho, m = self._rho(U), self._m(U)
+            u = m / rho
+            P = par.kT / par.mass * rho * ufl.Identity(2)
+            rows[lay.rho] = m
+            mm = ufl.outer(m, u) + P
+            rows[lay.m], rows[lay.m + 1] = mm[0, :], mm[1, :]
+            for k in range(lay.p, lay.size):
+                rows[k] = U[k] * u
+        return ufl.as_matrix([[row[0], row[1]] for row in rows])
+
+    def _max_speed(self, U, n):
+        if not self.translation:
+            return fem.Constant(self.mesh, 0.0)
+        par = self.params
+        return abs(ufl.dot(self._m(U), n)) / self._rho(U) + (par.kT / par.mass) ** 0.5
+
+    def _source(self, U):
+        lay, par = self.layout, self.params
+        rho, p, r = self._rho(U), self._p(U), self._r(U)
+        src_p, src_r = self.closure.sources(par, rho, p, r, self.E)
+        comps = [0.0] * lay.size
+        if self.translation:
+            force = par.mu / par.mass * ufl.dot(ufl.grad(self.E), p)
+            comps[lay.m], comps[lay.m + 1] = force[0], force[1]
+        comps[lay.p], comps[lay.p + 1] = src_p[0], src_p[1]
+        for k in range(self.closure.rotational_components):
+            comps[lay.r + k] = src_r[k]
+        return ufl.as_vector(comps)
+
+    def _couple(self, t: float) -> None:
+        self._stage_p.x.array[:] = self.solver.stage_state.x.array
+        self.poisson.solve(t, self.omega, self.forcing_amplitude)
+
+    # --- time stepping and diagnostics ---------------------------------------------------------
+    def step(self, dt: float) -> None:
+        """One SSP-RK3 step; raises FloatingPointError naming the time if the state is not finite."""
+        self.solver.step(dt, self.time)
+        self.time += dt
+        if not np.all(np.isfinite(self.state.x.array)):
+            raise FloatingPointError(f"dipolar state is not finite at t = {self.time:.6g} (dt = {dt:.3g})")
+
+    def field(self) -> fem.Function:
+        """psi for the current state and time."""
+        self._couple_state()
+        return self.poisson.psi
+
+    def _couple_state(self) -> None:
+        self._stage_p.x.array[:] = self.state.x.array
+        self.poisson.solve(self.time, self.omega, self.forcing_amplitude)
+
+    def potential_drop(self) -> float:
+        """psi(sheet A) - psi(sheet B), each averaged along its sheet, at the current state."""
+        if self._drop is None:
+            raise ValueError("potential_drop: the fluid was built without sheet facet_tags")
+        self._couple_state()
+        return self.mesh.comm.allreduce(fem.assemble_scalar(self._drop))
+
+    def mean_polarisation(self) -> np.ndarray:
+        """(1/|Omega|) int mu p dx."""
+        comm = self.mesh.comm
+        return np.array([comm.allreduce(fem.assemble_scalar(f)) for f in self._mean_p])

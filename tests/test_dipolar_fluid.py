@@ -1,0 +1,158 @@
+"""Dipolar moment system + Poisson + sheet forcing (THEORY.md sections 3-4): closures' analytic limits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import meshes  # noqa: F401
+from mpi4py import MPI
+
+from closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
+from continuum.dipolar import DipolarFluid
+from continuum.permittivity import eps_tensor_from_nn, run_sheet_response, sheet_pair_for, vacuum_drop
+from meshes.periodic import periodic_rectangle
+from mpi_cases import debye_sheet_eps
+
+PAR = DipolarParameters(mu=1.0, mass=1.0, inertia=0.25, kT=1.0, kT_r=1.0, eps0=1.0)
+N = 1.0
+CHI = PAR.static_susceptibility(N)          # 0.5
+W0 = PAR.w0                                 # 2
+WL = W0 * np.sqrt(1 + CHI)
+
+
+def oscillation_frequency(t, x):
+    """Angular frequency from the mean spacing of linearly interpolated zero crossings."""
+    s = np.sign(x)
+    i = np.flatnonzero(s[:-1] * s[1:] < 0)
+    tc = t[i] - x[i] * (t[i + 1] - t[i]) / (x[i + 1] - x[i])
+    return np.pi / np.mean(np.diff(tc))
+
+
+def record(fluid, dt, nsteps, observable):
+    t, x = np.empty(nsteps), np.empty(nsteps)
+    for k in range(nsteps):
+        t[k], x[k] = fluid.time, observable()
+        fluid.step(dt)
+    return t, x
+
+
+@pytest.mark.mpi
+@pytest.mark.parametrize("translation", [False, True])
+def test_uniform_polarisation_oscillates_at_w0(translation):
+    """A uniform P in a periodic box makes no field: the Grad closure librates at w0 = sqrt(kT_r/I)."""
+    msh = periodic_rectangle(MPI.COMM_WORLD, 6, 6).mesh
+    fluid = DipolarFluid(msh, PAR, GradRotational(), N, translation=translation)
+    fluid.set_state(polarisation=lambda x: np.vstack([np.full(x.shape[1], 0.01), np.zeros(x.shape[1])]))
+    t, px = record(fluid, 2 * np.pi / W0 / 100, 260, lambda: fluid.mean_polarisation()[0])
+    assert abs(oscillation_frequency(t, px) / W0 - 1) < 5e-3
+
+
+@pytest.mark.mpi
+def test_longitudinal_sheet_mode_oscillates_at_wL():
+    """A longitudinal polarisation wave is depolarised by its own field: w_L^2 = w0^2 (1 + chi_s)."""
+    sp = sheet_pair_for(MPI.COMM_WORLD, "x")
+    fluid = DipolarFluid(sp.mesh, PAR, GradRotational(), N, translation=False, facet_tags=sp.facet_tags,
+                         sigma0=0.0, sheet_length=sp.sheet_length)
+    fluid.set_state(polarisation=lambda x: np.vstack([0.01 * np.cos(2 * np.pi * x[0]), 0 * x[0]]))
+    t, drop = record(fluid, 2 * np.pi / WL / 100, 260, fluid.potential_drop)
+    w = oscillation_frequency(t, drop)
+    assert abs(w / WL - 1) < 5e-3, (w, WL)
+    assert abs(w / W0 - 1) > 0.1          # and it is not the transverse frequency
+
+
+@pytest.mark.mpi
+def test_static_permittivity_debye_relaxation_and_grad_average():
+    """Static sheets: eps = 1 + n mu^2/(2 eps0 kT) from the relaxed Debye state and from the Grad
+    closure's time average over whole periods of its undamped oscillation about equilibrium."""
+    sp = sheet_pair_for(MPI.COMM_WORLD, "x")
+    vac, _ = vacuum_drop(sp, 1.0, PAR.eps0)
+    debye = DipolarFluid(sp.mesh, PAR, Debye(1.0), N, translation=False, facet_tags=sp.facet_tags,
+                         sigma0=1.0, omega=0.0, sheet_length=sp.sheet_length)
+    for _ in range(200):
+        debye.step(0.1)                       # 20 tau: relaxed to exp(-30)
+    assert abs(vac / debye.potential_drop() / (1 + CHI) - 1) < 5e-3
+    grad = DipolarFluid(sp.mesh, PAR, GradRotational(), N, translation=False, facet_tags=sp.facet_tags,
+                        sigma0=1.0, omega=0.0, sheet_length=sp.sheet_length)
+    per = 80
+    _, drop = record(grad, 2 * np.pi / WL / per, 3 * per, grad.potential_drop)
+    assert abs(vac / np.mean(drop) / (1 + CHI) - 1) < 5e-3
+    assert np.ptp(drop) > 0.1 * abs(np.mean(drop))   # it really oscillated
+
+
+@pytest.mark.mpi
+def test_debye_eps_over_three_decades():
+    omegas = [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+    for w in omegas:
+        res = debye_sheet_eps(MPI.COMM_WORLD, w)
+        eps, exact = complex(*res["eps"]), complex(*res["exact"])
+        assert abs(eps - exact) / abs(exact) < 5e-3, (w, eps, exact)
+        assert exact.imag > 0 and eps.imag > 0
+        assert res["mismatch"] < 1e-6              # -div(eps_eff grad psi_eff) = Q reproduces the lock-in psi
+
+
+def test_debye_eps_two_ranks_equal_serial(run_parallel):
+    serial = debye_sheet_eps(MPI.COMM_SELF, 1.0)
+    parallel = run_parallel("debye_sheet_eps", omega=1.0)
+    np.testing.assert_allclose(parallel["eps"], serial["eps"], rtol=1e-10)
+
+
+@pytest.mark.mpi
+def test_isotropic_medium_gives_isotropic_tensor():
+    eps = {o: complex(*debye_sheet_eps(MPI.COMM_WORLD, 1.0, o)["eps"]) for o in ("x", "y", "45")}
+    tensor = eps_tensor_from_nn(eps["x"], eps["y"], eps["45"])
+    scale = abs(tensor[0, 0])
+    assert abs(tensor[0, 1]) / scale < 1e-3 and abs(tensor[0, 0] - tensor[1, 1]) / scale < 1e-3
+
+
+def test_grad_closure_dispersion_below_resonance():
+    """Driven (smoothly switched-on) Grad fluid: eps(w) = 1 + chi_s w0^2/(w0^2 - w^2)."""
+    sp = sheet_pair_for(MPI.COMM_SELF, "x")
+
+    def make(s, w):
+        return DipolarFluid(s.mesh, PAR, GradRotational(), N, translation=False, facet_tags=s.facet_tags,
+                            sigma0=1.0, omega=w, sheet_length=s.sheet_length)
+
+    for w in (0.5, 1.0):
+        run = run_sheet_response(make, sp, w, 1.0, PAR.eps0, max_dt=0.2 / WL, ramp_periods=6, transient_periods=0)
+        exact = 1 + CHI * W0**2 / (W0**2 - w**2)
+        assert abs(run.eps_nn - exact) / exact < 5e-3, (w, run.eps_nn, exact)
+
+
+def test_local_equilibrium_rotates_polarisation_with_omega():
+    """d_t p = (Omega p)_perp: p turns counter-clockwise at the angular velocity Omega, |p| fixed."""
+    msh = periodic_rectangle(MPI.COMM_SELF, 4, 4).mesh
+    fluid = DipolarFluid(msh, PAR, LocalEquilibrium(), N, translation=False)
+    Omega = 1.5
+    fluid.set_state(polarisation=lambda x: np.vstack([np.full(x.shape[1], 0.2), 0 * x[0]]),
+                    rotational=lambda x: np.full((1, x.shape[1]), N * Omega))
+    T = 1.0
+    for _ in range(200):
+        fluid.step(T / 200)
+    px, py = fluid.mean_polarisation()
+    assert np.isclose(np.hypot(px, py), 0.2, rtol=1e-6)
+    assert np.isclose(np.arctan2(py, px), Omega * T, rtol=1e-6)
+
+
+def test_mass_conserved_with_translation():
+    msh = periodic_rectangle(MPI.COMM_SELF, 8, 8).mesh
+    fluid = DipolarFluid(msh, PAR, GradRotational(), N, translation=True)
+    fluid.set_state(polarisation=lambda x: np.vstack([0.2 * np.sin(2 * np.pi * x[0]), 0.1 * np.cos(2 * np.pi * x[1])]),
+                    velocity=lambda x: np.vstack([0.1 * np.sin(2 * np.pi * x[1]), 0 * x[0]]))
+    import ufl
+    from dolfinx import fem
+    mass = fem.form(fluid.state[0] * ufl.dx)
+    m0 = fem.assemble_scalar(mass)
+    for _ in range(50):
+        fluid.step(2e-3)
+    assert abs(fem.assemble_scalar(mass) - m0) / m0 < 1e-12
+
+
+def test_bad_parameters():
+    with pytest.raises(ValueError, match="inertia"):
+        DipolarParameters(inertia=0.0)
+    with pytest.raises(ValueError, match="tau"):
+        Debye(-1.0)
+    msh = periodic_rectangle(MPI.COMM_SELF, 4, 4).mesh
+    with pytest.raises(ValueError, match="density"):
+        DipolarFluid(msh, PAR, Debye(1.0), 0.0)
