@@ -9,6 +9,9 @@ With p = rho D, s = rho Omega, a_perp = (-a_y, a_x), a x b = a_perp . b:
 * GradRotational: evolve B = (rho Omega D + P_dw)_perp;  d_t p = B,
   d_t B = (mu rho / 2I) E - (kT_r/I) p   (linearised about isotropy; Maxwellian omega | theta).
   chi(w) = chi_s w0^2 / (w0^2 - w^2), w0^2 = kT_r/I, chi_s = n mu^2 / (2 eps0 kT_r).
+* Energy: LocalEquilibrium and GradRotational conserve K + (eps0/2) int |E|^2 up to the work
+  int psi dQ/dt of the sheet forcing, with the closure energy densities K given by
+  `energy_density` (I s^2 / (2 rho) and (I/rho)(|B|^2 + w0^2 |p|^2)); Debye dissipates (None).
 * Debye: no rotational field;  d_t p = -(p - (mu rho / 2kT) E) / tau_D,  tau_D = I gamma_r / kT.
   eps(w) = 1 + chi_s / (1 - i w tau_D).
 """
@@ -68,6 +71,10 @@ class LocalEquilibrium:
         s = r[0]
         return perp(s * p / rho), ufl.as_vector((par.mu / par.inertia * cross(p, E),))
 
+    def energy_density(self, par: DipolarParameters, rho, p, r):
+        """Rotational kinetic energy I Omega^2 rho / 2 = I s^2 / (2 rho)."""
+        return par.inertia * r[0] ** 2 / (2 * rho)
+
     def parameters(self) -> dict:
         return {"name": self.name}
 
@@ -80,6 +87,11 @@ class GradRotational:
     def sources(self, par: DipolarParameters, rho, p, r, E):
         B = ufl.as_vector((r[0], r[1]))
         return B, par.mu * rho / (2 * par.inertia) * E - (par.kT_r / par.inertia) * p
+
+    def energy_density(self, par: DipolarParameters, rho, p, r):
+        """(I/rho)(|B|^2 + w0^2 |p|^2): its rate is P_dot . E, so with the field energy only the forcing works."""
+        B = ufl.as_vector((r[0], r[1]))
+        return par.inertia / rho * (ufl.dot(B, B) + par.w0**2 * ufl.dot(p, p))
 
     def parameters(self) -> dict:
         return {"name": self.name}
@@ -97,6 +109,9 @@ class Debye:
 
     def sources(self, par: DipolarParameters, rho, p, r, E):
         return -(p - par.mu * rho / (2 * par.kT_r) * E) / self.tau, None
+
+    def energy_density(self, par: DipolarParameters, rho, p, r):
+        return None  # dissipative: no conserved energy
 
     def parameters(self) -> dict:
         return {"name": self.name, "tau": self.tau}

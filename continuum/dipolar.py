@@ -86,7 +86,14 @@ class DipolarFluid:
         vol = mesh.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(mesh, 1.0) * ufl.dx(domain=mesh))))
         p_state = self._p(self.state)
         self._mean_p = [fem.form(params.mu / vol * p_state[i] * ufl.dx) for i in range(2)]
+        density_K = closure.energy_density(params, self._rho(self.state), p_state, self._r(self.state))
+        self._energy_forms = None
+        if density_K is not None and not translation:
+            E = self.E
+            self._energy_forms = (fem.form(density_K * ufl.dx), fem.form(0.5 * params.eps0 * ufl.dot(E, E) * ufl.dx))
         self._drop = None
+        self._sheet_length = sheet_length
+        self._sigma0 = sigma0
         if facet_tags is not None:
             dS = ufl.Measure("dS", domain=mesh, subdomain_data=facet_tags)
             psi = self.poisson.psi
@@ -187,6 +194,26 @@ class DipolarFluid:
             raise ValueError("potential_drop: the fluid was built without sheet facet_tags")
         self._couple_state()
         return self.mesh.comm.allreduce(fem.assemble_scalar(self._drop))
+
+    def energy(self) -> tuple[float, float]:
+        """(closure energy K, field energy (eps0/2) int |E|^2) of the current state (limiting case).
+
+        d(K + field)/dt = forcing_power(): the energy-balance diagnostic of THEORY.md section 3.
+        """
+        if self._energy_forms is None:
+            raise ValueError(f"energy: closure {self.closure.name!r} with translation={self.translation} "
+                             "has no conserved energy (dissipative closure or translation on)")
+        self._couple_state()
+        comm = self.mesh.comm
+        return tuple(comm.allreduce(fem.assemble_scalar(f)) for f in self._energy_forms)
+
+    def forcing_power(self) -> float:
+        """int psi dQ/dt = -omega sin(omega t) amplitude sigma0 (int_A psi - int_B psi)."""
+        if self._drop is None:
+            return 0.0
+        drop = self.potential_drop()
+        return -self.omega * np.sin(self.omega * self.time) * self.forcing_amplitude * self._sigma0 \
+            * drop * self._sheet_length
 
     def mean_polarisation(self) -> np.ndarray:
         """(1/|Omega|) int mu p dx."""
