@@ -1,0 +1,64 @@
+"""Landau collision kernels A(z) = Phi(|z|) (|z|^2 I - z (x) z) in 2D velocity space (THEORY.md section 6).
+
+A kernel is the triple (gamma, scale, cutoff) with
+
+    Phi(r) = scale * max(r, cutoff)^gamma.
+
+* Maxwell molecules (gamma = 0): Phi = 1/16 is the normalisation in which the BKW solution of issue 8,
+  K(t) = 1 - exp(-t/8)/2, is exact (see particles/kinetic/bkw.py).
+* Coulomb (gamma = -3): A(z) = Lambda (|z|^2 I - z (x) z)/|z|^3 is the Landau kernel of a 1/k^2 pair
+  potential in 2D and 3D alike (the k-integral of k (x) k |V(k)|^2 delta(k.z) gives the projector over
+  |z|); the cut-off |z| >= cutoff bounds Phi, which the particle process (mbc.py) needs for a finite rate.
+
+In 2D, |z|^2 I - z (x) z = z_perp (x) z_perp, and div_z A = -Phi(|z|) z for every Phi.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+
+class LandauKernel(NamedTuple):
+    """Phi(r) = scale * max(r, cutoff)**gamma; numba accepts it as a tuple argument."""
+
+    gamma: float
+    scale: float
+    cutoff: float
+
+
+MAXWELL_2D = LandauKernel(0.0, 1.0 / 16.0, 0.0)
+
+
+def coulomb(log_lambda: float, cutoff: float) -> LandauKernel:
+    """Coulomb kernel Phi = log_lambda / max(|z|, cutoff)^3 (gamma = -3)."""
+    return LandauKernel(-3.0, log_lambda, cutoff)
+
+
+@njit(cache=True)
+def phi(r: float, kernel: LandauKernel) -> float:
+    """Scalar Phi(r) = scale * max(r, cutoff)^gamma (Phi(0) = scale when gamma = 0 and cutoff = 0)."""
+    if kernel.gamma == 0.0:
+        return kernel.scale
+    return kernel.scale * max(r, kernel.cutoff) ** kernel.gamma
+
+
+def phi_max(kernel: LandauKernel) -> float:
+    """Upper bound of Phi over r >= 0 (finite for gamma >= 0 on bounded sets only if gamma == 0)."""
+    if kernel.gamma == 0.0:
+        return kernel.scale
+    if kernel.gamma > 0.0 or kernel.cutoff <= 0.0:
+        raise ValueError("Phi is unbounded: need gamma == 0, or gamma < 0 with a positive cutoff")
+    return kernel.scale * kernel.cutoff**kernel.gamma
+
+
+def kernel_components(zx: np.ndarray, zy: np.ndarray, kernel: LandauKernel) -> tuple[np.ndarray, ...]:
+    """(A_xx, A_xy, A_yy) of A(z) = Phi(|z|) z_perp (x) z_perp on arrays of z (A(0) = 0)."""
+    r = np.hypot(zx, zy)
+    if kernel.gamma == 0.0:
+        p = np.full_like(r, kernel.scale)
+    else:
+        with np.errstate(divide="ignore"):
+            p = kernel.scale * np.maximum(r, kernel.cutoff) ** kernel.gamma
+        p[r == 0.0] = 0.0
+    return p * zy * zy, -p * zx * zy, p * zx * zx
