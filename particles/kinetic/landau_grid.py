@@ -152,7 +152,7 @@ def rk4_step(f: np.ndarray, grid: LandauGrid, dt: float, q: np.ndarray) -> np.nd
 
 
 def evolve(
-    f0: np.ndarray, grid: LandauGrid, t_end: float, max_rel_change: float = 0.5, safety: float = 0.5
+    f0: np.ndarray, grid: LandauGrid, t_end: float, max_rel_change: float = 0.25, safety: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray, list[Diagnostics]]:
     """RK4 to t_end with dt = min(stable_time_step(f0), max_rel_change / max_k |Q_k / f_k|).
 
