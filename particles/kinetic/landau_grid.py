@@ -19,6 +19,7 @@ and Q(M) = 0: Maxwellians are stationary on the grid.
 The sums over j are discrete convolutions (A depends on v_k - v_j only), evaluated by zero-padded FFT.
 """
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -140,11 +141,11 @@ def stable_time_step(f: np.ndarray, grid: LandauGrid, safety: float = 0.5) -> fl
     return safety * grid.h**2 / lam.max()
 
 
-def rk4_step(f: np.ndarray, grid: LandauGrid, dt: float, q: np.ndarray) -> np.ndarray:
-    """One classical Runge-Kutta step of d_t f = Q(f), given q = Q(f); raises if f loses positivity."""
-    k2 = landau_operator(f + 0.5 * dt * q, grid)
-    k3 = landau_operator(f + 0.5 * dt * k2, grid)
-    k4 = landau_operator(f + dt * k3, grid)
+def rk4_step(f: np.ndarray, dt: float, q: np.ndarray, operator: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """One classical Runge-Kutta step of d_t f = operator(f), given q = operator(f); raises if f loses positivity."""
+    k2 = operator(f + 0.5 * dt * q)
+    k3 = operator(f + 0.5 * dt * k2)
+    k4 = operator(f + dt * k3)
     out = f + dt / 6.0 * (q + 2 * k2 + 2 * k3 + k4)
     if not np.all(out > 0.0):
         raise FloatingPointError("f lost positivity: reduce max_rel_change")
@@ -152,23 +153,33 @@ def rk4_step(f: np.ndarray, grid: LandauGrid, dt: float, q: np.ndarray) -> np.nd
 
 
 def evolve(
-    f0: np.ndarray, grid: LandauGrid, t_end: float, max_rel_change: float = 0.25, safety: float = 0.5
+    f0: np.ndarray,
+    grid: LandauGrid,
+    t_end: float,
+    max_rel_change: float = 0.25,
+    safety: float = 0.5,
+    operator: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[Diagnostics]]:
     """RK4 to t_end with dt = min(stable_time_step(f0), max_rel_change / max_k |Q_k / f_k|).
 
-    The second bound keeps the far tails (f ~ 1e-15 and below, where neighbouring values differ by
-    orders of magnitude on a coarse grid) positive. Returns f(t_end), the step times and the
-    diagnostics after every step.
+    operator defaults to the Landau operator of `grid` (any other collision operator of the same form,
+    e.g. Lenard-Balescu, can be passed; the stability bound still uses the kernel of `grid`). The second
+    bound keeps the far tails (f ~ 1e-15 and below, where neighbouring values differ by orders of magnitude
+    on a coarse grid) positive. Returns f(t_end), the step times and the diagnostics after every step.
     """
+    if operator is None:
+        def operator(u: np.ndarray) -> np.ndarray:
+            return landau_operator(u, grid)
+
     dt_max = stable_time_step(f0, grid, safety)
     f = f0.copy()
     t = 0.0
     times = [t]
     history = [diagnostics(f, grid)]
     while t < t_end * (1.0 - 1e-14):
-        q = landau_operator(f, grid)
+        q = operator(f)
         dt = min(dt_max, max_rel_change / np.max(np.abs(q) / f), t_end - t)
-        f = rk4_step(f, grid, dt, q)
+        f = rk4_step(f, dt, q, operator)
         t += dt
         times.append(t)
         history.append(diagnostics(f, grid))
