@@ -1,10 +1,11 @@
 """Microcanonical binary-collision process (particles/kinetic/mbc.py; seed 001, THEORY.md section 6, issue 8)."""
 
 import numpy as np
+import pytest
 
 from particles.kinetic.bkw import bkw_fourth_moment, sample_bkw_initial
 from particles.kinetic.kernels import MAXWELL_2D, coulomb
-from particles.kinetic.mbc import collide, collision_rate, mbc_evolve, pair_covariance
+from particles.kinetic.mbc import collide, collision_rate, mbc_ensemble, mbc_evolve, pair_covariance
 
 
 def test_single_collision_conserves_and_rotates():
@@ -68,15 +69,11 @@ def test_pair_correlation_decays_like_one_over_n():
     For psi = |v|^2 the constant is known: the sum is conserved per realisation and the initial sample is
     i.i.d., so (N - 1) Cov = Var_0(|v|^2) - Var_t(|v|^2) = 2 - (<|v|^4>_BKW(t) - 4) (= -1.427 at t = 5).
     """
-    rng = np.random.default_rng(21)
     realisations, t = 800, 5.0
     sizes = np.array([40, 160, 640])
     scaled_quartic = []
     for n in sizes:
-        snaps = np.array([
-            mbc_evolve(sample_bkw_initial(n, rng), np.array([t]), MAXWELL_2D, 0.3, seed=1000 * n + r)[0][0]
-            for r in range(realisations)
-        ])
+        snaps = mbc_ensemble(sample_bkw_initial, n, realisations, np.array([t]), MAXWELL_2D, 0.3, seed=n)[:, 0]
         r2 = (snaps**2).sum(axis=2)
         cov2, err2 = pair_covariance(r2)
         assert abs((n - 1) * cov2 - (6.0 - bkw_fourth_moment(t))) < 3.5 * (n - 1) * err2
@@ -86,3 +83,14 @@ def test_pair_correlation_decays_like_one_over_n():
     cov4, err4 = np.array(scaled_quartic).T
     slope, _ = np.polyfit(np.log(sizes), np.log(-cov4), 1, w=cov4 / err4)
     assert -1.3 < slope < -0.7
+
+
+@pytest.mark.mpi
+def test_ensemble_is_independent_of_the_rank_split():
+    mpi4py = pytest.importorskip("mpi4py.MPI")
+    times = np.array([0.0, 0.5])
+    args = (sample_bkw_initial, 50, 5, times, MAXWELL_2D, 0.3, 9)
+    split = mbc_ensemble(*args, comm=mpi4py.COMM_WORLD)
+    serial = mbc_ensemble(*args)
+    assert np.array_equal(split, serial)
+    assert not np.array_equal(serial[0], serial[1])  # realisations differ

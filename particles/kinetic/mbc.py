@@ -21,6 +21,8 @@ evolve exactly as under the Landau equation for every theta_max; higher moments 
 grazing error. The Landau equation is the N -> infinity, theta_max -> 0 limit (propagation of chaos).
 """
 
+from collections.abc import Callable
+
 import numpy as np
 from numba import njit
 
@@ -92,6 +94,39 @@ def mbc_evolve(
         t = t_out
         out[k] = v
     return out, count
+
+
+def mbc_ensemble(
+    sample: Callable[[int, np.random.Generator], np.ndarray],
+    n_particles: int,
+    n_realisations: int,
+    times: np.ndarray,
+    kernel: LandauKernel,
+    theta_max: float,
+    seed: int,
+    comm=None,
+) -> np.ndarray:
+    """Independent realisations of the MBC process, shape (n_realisations, len(times), N, 2).
+
+    Realisation r draws its initial velocities from sample(N, default_rng([seed, r])) and its collisions
+    from numba seed (seed * 1_000_003 + r) % 2**31, so the result does not depend on how realisations are
+    split: with an mpi4py communicator, rank p runs r = p, p + size, ... and the blocks are allgathered.
+    """
+    rank, size = (comm.Get_rank(), comm.Get_size()) if comm is not None else (0, 1)
+    mine = range(rank, n_realisations, size)
+    local = [
+        mbc_evolve(sample(n_particles, np.random.default_rng([seed, r])), times, kernel, theta_max,
+                   (seed * 1_000_003 + r) % 2**31)[0]
+        for r in mine
+    ]
+    if comm is None:
+        return np.array(local)
+    blocks = comm.allgather(local)
+    out = np.empty((n_realisations, len(times), n_particles, 2))
+    for p, block in enumerate(blocks):
+        for k, snaps in enumerate(block):
+            out[p + k * size] = snaps
+    return out
 
 
 def pair_covariance(psi: np.ndarray) -> tuple[float, float]:
