@@ -7,4 +7,5 @@ Modules:
     mbc             microcanonical binary-collision particle process (seed 001) and pair correlations.
     anisotropy      analytic bi-Maxwellian temperature-relaxation rate and its measurement.
     lenard_balescu  classical Lenard-Balescu operator with dynamical screening eps(k, v) (seed 003).
+    hmf             HMF model on a ring (leapfrog, water-bags) and the 1D Balescu-Lenard flux (seed 000).
 """
