@@ -8,4 +8,5 @@ Modules:
     anisotropy      analytic bi-Maxwellian temperature-relaxation rate and its measurement.
     lenard_balescu  classical Lenard-Balescu operator with dynamical screening eps(k, v) (seed 003).
     hmf             HMF model on a ring (leapfrog, water-bags) and the 1D Balescu-Lenard flux (seed 000).
+    quantum_lb      quantum Lenard-Balescu collisions without screening (eps = 1): rates and particle process.
 """

@@ -71,7 +71,8 @@ def _advance(v: np.ndarray, duration: float, kernel: LandauKernel, sin2_max: flo
 
 
 @njit(cache=True)
-def _seed(seed: int) -> None:
+def seed_numba(seed: int) -> None:
+    """Seed numba's internal generator (used by the njit processes; independent of numpy's)."""
     np.random.seed(seed)
 
 
@@ -83,7 +84,7 @@ def mbc_evolve(
     Returns (snapshots of shape (len(times), N, 2), total number of collisions). The process is Markov,
     so restarting the exponential clock at each output time is exact.
     """
-    _seed(seed)
+    seed_numba(seed)
     rate = collision_rate(kernel, theta_max)
     sin2_max = np.sin(theta_max) ** 2
     v = np.array(v0, dtype=np.float64, order="C")
