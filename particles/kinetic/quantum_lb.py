@@ -13,7 +13,8 @@ rate per unit chi
 
 bounded by w_max = c_d V(0)^2 / (2 hbar^3). For a bi-Maxwellian the anisotropy rate is
 nu_hbar = E[(z_x^2 - z_y^2) sigma(|z|)] / (2 (T_x - T_y)), sigma(|z|) = int w(chi) sin^2(chi) dchi, and the
-H-theorem is the Boltzmann one (the kernel is symmetric under (v1, v2) <-> (v1', v2')).
+H-theorem is the Boltzmann one (the kernel is symmetric under (v1, v2) <-> (v1', v2'); not tested here).
+quantum_anisotropy_rate is checked against a Monte Carlo evaluation of (1.11) as written.
 
 Semi-classical limit (verify against the source): hbar -> 0 gives grazing rotations whose jump covariance is
 c_d int k (x) k V^2 delta(k.z) dk = A_LB(z), the kernel of the classical operator (1.18) with eps = 1. A jump
