@@ -6,7 +6,6 @@ import pytest
 from particles.kinetic.bkw import bkw_f
 from particles.kinetic.kernels import MAXWELL_2D, coulomb
 from particles.kinetic.landau_grid import (
-    diagnostics,
     diff_axis0,
     diff_transpose_axis0,
     evolve,

@@ -44,7 +44,7 @@ def phi(r: float, kernel: LandauKernel) -> float:
 
 
 def phi_max(kernel: LandauKernel) -> float:
-    """Upper bound of Phi over r >= 0 (finite for gamma >= 0 on bounded sets only if gamma == 0)."""
+    """max_r Phi(r): scale for gamma = 0, scale * cutoff^gamma for gamma < 0 (needs cutoff > 0)."""
     if kernel.gamma == 0.0:
         return kernel.scale
     if kernel.gamma > 0.0 or kernel.cutoff <= 0.0:
