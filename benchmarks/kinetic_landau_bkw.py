@@ -24,7 +24,7 @@ def bkw_row(n: int, half_width: float = 6.0, t_end: float = 5.0) -> dict[str, fl
     f, times, history = evolve(bkw_f(vx, vy, 0.0), grid, t_end)
     seconds = time.perf_counter() - start
     exact = bkw_f(vx, vy, t_end)
-    mass, px, py, energy, entropy = np.array(history).T
+    mass, px, py, _, energy, entropy = np.array(history).T
     return {
         "n": n,
         "l2": float(np.sqrt(((f - exact) ** 2).sum() / (exact**2).sum())),

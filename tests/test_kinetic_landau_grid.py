@@ -80,7 +80,7 @@ def test_bkw_coarse_run_conserves_and_increases_entropy():
     err24, _, _ = bkw_run(24)
     err32, times, hist = bkw_run(32)
     assert err32 < 0.035 and err32 < 0.6 * err24  # measured 2.8e-2 and 6.8e-2
-    mass, px, py, energy, entropy = hist.T
+    mass, px, py, _, energy, entropy = hist.T
     assert np.abs(mass / mass[0] - 1).max() < 1e-12
     assert np.abs(px).max() < 1e-13 and np.abs(py).max() < 1e-13  # relative to O(1) velocity scale
     assert np.abs(energy / energy[0] - 1).max() < 1e-12

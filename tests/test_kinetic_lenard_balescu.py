@@ -73,7 +73,7 @@ def test_lenard_balescu_run_conserves_and_increases_entropy():
     potential = ScreenedPotential(0.5, 1.0)
     grid = make_grid(16, 5.0, coulomb(potential.alpha**2 / (4 * np.pi * potential.kappa0), 0.0))
     f, times, history = evolve(lumpy(grid), grid, 5.0, operator=lambda u: lenard_balescu_operator(u, grid, potential))
-    mass, px, py, energy, entropy = np.array(history).T
+    mass, px, py, _, energy, entropy = np.array(history).T
     assert len(times) > 5
     assert np.abs(mass / mass[0] - 1).max() < 1e-12 and np.abs(energy / energy[0] - 1).max() < 1e-12
     assert np.abs(px - px[0]).max() < 1e-12 and np.abs(py - py[0]).max() < 1e-12

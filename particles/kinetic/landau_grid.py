@@ -1,14 +1,14 @@
-"""Conservative, entropy-decaying finite-difference Landau operator in 2D velocity space (THEORY.md section 6).
+"""Conservative, entropy-decaying finite-difference Landau operator in 2D and 3D velocity space (THEORY.md section 6).
 
 Homogeneous Landau equation, written with g = grad log f:
 
     d_t f = div J,   J(v) = int A(v - w) f(v) f(w) (g(v) - g(w)) dw,   A(z) = Phi(|z|) (|z|^2 I - z (x) z).
 
 Discretisation (the "entropic" scheme of Degond & Lucquin-Desreux, Numer. Math. 68 (1994), on a uniform
-cell-centred grid v_k of [-L, L]^2, spacing h): D is a difference operator exact on quadratics (centred
+cell-centred grid v_k of [-L, L]^d, spacing h): D is a difference operator exact on quadratics (centred
 inside, second-order one-sided on the edge rows), g_k = (D log f)_k, and
 
-    J_k = h^2 f_k sum_j A(v_k - v_j) f_j (g_k - g_j),     Q = -(D_x^T J_x + D_y^T J_y).
+    J_k = h^d f_k sum_j A(v_k - v_j) f_j (g_k - g_j),     Q = -sum_a D_a^T J_a.
 
 Because sum_i phi_i Q_i = -(1/2) sum_kj f_k f_j ((D phi)_k - (D phi)_j) . A_kj (g_k - g_j), and
 D 1 = 0, D v = e, D |v|^2 = 2 v exactly while A(z) z = 0, the grid sums of f, v f and |v|^2 f are
@@ -30,22 +30,22 @@ from particles.kinetic.kernels import LandauKernel, kernel_components
 
 
 class LandauGrid(NamedTuple):
-    """Cell-centred velocity grid (same nodes on both axes) and the FFTs of the padded kernel A."""
+    """Cell-centred velocity grid (same nodes on every axis), dimension, and rfftn of the padded kernel A."""
 
     v: np.ndarray
     h: float
-    a_hat: tuple[np.ndarray, np.ndarray, np.ndarray]
+    dim: int
+    a_hat: dict[tuple[int, int], np.ndarray]
 
 
-def make_grid(n: int, half_width: float, kernel: LandauKernel) -> LandauGrid:
-    """n x n nodes v_i = -L + h (i + 1/2), h = 2L/n, and rfft2 of A on differences (padded to 2n)."""
+def make_grid(n: int, half_width: float, kernel: LandauKernel, dim: int = 2) -> LandauGrid:
+    """n^dim nodes v_i = -L + h (i + 1/2), h = 2L/n, and rfftn of A_ab (a <= b) on differences (padded to 2n)."""
     h = 2.0 * half_width / n
     v = -half_width + h * (np.arange(n) + 0.5)
     m = np.arange(2 * n)
     z = h * np.where(m < n, m, m - 2 * n)  # circular layout of the differences -(n-1)..(n-1)
-    zx, zy = np.meshgrid(z, z, indexing="ij")
-    a_hat = tuple(fft.rfft2(c) for c in kernel_components(zx, zy, kernel))
-    return LandauGrid(v, h, a_hat)
+    components = kernel_components(np.meshgrid(*([z] * dim), indexing="ij"), kernel)
+    return LandauGrid(v, h, dim, {ab: fft.rfftn(c) for ab, c in components.items()})
 
 
 @njit(cache=True)
@@ -79,66 +79,84 @@ def diff_transpose_axis0(w: np.ndarray, h: float) -> np.ndarray:
     return out
 
 
-def gradient(u: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
-    """(D_x u, D_y u) on the grid (axis 0 is v_x)."""
-    return diff_axis0(u, h), diff_axis0(u.T, h).T
+def _along_axis(kernel1d: Callable[[np.ndarray, float], np.ndarray], u: np.ndarray, axis: int, h: float) -> np.ndarray:
+    """Apply an axis-0 numba stencil (diff_axis0 or diff_transpose_axis0) along `axis` of an n^d array."""
+    moved = np.moveaxis(u, axis, 0)
+    out = kernel1d(np.ascontiguousarray(moved).reshape(moved.shape[0], -1), h).reshape(moved.shape)
+    return np.moveaxis(out, 0, axis)
 
 
-def _unpad(spectrum: np.ndarray, n: int) -> np.ndarray:
-    """Inverse of a padded (2n x 2n) spectrum restricted to the n x n grid: sum_j A(v_k - v_j) u_j."""
-    return fft.irfft2(spectrum, s=(2 * n, 2 * n))[:n, :n]
+def gradient(u: np.ndarray, h: float) -> tuple[np.ndarray, ...]:
+    """(D_1 u, ..., D_d u) on the grid (axis a is v_a)."""
+    return tuple(_along_axis(diff_axis0, u, a, h) for a in range(u.ndim))
 
 
-def landau_flux(f: np.ndarray, grid: LandauGrid) -> tuple[np.ndarray, np.ndarray]:
-    """J_k = h^2 f_k sum_j A_kj f_j (g_k - g_j), g = D log f (f > 0 everywhere)."""
-    n = f.shape[0]
-    gx, gy = gradient(np.log(f), grid.h)
-    s = (2 * n, 2 * n)
-    f_hat, fgx_hat, fgy_hat = fft.rfft2(f, s=s), fft.rfft2(f * gx, s=s), fft.rfft2(f * gy, s=s)
-    kxx, kxy, kyy = grid.a_hat
-    axx, axy, ayy = (_unpad(k * f_hat, n) for k in grid.a_hat)
-    bx = _unpad(kxx * fgx_hat + kxy * fgy_hat, n)
-    by = _unpad(kxy * fgx_hat + kyy * fgy_hat, n)
-    h2f = grid.h**2 * f
-    return h2f * (axx * gx + axy * gy - bx), h2f * (axy * gx + ayy * gy - by)
+def divergence(fluxes: tuple[np.ndarray, ...], h: float) -> np.ndarray:
+    """-sum_a D_a^T J_a: the discrete divergence adjoint to `gradient` (summation by parts is exact)."""
+    return -sum(_along_axis(diff_transpose_axis0, j, a, h) for a, j in enumerate(fluxes))
+
+
+def _unpad(spectrum: np.ndarray, n: int, dim: int) -> np.ndarray:
+    """Inverse of a padded (2n)^d spectrum restricted to the n^d grid: sum_j A(v_k - v_j) u_j."""
+    return fft.irfftn(spectrum, s=(2 * n,) * dim)[(slice(0, n),) * dim]
+
+
+def _tensor(field: dict[tuple[int, int], np.ndarray], a: int, b: int) -> np.ndarray:
+    return field[(min(a, b), max(a, b))]
+
+
+def _diffusion(f: np.ndarray, grid: LandauGrid) -> dict[tuple[int, int], np.ndarray]:
+    """a_k = sum_j A(v_k - v_j) f_j (upper-triangular components)."""
+    n, dim = f.shape[0], grid.dim
+    f_hat = fft.rfftn(f, s=(2 * n,) * dim)
+    return {ab: _unpad(k * f_hat, n, dim) for ab, k in grid.a_hat.items()}
+
+
+def landau_flux(f: np.ndarray, grid: LandauGrid) -> tuple[np.ndarray, ...]:
+    """J_k = h^d f_k sum_j A_kj f_j (g_k - g_j), g = D log f (f > 0 everywhere)."""
+    n, dim = f.shape[0], grid.dim
+    g = gradient(np.log(f), grid.h)
+    fg_hat = [fft.rfftn(f * ga, s=(2 * n,) * dim) for ga in g]
+    a = _diffusion(f, grid)
+    hdf = grid.h**dim * f
+    return tuple(
+        hdf * (sum(_tensor(a, i, j) * g[j] for j in range(dim))
+               - _unpad(sum(_tensor(grid.a_hat, i, j) * fg_hat[j] for j in range(dim)), n, dim))
+        for i in range(dim)
+    )
 
 
 def landau_operator(f: np.ndarray, grid: LandauGrid) -> np.ndarray:
-    """Q(f) = -(D_x^T J_x + D_y^T J_y)."""
-    jx, jy = landau_flux(f, grid)
-    return -(diff_transpose_axis0(jx, grid.h) + diff_transpose_axis0(jy.T, grid.h).T)
+    """Q(f) = -sum_a D_a^T J_a."""
+    return divergence(landau_flux(f, grid), grid.h)
 
 
 class Diagnostics(NamedTuple):
-    """Grid quadratures h^2 sum(.) of f, v f, |v|^2 f and the entropy S = -h^2 sum f log f."""
+    """Grid quadratures h^d sum(.) of f, v f (momentum_z = 0 in 2D), |v|^2 f, and S = -h^d sum f log f."""
 
     mass: float
     momentum_x: float
     momentum_y: float
+    momentum_z: float
     energy: float
     entropy: float
 
 
 def diagnostics(f: np.ndarray, grid: LandauGrid) -> Diagnostics:
     """Mass, momentum, energy (int |v|^2 f) and entropy of f on the grid."""
-    vx, vy = np.meshgrid(grid.v, grid.v, indexing="ij")
-    w = grid.h**2
+    v = np.meshgrid(*([grid.v] * grid.dim), indexing="ij")
+    w = grid.h**grid.dim
+    momentum = [w * (va * f).sum() for va in v] + [0.0] * (3 - grid.dim)
     return Diagnostics(
-        w * f.sum(),
-        w * (vx * f).sum(),
-        w * (vy * f).sum(),
-        w * ((vx * vx + vy * vy) * f).sum(),
-        -w * (f * np.log(f)).sum(),
+        w * f.sum(), *momentum, w * (sum(va * va for va in v) * f).sum(), -w * (f * np.log(f)).sum()
     )
 
 
 def stable_time_step(f: np.ndarray, grid: LandauGrid, safety: float = 0.5) -> float:
-    """Explicit RK4 step safety * h^2 / max_k lambda_max(a_k), a_k = h^2 sum_j A_kj f_j."""
-    n = f.shape[0]
-    f_hat = fft.rfft2(f, s=(2 * n, 2 * n))
-    axx, axy, ayy = (grid.h**2 * _unpad(k * f_hat, n) for k in grid.a_hat)
-    lam = 0.5 * (axx + ayy) + np.sqrt(0.25 * (axx - ayy) ** 2 + axy**2)
-    return safety * grid.h**2 / lam.max()
+    """Explicit RK4 step safety * h^2 / max_k lambda_max(h^d a_k), a_k = sum_j A_kj f_j."""
+    a = _diffusion(f, grid)
+    matrices = np.stack([np.stack([_tensor(a, i, j) for j in range(grid.dim)], -1) for i in range(grid.dim)], -1)
+    return safety * grid.h**2 / (grid.h**grid.dim * np.linalg.eigvalsh(matrices).max())
 
 
 def rk4_step(f: np.ndarray, dt: float, q: np.ndarray, operator: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:

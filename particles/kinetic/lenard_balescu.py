@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from particles.kinetic.landau_grid import LandauGrid, diff_transpose_axis0, gradient
+from particles.kinetic.landau_grid import LandauGrid, divergence, gradient
 
 
 class ScreenedPotential(NamedTuple):
@@ -137,9 +137,11 @@ def _pair_flux(f, gx, gy, v, h, psi, u0, du):
 
 
 def lenard_balescu_operator(f: np.ndarray, grid: LandauGrid, potential: ScreenedPotential, n_dir: int = 64) -> np.ndarray:
-    """Q_LB(f) = -(D_x^T J_x + D_y^T J_y) with the dynamically screened kernel B (eps from f itself)."""
+    """Q_LB(f) = -(D_x^T J_x + D_y^T J_y) with the dynamically screened kernel B (eps from f itself); 2D grids."""
+    if grid.dim != 2:
+        raise ValueError("the Lenard-Balescu operator is implemented in 2D only")
     table = susceptibility(f, grid, n_dir)
     psi = kernel_table(table, potential)
     gx, gy = gradient(np.log(f), grid.h)
     jx, jy = _pair_flux(f, gx, gy, grid.v, grid.h, psi, table.u0, table.du)
-    return -(diff_transpose_axis0(jx, grid.h) + diff_transpose_axis0(jy.T, grid.h).T)
+    return divergence((jx, jy), grid.h)
