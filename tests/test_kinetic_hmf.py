@@ -1,6 +1,7 @@
 """HMF model and the vanishing 1D Balescu-Lenard flux (particles/kinetic/hmf.py; seed 000, issue 8)."""
 
 import numpy as np
+import pytest
 
 from particles.kinetic.hmf import balescu_lenard_flux_1d, energy_per_particle, hmf_leapfrog, waterbag
 
@@ -12,6 +13,8 @@ def test_waterbag_initial_state():
     assert abs((q**4).mean() / (q * q).mean() ** 2 - 1.8) < 0.05  # uniform momenta: kurtosis 9/5
     theta, p = waterbag(4000, 0.4, 0.9, np.random.default_rng(1))
     assert abs(np.hypot(np.cos(theta).mean(), np.sin(theta).mean()) - 0.9) < 0.03
+    with pytest.raises(ValueError):  # U = 0.05 < (1 - M^2)/2 ~ 0.1: no kinetic energy left
+        waterbag(4000, 0.05, 0.9, np.random.default_rng(1))
 
 
 def test_leapfrog_conserves_momentum_and_energy():

@@ -59,6 +59,8 @@ def waterbag(n: int, energy: float, magnetisation0: float, rng: np.random.Genera
     theta = rng.uniform(-a, a, n)
     mx, my = np.cos(theta).mean(), np.sin(theta).mean()
     kinetic = energy - 0.5 * (1.0 - mx * mx - my * my)
+    if kinetic <= 0.0:
+        raise ValueError("energy below the potential energy of the sampled angles")
     p = rng.uniform(-1.0, 1.0, n)
     p -= p.mean()
     p *= np.sqrt(2.0 * kinetic / (p * p).mean())
