@@ -28,6 +28,7 @@ from dolfinx import fem
 from dolfinx import mesh as dmesh
 
 from closures.rotational import DipolarParameters
+from continuum.correlation import PairMomentTable, first_marginal_sources
 from continuum.dg import ConservationLaw, DGConservationLaw
 from continuum.poisson import PoissonSolver
 from meshes.sheets import SHEET_A, SHEET_B
@@ -52,12 +53,15 @@ class DipolarFluid:
     mesh: DOLFINx mesh; params: DipolarParameters; closure: a rotational closure from
     :mod:`closures.rotational`; density: the (initial) number density n; translation: evolve rho
     and m (False: limiting case U = 0, rho = n); facet_tags / sigma0 / omega: sheet forcing
-    cos(omega t) Q; sheet_length: length of each sheet (for the potential drop).
+    cos(omega t) Q; sheet_length: length of each sheet (for the potential drop); correlation: a
+    PairMomentTable closure for the first-marginal terms S_x (needs translation) and S_th (needs a
+    closure evolving rho Omega) of :mod:`continuum.correlation`, on a grid covering the mesh's box.
     """
 
     def __init__(self, mesh: dmesh.Mesh, params: DipolarParameters, closure, density: float,
                  degree: int = 1, translation: bool = True, facet_tags: dmesh.MeshTags | None = None,
-                 sigma0: float = 0.0, omega: float = 0.0, sheet_length: float = 1.0) -> None:
+                 sigma0: float = 0.0, omega: float = 0.0, sheet_length: float = 1.0,
+                 correlation: PairMomentTable | None = None) -> None:
         if not density > 0:
             raise ValueError(f"density = {density}: expected a positive number density")
         if degree < 0:
@@ -73,6 +77,14 @@ class DipolarFluid:
         lay = self.layout
         V = fem.functionspace(mesh, ("Discontinuous Lagrange", degree, (lay.size,)))
         self.V = V
+        self._correlation = None
+        if correlation is not None:
+            if closure.name != "local_equilibrium":
+                raise ValueError(f"correlation: the torque S_th enters d_t(rho Omega), which closure "
+                                 f"{closure.name!r} does not evolve; use LocalEquilibrium")
+            self._correlation = correlation.kernels(params)
+            self._S = fem.Function(fem.functionspace(mesh, ("Discontinuous Lagrange", degree, (3,))))
+            self._grid = correlation
         Vpsi = fem.functionspace(mesh, ("Lagrange", degree + 1))
         # the Poisson right-hand side reads the polarisation of the current Runge-Kutta stage
         self._stage_p = fem.Function(V)
@@ -98,6 +110,8 @@ class DipolarFluid:
             dS = ufl.Measure("dS", domain=mesh, subdomain_data=facet_tags)
             psi = self.poisson.psi
             self._drop = fem.form((1.0 / sheet_length) * (ufl.avg(psi) * dS(SHEET_A) - ufl.avg(psi) * dS(SHEET_B)))
+        if self._correlation is not None:
+            self._update_correlation()      # constant density: the sources are fixed in time
         self.set_state()
 
     # --- state access -------------------------------------------------------------------------
@@ -165,9 +179,61 @@ class DipolarFluid:
         comps[lay.p], comps[lay.p + 1] = src_p[0], src_p[1]
         for k in range(self.closure.rotational_components):
             comps[lay.r + k] = src_r[k]
+        if self._correlation is not None:
+            S = self._S
+            if self.translation:
+                comps[lay.m], comps[lay.m + 1] = comps[lay.m] + S[0], comps[lay.m + 1] + S[1]
+            comps[lay.r] = comps[lay.r] + S[2]
         return ufl.as_vector(comps)
 
+    def _grid_density(self) -> np.ndarray:
+        """The stage density at the pair-moment grid nodes (same array on every rank)."""
+        from dolfinx import geometry
+        from mpi4py import MPI
+
+        (nx, ny), (Lx, Ly) = self._grid.shape, self._grid.box
+        if not hasattr(self, "_grid_points"):
+            i, j = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
+            pts = np.zeros((nx * ny, 3))
+            pts[:, 0], pts[:, 1] = (i.ravel() + 1e-9) * Lx / nx, (j.ravel() + 1e-9) * Ly / ny
+            tree = geometry.bb_tree(self.mesh, 2)
+            cells = geometry.compute_colliding_cells(self.mesh, geometry.compute_collisions_points(tree, pts), pts)
+            nloc = self.mesh.topology.index_map(2).size_local
+            found = [(k, c[c < nloc][0]) for k in range(len(pts)) if len((c := cells.links(k))[c < nloc])]
+            idx = np.array([k for k, _ in found], dtype=np.int64)
+            self._grid_points = (idx, pts[idx], np.array([c for _, c in found], dtype=np.int32))
+        idx, pts, cells = self._grid_points
+        values = np.zeros((2, nx * ny))                       # (sum of values, number of ranks that found it)
+        if len(idx):
+            values[0, idx] = self.solver.stage_state.eval(pts, cells)[:, self.layout.rho]
+            values[1, idx] = 1.0
+        total = np.empty_like(values)
+        self.mesh.comm.Allreduce(values, total, op=MPI.SUM)   # a node on a partition boundary is found twice
+        return (total[0] / total[1]).reshape(nx, ny)
+
+    def _update_correlation(self) -> None:
+        """S_x, S_th on the pair-moment grid from the stage density, interpolated into the DG source."""
+        Kx, Kth = self._correlation
+        (nx, ny), (Lx, Ly) = self._grid.shape, self._grid.box
+        rho = self._grid_density() if self.translation else np.full((nx, ny), self.density)
+        Sx, Sth = first_marginal_sources(rho, Kx, Kth)
+        grid = np.concatenate([Sx, Sth[..., None]], axis=-1)       # (nx, ny, 3) at x = (i Lx/nx, j Ly/ny)
+
+        def bilinear(x):
+            u, v = np.mod(x[0] / Lx * nx, nx), np.mod(x[1] / Ly * ny, ny)
+            i0, j0 = np.floor(u).astype(int), np.floor(v).astype(int)
+            fu, fv = u - i0, v - j0
+            i1, j1 = (i0 + 1) % nx, (j0 + 1) % ny
+            i0, j0 = i0 % nx, j0 % ny
+            val = ((1 - fu) * (1 - fv))[:, None] * grid[i0, j0] + (fu * (1 - fv))[:, None] * grid[i1, j0] \
+                + ((1 - fu) * fv)[:, None] * grid[i0, j1] + (fu * fv)[:, None] * grid[i1, j1]
+            return val.T
+
+        self._S.interpolate(bilinear)
+
     def _couple(self, t: float) -> None:
+        if self._correlation is not None and self.translation:
+            self._update_correlation()
         self._stage_p.x.array[:] = self.solver.stage_state.x.array
         self.poisson.solve(t, self.omega, self.forcing_amplitude)
 
