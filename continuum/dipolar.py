@@ -245,10 +245,31 @@ class DipolarFluid:
         if not np.all(np.isfinite(self.state.x.array)):
             raise FloatingPointError(f"dipolar state is not finite at t = {self.time:.6g} (dt = {dt:.3g})")
 
-    def field(self) -> fem.Function:
-        """psi for the current state and time."""
+    def synchronise(self) -> None:
+        """Bring psi (and E) up to the current state and time."""
         self._couple_state()
-        return self.poisson.psi
+
+    def checkpoint_fields(self) -> dict:
+        return {"state": self.state}
+
+    def output_fields(self) -> dict:
+        """psi, E and the polarisation mu p (and rho, U with translation) for VTX output."""
+        fields = {"psi": self.poisson.psi, "E": self.E, "P": self.params.mu * self._p(self.state)}
+        if self.translation:
+            fields["rho"] = self._rho(self.state)
+            fields["U"] = self._m(self.state) / self._rho(self.state)
+        return fields
+
+    def diagnostics(self) -> dict[str, float]:
+        """Mean polarisation, potential drop and forcing power (with sheets), energies (if conserved)."""
+        px, py = self.mean_polarisation()
+        out = {"Px": px, "Py": py}
+        if self._drop is not None:
+            out["potential_drop"] = self.potential_drop()
+            out["forcing_power"] = self.forcing_power()
+        if self._energy_forms is not None:
+            out["closure_energy"], out["field_energy"] = self.energy()
+        return out
 
     def _couple_state(self) -> None:
         self._stage_p.x.array[:] = self.state.x.array
