@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -27,12 +28,24 @@ from closures.rotational import Debye, DipolarParameters, GradRotational
 from continuum.dipolar import DipolarFluid
 from continuum.driver import RunSettings, run
 from continuum.permittivity import eps_tensor_from_nn, run_sheet_response, sheet_pair_for
+from hydrobridge.config import ConfigError, Option, validate
 
 
-def parse(argv):
+SCHEMA = {
+    "out": Option(str, "out/permittivity_continuum", "output folder"),
+    "closure": Option(str, "debye", "rotational closure", choices=("debye", "grad")),
+    "tau": Option(float, 1.0, "Debye relaxation time", minimum=0.0, open_minimum=True),
+    "density": Option(float, 1.0, "number density n", minimum=0.0, open_minimum=True),
+    "omegas": Option(list, [0.01, 0.0316, 0.1, 0.316, 1.0, 3.16, 10.0], "angular frequencies", item=float,
+                     minimum=0.0, open_minimum=True),
+}
+
+
+def parse(argv) -> tuple[dict, Path]:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, default=Path("out/permittivity_continuum"))
     p.add_argument("--quick", action="store_true", help="3 frequencies (CI-sized)")
+    p.add_argument("--resume", action="store_true", help="continue a killed run")
     p.add_argument("--closure", choices=("debye", "grad"), default="debye")
     p.add_argument("--tau", type=float, default=1.0, help="Debye relaxation time")
     p.add_argument("--density", type=float, default=1.0)
@@ -43,43 +56,71 @@ def parse(argv):
             a.omegas = [0.1, 1.0, 10.0] if a.quick else list(np.logspace(-2, 1, 7) / a.tau)
         else:
             a.omegas = [0.5, 1.0, 1.5] if a.quick else [0.2, 0.5, 0.8, 1.0, 1.3, 1.6, 1.9]
-    if any(w <= 0 for w in a.omegas):
-        p.error("--omegas: expected positive angular frequencies")
-    if a.tau <= 0 or a.density <= 0:
-        p.error("--tau and --density: expected positive numbers")
-    return a
+    raw = {"closure": a.closure, "tau": a.tau, "density": a.density, "omegas": [float(w) for w in a.omegas]}
+    try:
+        return validate(raw, SCHEMA, "command line"), a.out, a.resume
+    except ConfigError as exc:
+        p.error(str(exc))
 
 
-def main(argv=None) -> dict:
-    args = parse(argv)
+def _append_line(path: Path, record: dict) -> None:
+    """Append one JSON line and fsync: a killed run keeps every completed sweep entry."""
+    with path.open("a") as fh:
+        fh.write(json.dumps(record) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     comm = MPI.COMM_WORLD
+    out = Path(out)
+    if comm.rank == 0:
+        out.mkdir(parents=True, exist_ok=True)
+    comm.barrier()
     par = DipolarParameters()
-    n = args.density
+    n, tau = config["density"], config["tau"]
     chi = par.static_susceptibility(n)
     w0, wL = par.w0, par.w0 * np.sqrt(1 + chi)
-    closure = Debye(args.tau) if args.closure == "debye" else GradRotational()
+    closure = Debye(tau) if config["closure"] == "debye" else GradRotational()
+    omegas = config["omegas"]
 
     def analytic(w):
-        return 1 + chi / (1 - 1j * w * args.tau) if args.closure == "debye" else 1 + chi * w0**2 / (w0**2 - w**2)
+        return 1 + chi / (1 - 1j * w * tau) if config["closure"] == "debye" else 1 + chi * w0**2 / (w0**2 - w**2)
 
     def make(sp, w):
         return DipolarFluid(sp.mesh, par, closure, n, translation=False, facet_tags=sp.facet_tags,
                             sigma0=1.0, omega=w, sheet_length=sp.sheet_length)
 
-    if args.closure == "debye":
-        kw = dict(max_dt=1.2 * args.tau / (1 + chi), ramp_periods=0)
+    if config["closure"] == "debye":
+        kw = dict(max_dt=1.2 * tau / (1 + chi), ramp_periods=0)
     else:
         kw = dict(max_dt=0.2 / wL, ramp_periods=8, transient_periods=0)
+    partial = out / "sweep_partial.jsonl"
+    done = {}
+    if resume and partial.exists():
+        for line in partial.read_text().splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                done[(rec["omega"], rec["orientation"])] = rec
+    elif comm.rank == 0 and partial.exists():
+        partial.unlink()
+    comm.barrier()
     meshes_by_orientation = {o: sheet_pair_for(comm, o) for o in ("x", "y", "45")}
     t_start = time.perf_counter()
     rows = []
-    for w in args.omegas:
+    for i, w in enumerate(omegas):
         eps, mismatch = {}, []
         for o, sp in meshes_by_orientation.items():
-            extra = {} if args.closure == "grad" else {"transient_periods": 1 if w * args.tau < 1 else 8}
-            r = run_sheet_response(make, sp, w, 1.0, par.eps0, **kw, **extra)
-            eps[o] = r.eps_nn
-            mismatch.append(r.macroscopic_mismatch)
+            rec = done.get((w, o))
+            if rec is None:
+                extra = {} if config["closure"] == "grad" else {"transient_periods": 1 if w * tau < 1 else 8}
+                r = run_sheet_response(make, sp, w, 1.0, par.eps0, **kw, **extra)
+                rec = {"omega": w, "orientation": o, "eps": [r.eps_nn.real, r.eps_nn.imag],
+                       "mismatch": r.macroscopic_mismatch}
+                if comm.rank == 0:
+                    _append_line(partial, rec)
+            eps[o] = complex(*rec["eps"])
+            mismatch.append(rec["mismatch"])
         tensor = eps_tensor_from_nn(eps["x"], eps["y"], eps["45"])
         exact = analytic(w)
         rows.append({"omega": w, "tensor_re": tensor.real.tolist(), "tensor_im": tensor.imag.tolist(),
@@ -88,32 +129,37 @@ def main(argv=None) -> dict:
                      "anisotropy": float(max(abs(tensor[0, 1]), abs(tensor[0, 0] - tensor[1, 1])) / abs(tensor[0, 0])),
                      "macroscopic_mismatch": max(mismatch)})
         if comm.rank == 0:
-            print(f"[permittivity_continuum] w = {w:.4g}: eps_xx = {tensor[0, 0]:.6f}  analytic {exact:.6f}",
-                  file=sys.stderr, flush=True)
+            print(f"[permittivity_continuum] {i + 1}/{len(omegas)} w = {w:.4g}: eps_xx = {tensor[0, 0]:.6f}  "
+                  f"analytic {exact:.6f}", file=sys.stderr, flush=True)
     # one full field run for ParaView / CSV at the middle frequency
-    w_mid = args.omegas[len(args.omegas) // 2]
+    w_mid = omegas[len(omegas) // 2]
     sp = meshes_by_orientation["45"]
     fluid = make(sp, w_mid)
     period = 2 * np.pi / w_mid
     per = max(32, int(np.ceil(period / kw["max_dt"])))
+    field_dir = out / "field_run"
     field_run = run(fluid, RunSettings(dt=period / per, steps=2 * per, output_every=max(1, per // 16),
-                                       checkpoint_every=per), args.out / "field_run", sp.domain.cell_input_ids,
-                    label="field_run")
+                                       checkpoint_every=max(1, per // 4)), field_dir, sp.domain.cell_input_ids,
+                    resume=resume and (field_dir / "checkpoint.npz").exists(), label="field_run")
+    final = fluid.diagnostics()
     summary = {"study": "eps_eff(w) of the dipolar continuum, sheet-pair lock-in (THEORY.md sec. 3-4)",
-               "closure": closure.parameters(), "parameters": par.__dict__, "density": n, "chi_s": chi,
-               "w0": w0, "wL": wL, "ranks": comm.size, "sweep": rows, "field_run": field_run,
-               "wall_time_s": time.perf_counter() - t_start}
+               "config": config, "closure": closure.parameters(), "parameters": par.__dict__, "chi_s": chi,
+               "w0": w0, "wL": wL, "sweep": rows,
+               "field_run": {"omega": w_mid, "steps": field_run["steps"], "time": field_run["time"],
+                             "final_diagnostics": final}}
+    timings = {"ranks": comm.size, "wall_time_s": time.perf_counter() - t_start,
+               "field_run_resumed_from_step": field_run["resumed_from"]}
     if comm.rank == 0:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        ws = np.array(args.omegas)
+        ws = np.array(omegas)
         exx = np.array([r["tensor_re"][0][0] + 1j * r["tensor_im"][0][0] for r in rows])
         eyy = np.array([r["tensor_re"][1][1] + 1j * r["tensor_im"][1][1] for r in rows])
         fine = np.logspace(np.log10(ws.min()) - 0.3, np.log10(ws.max()) + 0.3, 300)
-        if args.closure == "grad":
+        if config["closure"] == "grad":
             fine = fine[np.abs(fine - wL) > 0.02 * wL]
         fig, ax = plt.subplots(1, 2, figsize=(10, 4))
         for k, (part, f) in enumerate((("Re", np.real), ("Im", np.imag))):
@@ -123,14 +169,19 @@ def main(argv=None) -> dict:
             ax[k].set_xlabel("omega")
             ax[k].set_title(f"{part} eps(omega)")
         ax[0].legend()
-        fig.suptitle(f"dipolar continuum, {args.closure} closure, chi_s = {chi:.3g}")
+        fig.suptitle(f"dipolar continuum, {config['closure']} closure, chi_s = {chi:.3g}")
         fig.tight_layout()
-        args.out.mkdir(parents=True, exist_ok=True)
-        fig.savefig(args.out / "eps.png", dpi=120)
-        (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
+        fig.savefig(out / "eps.png", dpi=120)
+        (out / "summary.json").write_text(json.dumps(summary, indent=2))
+        (out / "timings.json").write_text(json.dumps(timings, indent=2))
         print(json.dumps({"max_relative_error_xx": max(r["relative_error_xx"] for r in rows),
                           "max_anisotropy": max(r["anisotropy"] for r in rows)}))
     return summary
+
+
+def main(argv=None) -> dict:
+    config, out, resume = parse(argv)
+    return run_study(config, out, resume)
 
 
 if __name__ == "__main__":

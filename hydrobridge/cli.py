@@ -1,0 +1,71 @@
+"""`hydrobridge` command line: run a study described by a TOML file.
+
+    hydrobridge run CONFIG.toml [--out DIR] [--resume]
+    hydrobridge validate CONFIG.toml
+    hydrobridge studies
+
+A configuration names its study (`study = "permittivity_continuum"`) and gives that study's keys;
+it is validated completely before anything starts. Output goes to `out` (key or --out). With
+--resume a killed run continues from its last checkpoint. Works under `mpiexec -n N`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from hydrobridge.config import ConfigError, load_config, validate
+
+#: study name -> module exposing SCHEMA (dict of Option) and run_study(config, out, resume) -> dict
+STUDIES = {
+    "sheet_pair_poisson": "demos.sheet_pair_poisson",
+    "permittivity_continuum": "demos.permittivity_continuum",
+}
+
+
+def resolve(raw: dict, source: str):
+    """(module, validated config) for a raw TOML dict; ConfigError lists every problem."""
+    study = raw.get("study")
+    if study not in STUDIES:
+        raise ConfigError([f"study = {study!r}: expected one of {sorted(STUDIES)}"], source)
+    module = importlib.import_module(STUDIES[study])
+    body = {k: v for k, v in raw.items() if k != "study"}
+    return module, validate(body, module.SCHEMA, source)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hydrobridge", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="run a study")
+    p_run.add_argument("config", type=Path)
+    p_run.add_argument("--out", type=Path, default=None, help="output folder (overrides the config's `out`)")
+    p_run.add_argument("--resume", action="store_true", help="continue a killed run from its checkpoints")
+    p_val = sub.add_parser("validate", help="check a configuration without running it")
+    p_val.add_argument("config", type=Path)
+    sub.add_parser("studies", help="list the studies and their keys")
+    args = parser.parse_args(argv)
+
+    if args.command == "studies":
+        for name, mod in STUDIES.items():
+            module = importlib.import_module(mod)
+            print(f"{name}:")
+            for key, opt in module.SCHEMA.items():
+                print(f"    {key:<22} {opt.type.__name__:<6} {opt.help}")
+        return 0
+    try:
+        module, config = resolve(load_config(args.config), str(args.config))
+    except (ConfigError, FileNotFoundError) as exc:
+        print(f"hydrobridge: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "validate":
+        print(f"{args.config}: valid {module.__name__} configuration")
+        return 0
+    out = args.out or Path(config.get("out", "out/" + Path(args.config).stem))
+    module.run_study(config, out, resume=args.resume)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
