@@ -59,8 +59,9 @@ class VelocityVerlet:
         if not self.dt > 0:
             raise ValueError(f"dt must be positive, got {self.dt}")
 
-    def step(self, state: State, c: Contribution) -> tuple[State, Contribution]:
-        """One step from (state, forces at state) to (new state, forces at new state)."""
+    def step(self, state: State, c: Contribution, rng: np.random.Generator | None = None) -> tuple[State,
+                                                                                                Contribution]:
+        """One step from (state, forces at state) to (new state, forces at new state); rng is unused."""
         s = state.copy()
         kick(s, c, self.params, 0.5 * self.dt)
         drift(s, self.params, self.dt)
