@@ -122,7 +122,7 @@ def half_plane_kvectors(box: np.ndarray, k_cut: float) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _phase_tables(x, box, amax, bmax):
+def phase_tables(x, box, amax, bmax):
     """exp(i 2 pi a x / Lx) for a in [0, amax] and exp(i 2 pi b y / Ly) for b in [-bmax, bmax], by recursion."""
     n = x.shape[0]
     ex = np.empty((n, amax + 1), dtype=np.complex128)
@@ -148,7 +148,7 @@ def _recip_kernel(x, theta, box, mu, eps0, kappa, kint, force, torque):
     for q in range(kint.shape[0]):
         amax = max(amax, kint[q, 0])
         bmax = max(bmax, abs(kint[q, 1]))
-    ex, ey = _phase_tables(x, box, amax, bmax)
+    ex, ey = phase_tables(x, box, amax, bmax)
     area = box[0] * box[1]
     px = mu * np.cos(theta)
     py = mu * np.sin(theta)
