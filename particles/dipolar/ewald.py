@@ -58,7 +58,7 @@ def ewald_setup(box: np.ndarray, accuracy: float, r_cut: float | None = None) ->
 
 
 @numba.njit(cache=True)
-def _real_kernel(pi_idx, pj_idx, d, theta, mu, eps0, kappa, r_cut, force, torque):
+def _real_kernel(pi_idx, pj_idx, d, cos_t, sin_t, mu, eps0, kappa, r_cut, force, torque):
     k2 = kappa * kappa
     rc2 = r_cut * r_cut
     energy = 0.0
@@ -73,8 +73,8 @@ def _real_kernel(pi_idx, pj_idx, d, theta, mu, eps0, kappa, r_cut, force, torque
         b = e * inv2 / (2.0 * math.pi)
         c = e * (k2 * inv2 + inv2 * inv2) / math.pi
         dd = 2.0 * e * (k2 * k2 * inv2 + 2.0 * k2 * inv2 * inv2 + 2.0 * inv2 * inv2 * inv2) / math.pi
-        pix, piy = mu * math.cos(theta[i]), mu * math.sin(theta[i])
-        pjx, pjy = mu * math.cos(theta[j]), mu * math.sin(theta[j])
+        pix, piy = mu * cos_t[i], mu * sin_t[i]
+        pjx, pjy = mu * cos_t[j], mu * sin_t[j]
         pipj = pix * pjx + piy * pjy
         pir = pix * rx + piy * ry
         pjr = pjx * rx + pjy * ry
@@ -105,8 +105,8 @@ class EwaldReal:
     def __call__(self, x: np.ndarray, theta: np.ndarray, t: float, pairs: Pairs | None) -> Contribution:
         n = theta.shape[0]
         force, torque = np.zeros((n, 2)), np.zeros(n)
-        energy = _real_kernel(pairs.i, pairs.j, pairs.d, theta, self.mu, self.eps0, self.kappa, self.r_cut,
-                              force, torque)
+        energy = _real_kernel(pairs.i, pairs.j, pairs.d, np.cos(theta), np.sin(theta), self.mu, self.eps0,
+                              self.kappa, self.r_cut, force, torque)
         return Contribution(energy, force, torque)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numba
 import numpy as np
@@ -135,22 +136,24 @@ class ParticleMesh:
         if min(self.grid) < self.order:
             raise ValueError(f"grid {self.grid} must be at least order = {self.order} in each direction")
 
-    def influence(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(kx, ky, G) on the FFT grid, G(0) = 0."""
+    @cached_property
+    def _influence(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(kx, ky, w G) on the half spectrum of rfft2 (k2 >= 0), G(0) = 0, w = 2 for k2 > 0 (the -k2 twins)."""
         k1, k2 = self.grid
         kx = 2.0 * np.pi * np.fft.fftfreq(k1, d=self.box[0] / k1)
-        ky = 2.0 * np.pi * np.fft.fftfreq(k2, d=self.box[1] / k2)
+        ky = 2.0 * np.pi * np.fft.rfftfreq(k2, d=self.box[1] / k2)
         kx, ky = np.meshgrid(kx, ky, indexing="ij")
         k2v = kx**2 + ky**2
         k2v[0, 0] = 1.0
         g = np.exp(-k2v / (4.0 * self.kappa**2)) / k2v
-        g *= np.outer(_bspline_modulus(k1, self.order), _bspline_modulus(k2, self.order))
+        g *= np.outer(_bspline_modulus(k1, self.order), _bspline_modulus(k2, self.order)[: ky.shape[1]])
         g[0, 0] = 0.0
         # Nyquist modes (K/2) have no Hermitian partner; drop them so U_pm stays real and exactly differentiable
         if k1 % 2 == 0:
             g[k1 // 2, :] = 0.0
         if k2 % 2 == 0:
             g[:, k2 // 2] = 0.0
+        g[:, 1:] *= 2.0
         return kx, ky, g
 
     def __call__(self, x: np.ndarray, theta: np.ndarray, t: float, pairs: Pairs | None) -> Contribution:
@@ -158,13 +161,15 @@ class ParticleMesh:
         area = float(self.box[0] * self.box[1])
         qx, qy = np.zeros(self.grid), np.zeros(self.grid)
         _spread(x, theta, self.mu, self.box, self.order, qx, qy)
-        kx, ky, g = self.influence()
-        size = qx.size
-        tk = kx * (np.fft.ifft2(qx) * size) + ky * (np.fft.ifft2(qy) * size)  # sum_m Q(m) e^{+2 pi i k.m/K}
-        energy = float(np.sum(g * np.abs(tk) ** 2)) / (2.0 * self.eps0 * area)
-        ct = g * np.conj(tk) / (self.eps0 * area)
-        phix = np.ascontiguousarray(np.real(np.fft.ifft2(kx * ct)) * size)
-        phiy = np.ascontiguousarray(np.real(np.fft.ifft2(ky * ct)) * size)
+        kx, ky, g = self._influence
+        # sum_m Q(m) e^{+2 pi i k.m / K} = conj(rfft2(Q)) for real Q
+        tk = np.conj(kx * np.fft.rfft2(qx) + ky * np.fft.rfft2(qy))
+        energy = float(np.sum(g * (tk.real**2 + tk.imag**2))) / (2.0 * self.eps0 * area)
+        # Phi_a(m) = (1/(eps0 A)) sum_k G k_a conj(T) e^{+2 pi i k.m/K}; irfft2 undoes the weight 2 of g
+        ct = (0.5 * qx.size / (self.eps0 * area)) * g * np.conj(tk)
+        ct[:, 0] *= 2.0
+        phix = np.ascontiguousarray(np.fft.irfft2(kx * ct, s=self.grid))
+        phiy = np.ascontiguousarray(np.fft.irfft2(ky * ct, s=self.grid))
         force, torque = np.zeros((n, 2)), np.zeros(n)
         _gather(x, theta, self.mu, self.box, self.order, phix, phiy, force, torque)
         return Contribution(energy, force, torque)

@@ -21,7 +21,7 @@ from particles.dipolar.space import Pairs
 
 
 @numba.njit(cache=True)
-def _short_range_kernel(pi_idx, pj_idx, d, theta, e_s, s, alpha, r_cut, force, torque):
+def _short_range_kernel(pi_idx, pj_idx, d, cos_t, sin_t, e_s, s, alpha, r_cut, force, torque):
     rc2 = r_cut * r_cut
     energy = 0.0
     for p in range(pi_idx.shape[0]):
@@ -33,8 +33,9 @@ def _short_range_kernel(pi_idx, pj_idx, d, theta, e_s, s, alpha, r_cut, force, t
         r = math.sqrt(r2)
         g = math.exp(-r2 / (s * s))
         rep = (s / r) ** alpha
-        dth = theta[i] - theta[j]
-        one_minus_cos = 1.0 - math.cos(dth)
+        cos_dth = cos_t[i] * cos_t[j] + sin_t[i] * sin_t[j]  # cos(theta_i - theta_j)
+        sin_dth = sin_t[i] * cos_t[j] - cos_t[i] * sin_t[j]
+        one_minus_cos = 1.0 - cos_dth
         b = 0.25 * one_minus_cos * one_minus_cos
         energy += e_s * (rep - b) * g
         dphi_dr = e_s * g * (-alpha * rep / r - 2.0 * r * (rep - b) / (s * s))
@@ -44,7 +45,7 @@ def _short_range_kernel(pi_idx, pj_idx, d, theta, e_s, s, alpha, r_cut, force, t
         force[i, 1] += fy
         force[j, 0] -= fx
         force[j, 1] -= fy
-        tau = e_s * g * 0.5 * one_minus_cos * math.sin(dth)
+        tau = e_s * g * 0.5 * one_minus_cos * sin_dth
         torque[i] += tau
         torque[j] -= tau
     return energy
@@ -67,6 +68,6 @@ class ShortRange:
     def __call__(self, x: np.ndarray, theta: np.ndarray, t: float, pairs: Pairs | None) -> Contribution:
         n = theta.shape[0]
         force, torque = np.zeros((n, 2)), np.zeros(n)
-        energy = _short_range_kernel(pairs.i, pairs.j, pairs.d, theta, self.e_s, self.s, self.alpha,
-                                     self.r_cut, force, torque)
+        energy = _short_range_kernel(pairs.i, pairs.j, pairs.d, np.cos(theta), np.sin(theta), self.e_s, self.s,
+                                     self.alpha, self.r_cut, force, torque)
         return Contribution(energy, force, torque)
