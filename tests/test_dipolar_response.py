@@ -68,4 +68,4 @@ def test_ideal_rotor_lockin_agrees_with_fluctuation_formula():
         eps_ac = 1.0 + amp / (params.eps0 * params.area * e0)
         sigma = np.hypot(abs(err) / (params.eps0 * params.area * e0), abs(sf))
         assert abs(eps_ac - ef) < 3.5 * sigma, (w, eps_ac, ef, sigma)
-        assert sigma < 0.1 * chi_static
+        assert sigma < 0.15 * chi_static  # eps varies by 0.5 chi_static over these frequencies
