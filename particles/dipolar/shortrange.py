@@ -21,7 +21,7 @@ from particles.dipolar.space import Pairs
 
 
 @numba.njit(cache=True)
-def _short_range_kernel(pi_idx, pj_idx, d, cos_t, sin_t, e_s, s, alpha, r_cut, force, torque):
+def _short_range_kernel(pi_idx, pj_idx, d, cos_t, sin_t, e_s, s, alpha, r_cut, force, torque, virial):
     rc2 = r_cut * r_cut
     energy = 0.0
     for p in range(pi_idx.shape[0]):
@@ -45,6 +45,10 @@ def _short_range_kernel(pi_idx, pj_idx, d, cos_t, sin_t, e_s, s, alpha, r_cut, f
         force[i, 1] += fy
         force[j, 0] -= fx
         force[j, 1] -= fy
+        virial[0, 0] += rx * fx
+        virial[0, 1] += rx * fy
+        virial[1, 0] += ry * fx
+        virial[1, 1] += ry * fy
         tau = e_s * g * 0.5 * one_minus_cos * sin_dth
         torque[i] += tau
         torque[j] -= tau
@@ -65,9 +69,16 @@ class ShortRange:
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
 
-    def __call__(self, x: np.ndarray, theta: np.ndarray, t: float, pairs: Pairs | None) -> Contribution:
+    def _evaluate(self, theta: np.ndarray, pairs: Pairs) -> tuple[Contribution, np.ndarray]:
         n = theta.shape[0]
-        force, torque = np.zeros((n, 2)), np.zeros(n)
+        force, torque, virial = np.zeros((n, 2)), np.zeros(n), np.zeros((2, 2))
         energy = _short_range_kernel(pairs.i, pairs.j, pairs.d, np.cos(theta), np.sin(theta), self.e_s, self.s,
-                                     self.alpha, self.r_cut, force, torque)
-        return Contribution(energy, force, torque)
+                                     self.alpha, self.r_cut, force, torque, virial)
+        return Contribution(energy, force, torque), virial
+
+    def __call__(self, x: np.ndarray, theta: np.ndarray, t: float, pairs: Pairs | None) -> Contribution:
+        return self._evaluate(theta, pairs)[0]
+
+    def virial(self, theta: np.ndarray, pairs: Pairs) -> np.ndarray:
+        """W_ab = sum_{i<j} r_a F_b with r = x_i - x_j and F the force on i from j (2 x 2)."""
+        return self._evaluate(theta, pairs)[1]
