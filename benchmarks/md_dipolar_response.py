@@ -14,28 +14,22 @@ import time
 
 import numpy as np
 
-from particles.dipolar.field import UniformACField
-from particles.dipolar.forcefield import force_field
 from particles.dipolar.integrate import BAOAB
 from particles.dipolar.model import DipolarParams, lattice_state
-from particles.dipolar.observables import polarization, static_permittivity
-from particles.dipolar.response import fluctuation_permittivity, lockin_amplitude
+from particles.dipolar.observables import static_permittivity
+from particles.dipolar.response import fluctuation_permittivity, lockin_amplitude, polarization_series
 from particles.dipolar.simulate import run
 from particles.dipolar.system import dipolar_force_field
 
+GAMMA, GAMMA_R = 0.5, 2.0
 
-def polarization_run(params, n, kT, dt, n_equil, n_steps, e0, omega_ac, seed):
-    """Samples M(k dt), k = 0..n_steps-1, after n_equil BAOAB steps without field; field switched on at t = 0."""
+
+def equilibrated(params, n, kT, dt, n_equil, seed):
+    """(force field, state, rng) after n_equil BAOAB steps from a lattice."""
     rng = np.random.default_rng(seed)
     base = dipolar_force_field(params, accuracy=1e-5)
-    state = run(BAOAB(base, params, kT, gamma=0.5, gamma_r=2.0, dt=dt), lattice_state(params, n, kT, rng),
-                n_equil, rng)
-    state.t = 0.0
-    terms = base.terms + ((UniformACField(params.mu, (e0, 0.0), omega_ac),) if e0 else ())
-    lang = BAOAB(force_field(terms, params.box), params, kT, gamma=0.5, gamma_r=2.0, dt=dt)
-    samples = [polarization(state.theta, params.mu)]
-    run(lang, state, n_steps - 1, rng, observe=lambda step, s, c: samples.append(polarization(s.theta, params.mu)))
-    return np.array(samples)
+    state = run(BAOAB(base, params, kT, GAMMA, GAMMA_R, dt), lattice_state(params, n, kT, rng), n_equil, rng)
+    return base, state, rng
 
 
 def main() -> None:
@@ -50,7 +44,8 @@ def main() -> None:
     length = math.sqrt(args.n / 0.6)
     params = DipolarParams(Lx=length, Ly=length, q=3.0)
     t0 = time.perf_counter()
-    m_eq = polarization_run(params, args.n, kT, dt, 4000, args.steps_eq, 0.0, 0.0, seed=1)
+    base, state, rng = equilibrated(params, args.n, kT, dt, 4000, seed=1)
+    m_eq = polarization_series(base, params, state, kT, GAMMA, GAMMA_R, dt, args.steps_eq, 0.0, 0.0, rng)
     eps_s, err_s = static_permittivity(m_eq, kT, params.eps0, params.area)
     ideal = 1 + args.n / params.area * params.mu**2 / (2 * params.eps0 * kT)
     print(f"N={args.n} n=0.6 kT={kT} mu={params.mu} static eps = {eps_s:.4f} +- {err_s:.4f} "
@@ -59,7 +54,8 @@ def main() -> None:
                                               max_lag=1000, n_blocks=20)
     scale = params.eps0 * params.area * args.e0
     for k, (w, ef, sf) in enumerate(zip(args.omegas, eps_fl, err_fl)):
-        m = polarization_run(params, args.n, kT, dt, 4000, args.steps_ac, args.e0, w, seed=10 + k)
+        base, state, rng = equilibrated(params, args.n, kT, dt, 4000, seed=10 + k)
+        m = polarization_series(base, params, state, kT, GAMMA, GAMMA_R, dt, args.steps_ac, args.e0, w, rng)
         amp, err = lockin_amplitude(m[:, 0], dt, w, n_blocks=10)
         eps_ac, sa = 1.0 + amp / scale, err / scale
         sigma = math.hypot(abs(sa), abs(sf))

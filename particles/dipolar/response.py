@@ -15,7 +15,12 @@ import math
 
 import numpy as np
 
-from particles.dipolar.observables import time_correlation
+from particles.dipolar.field import UniformACField
+from particles.dipolar.forcefield import ForceField, force_field
+from particles.dipolar.integrate import BAOAB
+from particles.dipolar.model import DipolarParams, State
+from particles.dipolar.observables import polarization, time_correlation
+from particles.dipolar.simulate import run
 
 
 def _mean_and_error(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -64,3 +69,20 @@ def fluctuation_permittivity(m_series: np.ndarray, dt: float, omegas: np.ndarray
         c = time_correlation(m[b * size:(b + 1) * size], max_lag)
         blocks.append(1.0 + (c[0] + 1j * omegas * (phase @ c)) / (2.0 * eps0 * area * kT))
     return _mean_and_error(np.array(blocks))
+
+
+def polarization_series(base: ForceField, params: DipolarParams, state: State, kT: float, gamma: float,
+                        gamma_r: float, dt: float, n_steps: int, e0: float, omega_ac: float,
+                        rng: np.random.Generator) -> np.ndarray:
+    """M(k dt), k = 0..n_steps-1, of a BAOAB run from `state` with E0 x_hat cos(w t) added (e0 = 0: none).
+
+    The field's clock starts at t = 0 of this run. The same thermostat serves both routes, as the
+    linear-response theorem requires the same dynamics with and without the field.
+    """
+    state = state.copy()
+    state.t = 0.0
+    terms = base.terms + ((UniformACField(params.mu, (e0, 0.0), omega_ac),) if e0 else ())
+    lang = BAOAB(force_field(terms, params.box), params, kT, gamma, gamma_r, dt)
+    samples = [polarization(state.theta, params.mu)]
+    run(lang, state, n_steps - 1, rng, observe=lambda step, s, c: samples.append(polarization(s.theta, params.mu)))
+    return np.array(samples)
