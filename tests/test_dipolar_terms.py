@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from particles.dipolar.fdcheck import fd_forces_torques, relative_error
-from particles.dipolar.field import UniformACField
+from particles.dipolar.field import SheetPairField, UniformACField
 from particles.dipolar.forcefield import force_field
 from particles.dipolar.model import DipolarParams, State, lattice_state
 from particles.dipolar.shortrange import ShortRange
@@ -100,3 +100,21 @@ def test_state_validation_and_lattice_state():
     assert s.n == 50 and np.all((s.x >= 0) & (s.x < params.box))
     assert np.allclose(s.v.sum(axis=0), 0.0, atol=1e-12)
     assert np.min(np.hypot(*neighbor_pairs(s.x, params.box, 2.5).d.T)) == pytest.approx(1.0)  # spacing 10/10, 5/5
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_sheet_pair_field_derivatives_and_vacuum_values(axis):
+    x, theta = config(n=12)
+    length = BOX[axis]
+    term = SheetPairField(mu=1.3, eps0=0.7, length=length, axis=axis, a=length / 4, b=3 * length / 4, sigma0=0.9,
+                          width=0.2, omega_ac=1.5)
+    t = 0.3
+    c = force_field([term], BOX)(x, theta, t)
+    f_fd, tau_fd = fd_forces_torques(term, x, theta, BOX, t=t)
+    assert relative_error(c.force, f_fd) < 1e-6 and relative_error(c.torque, tau_fd) < 1e-6
+    s = np.linspace(0, length, 4001)[:-1]
+    e = term.field(s, 0.0)
+    assert abs(np.mean(e)) < 1e-12  # zero-mean periodic potential
+    assert term.field(np.array([length / 2]), 0.0)[0] == pytest.approx(0.9 / (2 * 0.7), rel=1e-10)
+    assert term.field(np.array([0.0]), 0.0)[0] == pytest.approx(-0.9 / (2 * 0.7), rel=1e-10)
+    assert term.field(np.array([-1e-9]), 0.0)[0] == pytest.approx(term.field(np.array([length - 1e-9]), 0.0)[0])
