@@ -16,8 +16,9 @@ import numpy as np
 
 from particles.dipolar.integrate import BAOAB
 from particles.dipolar.model import DipolarParams, lattice_state
-from particles.dipolar.observables import static_permittivity
-from particles.dipolar.response import fluctuation_permittivity, lockin_amplitude, polarization_series
+from particles.dipolar.observables import polarization, static_permittivity
+from particles.dipolar.response import (fluctuation_permittivity, lockin_amplitude, longitudinal_permittivity,
+                                        longitudinal_polarization, polarization_series)
 from particles.dipolar.simulate import run
 from particles.dipolar.system import dipolar_force_field
 
@@ -45,11 +46,21 @@ def main() -> None:
     params = DipolarParams(Lx=length, Ly=length, q=3.0)
     t0 = time.perf_counter()
     base, state, rng = equilibrated(params, args.n, kT, dt, 4000, seed=1)
-    m_eq = polarization_series(base, params, state, kT, GAMMA, GAMMA_R, dt, args.steps_eq, 0.0, 0.0, rng)
+    k_min = np.array([2.0 * np.pi / params.Lx, 0.0])
+
+    def record(s):
+        ml = longitudinal_polarization(s.x, s.theta, params.mu, k_min)
+        return np.concatenate((polarization(s.theta, params.mu), [ml.real, ml.imag]))
+
+    samples = polarization_series(base, params, state, kT, GAMMA, GAMMA_R, dt, args.steps_eq, 0.0, 0.0, rng,
+                                  record)
+    m_eq = samples[:, :2]
     eps_s, err_s = static_permittivity(m_eq, kT, params.eps0, params.area)
+    eps_l, err_l = longitudinal_permittivity(samples[:, 2] + 1j * samples[:, 3], kT, params.eps0, params.area)
     ideal = 1 + args.n / params.area * params.mu**2 / (2 * params.eps0 * kT)
     print(f"N={args.n} n=0.6 kT={kT} mu={params.mu} static eps = {eps_s:.4f} +- {err_s:.4f} "
-          f"(ideal rotors {ideal:.4f}); {time.perf_counter() - t0:.0f}s", flush=True)
+          f"(ideal rotors {ideal:.4f}); fixed-charge eps_L(2 pi/L) = {eps_l:.4f} +- {err_l:.4f}; "
+          f"{time.perf_counter() - t0:.0f}s", flush=True)
     eps_fl, err_fl = fluctuation_permittivity(m_eq, dt, np.array(args.omegas), kT, params.eps0, params.area,
                                               max_lag=1000, n_blocks=20)
     scale = params.eps0 * params.area * args.e0

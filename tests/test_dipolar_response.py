@@ -8,7 +8,8 @@ import pytest
 from particles.dipolar.forcefield import force_field
 from particles.dipolar.integrate import BAOAB
 from particles.dipolar.model import DipolarParams, lattice_state
-from particles.dipolar.response import fluctuation_permittivity, lockin_amplitude, polarization_series
+from particles.dipolar.response import (fluctuation_permittivity, lockin_amplitude, longitudinal_permittivity,
+                                       longitudinal_polarization, polarization_series)
 from particles.dipolar.simulate import run
 from particles.dipolar.system import dipolar_force_field
 
@@ -37,6 +38,20 @@ def test_fluctuation_route_gives_debye_for_exponential_correlation():
     assert np.all(np.abs(eps.real - debye.real) < 4 * err.real + 2e-3)
     assert np.all(np.abs(eps.imag - debye.imag) < 4 * err.imag + 2e-3)
     assert np.max(err.real) < 0.03
+
+
+def test_longitudinal_estimator_normalisation_for_uncorrelated_dipoles():
+    # independent uniform angles: <|M_L(k)|^2> = N mu^2 / 2, so 1 - 1/eps_L = beta N mu^2 / (2 eps0 A)
+    rng = np.random.default_rng(8)
+    n, mu, kT, eps0, box = 20, 0.8, 0.9, 0.8, np.array([6.0, 5.0])  # y = 0.30
+    x = rng.uniform(0, 1, (n, 2)) * box
+    k = np.array([2 * np.pi / 6.0, 2 * np.pi / 5.0])
+    ml = np.array([longitudinal_polarization(x, rng.uniform(0, 2 * np.pi, n), mu, k) for _ in range(20_000)])
+    eps_l, err = longitudinal_permittivity(ml, kT, eps0, 30.0)
+    y = n * mu**2 / (2 * eps0 * 30.0 * kT)
+    assert abs(eps_l - 1 / (1 - y)) < 3 * err and err < 0.02 * eps_l
+    m_sum = longitudinal_polarization(x, np.zeros(n), mu, np.array([1e-12, 0.0]))
+    assert m_sum == pytest.approx(n * mu)  # k -> 0 along x with all dipoles along x: M_L = M_x
 
 
 def driven_rotors(omega_ac, e0, n_steps, seed, params, n, kT, dt):

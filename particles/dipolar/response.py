@@ -7,11 +7,15 @@ Fluctuations (equilibrium, same dynamics, linear-response theorem):
     eps(w) - 1 = (beta / (2 eps0 |Omega|)) [C(0) + i w int_0^inf C(t) exp(i w t) dt],  C(t) = <M(0) . M(t)>,
 with <M> subtracted and the integral truncated where C has decayed (trapezoid rule).
 Error bars: both estimators are evaluated on n_blocks contiguous blocks; standard error of the block mean.
+Fixed-charge (sheet-like) response at wavevector k, from equilibrium fluctuations:
+    1 - 1/eps_L(k) = beta <|M_L(k)|^2> / (eps0 |Omega|),   M_L(k) = sum_i (p_i . k_hat) exp(i k . x_i);
+it equals the conducting-boundary eps only when L is much larger than the correlation length.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
@@ -19,7 +23,7 @@ from particles.dipolar.field import UniformACField
 from particles.dipolar.forcefield import ForceField, force_field
 from particles.dipolar.integrate import BAOAB
 from particles.dipolar.model import DipolarParams, State
-from particles.dipolar.observables import polarization, time_correlation
+from particles.dipolar.observables import block_average, polarization, time_correlation
 from particles.dipolar.simulate import run
 
 
@@ -52,6 +56,20 @@ def lockin_amplitude(x: np.ndarray, dt: float, omega: float, n_blocks: int = 10)
     return complex(mean), complex(err)
 
 
+def longitudinal_polarization(x: np.ndarray, theta: np.ndarray, mu: float, k: np.ndarray) -> complex:
+    """M_L(k) = mu sum_i (d(theta_i) . k_hat) exp(i k . x_i) for a wavevector k (2,)."""
+    khat = k / np.linalg.norm(k)
+    return complex(mu * np.sum((np.cos(theta) * khat[0] + np.sin(theta) * khat[1]) * np.exp(1j * (x @ k))))
+
+
+def longitudinal_permittivity(ml_samples: np.ndarray, kT: float, eps0: float, area: float,
+                              n_blocks: int = 20) -> tuple[float, float]:
+    """(eps_L(k), standard error) from samples of M_L(k); the error is propagated from the block error of
+    y = beta <|M_L|^2> / (eps0 |Omega|) through eps_L = 1 / (1 - y)."""
+    y, err = block_average(np.abs(ml_samples) ** 2 / (eps0 * area * kT), n_blocks)
+    return 1.0 / (1.0 - float(y)), float(err) / (1.0 - float(y)) ** 2
+
+
 def fluctuation_permittivity(m_series: np.ndarray, dt: float, omegas: np.ndarray, kT: float, eps0: float,
                              area: float, max_lag: int, n_blocks: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """(eps(w), standard error) at the given w from equilibrium samples M(k dt) of shape (T, 2)."""
@@ -73,16 +91,22 @@ def fluctuation_permittivity(m_series: np.ndarray, dt: float, omegas: np.ndarray
 
 def polarization_series(base: ForceField, params: DipolarParams, state: State, kT: float, gamma: float,
                         gamma_r: float, dt: float, n_steps: int, e0: float, omega_ac: float,
-                        rng: np.random.Generator) -> np.ndarray:
-    """M(k dt), k = 0..n_steps-1, of a BAOAB run from `state` with E0 x_hat cos(w t) added (e0 = 0: none).
+                        rng: np.random.Generator,
+                        record: Callable[[State], np.ndarray] | None = None) -> np.ndarray:
+    """record(state) (default M) at t = k dt, k = 0..n_steps-1, of a BAOAB run from `state` with
+    E0 x_hat cos(w t) added (e0 = 0: none).
 
     The field's clock starts at t = 0 of this run. The same thermostat serves both routes, as the
     linear-response theorem requires the same dynamics with and without the field.
     """
+    if record is None:
+        def record(s: State) -> np.ndarray:
+            return polarization(s.theta, params.mu)
+
     state = state.copy()
     state.t = 0.0
     terms = base.terms + ((UniformACField(params.mu, (e0, 0.0), omega_ac),) if e0 else ())
     lang = BAOAB(force_field(terms, params.box), params, kT, gamma, gamma_r, dt)
-    samples = [polarization(state.theta, params.mu)]
-    run(lang, state, n_steps - 1, rng, observe=lambda step, s, c: samples.append(polarization(s.theta, params.mu)))
+    samples = [record(state)]
+    run(lang, state, n_steps - 1, rng, observe=lambda step, s, c: samples.append(record(s)))
     return np.array(samples)
