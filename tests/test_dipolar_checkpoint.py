@@ -1,6 +1,9 @@
 """Checkpoint/restart: atomic writes, and a resumed run reproduces the uninterrupted trajectory bit for bit."""
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -71,3 +74,34 @@ def test_checkpoint_write_is_atomic(tmp_path, monkeypatch):
     assert step == 7 and same(state, s0)
     assert rng2.bit_generator.state == rng.bit_generator.state
     assert [p.name for p in tmp_path.iterdir()] == ["c.npz"]
+
+
+def test_sigkilled_process_resumes_bit_for_bit(tmp_path):
+    # a separate process is killed with SIGKILL (no cleanup, no exception handling) after its step-200 checkpoint
+    root = str(Path(__file__).resolve().parents[1])
+    script = f"""
+import os, signal, sys
+import numpy as np
+sys.path.insert(0, {root!r})
+from particles.dipolar.integrate import BAOAB
+from particles.dipolar.model import DipolarParams, lattice_state
+from particles.dipolar.simulate import run
+from particles.dipolar.system import dipolar_force_field
+params = DipolarParams(Lx={L!r}, Ly={L!r}, q=3.0)
+rng = np.random.default_rng(3)
+ff = dipolar_force_field(params)
+s0 = lattice_state(params, {N}, 1.0, rng)
+def die(step, state, c):
+    if step == 230:
+        os.kill(os.getpid(), signal.SIGKILL)
+run(BAOAB(ff, params, kT=1.0, gamma=1.0, gamma_r=4.0, dt=0.005), s0, 300, rng=rng, observe=die,
+    checkpoint={str(tmp_path / "k.npz")!r}, checkpoint_every=100)
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, cwd=tmp_path)
+    assert proc.returncode == -9, proc.stderr.decode()
+    assert load_checkpoint(tmp_path / "k.npz")[1] == 200
+    ff, s0, rng = setup()
+    integ = BAOAB(ff, PARAMS, kT=1.0, gamma=1.0, gamma_r=4.0, dt=0.005)
+    resumed = run(integ, s0, 300, rng=None, checkpoint=tmp_path / "k.npz", checkpoint_every=100)
+    ff, s0, rng = setup()
+    assert same(resumed, run(integ, s0, 300, rng=rng))
