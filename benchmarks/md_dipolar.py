@@ -7,9 +7,6 @@ the aggregate throughput. Prints one line per N with the per-step time split by 
 
     NUMBA_NUM_THREADS=1 PYTHONPATH=. python benchmarks/md_dipolar.py --sizes 1024 4096 16384
     NUMBA_NUM_THREADS=1 PYTHONPATH=. mpiexec -n 2 python benchmarks/md_dipolar.py --sizes 1024 4096
-    OMP_WAIT_POLICY=PASSIVE NUMBA_NUM_THREADS=2 PYTHONPATH=. python benchmarks/md_dipolar.py   # 2 threads
-On a shared, oversubscribed machine the OpenMP threading layer's default busy-waiting makes 2 threads
-much slower than 1; OMP_WAIT_POLICY=PASSIVE avoids that.
 """
 
 from __future__ import annotations
