@@ -70,14 +70,14 @@ def _spread(x, theta, mu, box, order, qx, qy):
                 qy[m1, m2] += py * w
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
 def _gather(x, theta, mu, box, order, phix, phiy, force, torque):
     k1, k2 = phix.shape
-    for j in numba.prange(x.shape[0]):  # each particle writes only its own force and torque
-        vx = np.empty(order)
-        dx = np.empty(order)
-        vy = np.empty(order)
-        dy = np.empty(order)
+    vx = np.empty(order)
+    dx = np.empty(order)
+    vy = np.empty(order)
+    dy = np.empty(order)
+    for j in range(x.shape[0]):
         u1 = x[j, 0] / box[0] * k1
         u2 = x[j, 1] / box[1] * k2
         f1, f2 = math.floor(u1), math.floor(u2)
