@@ -118,22 +118,3 @@ def test_sheet_pair_field_derivatives_and_vacuum_values(axis):
     assert term.field(np.array([length / 2]), 0.0)[0] == pytest.approx(0.9 / (2 * 0.7), rel=1e-10)
     assert term.field(np.array([0.0]), 0.0)[0] == pytest.approx(-0.9 / (2 * 0.7), rel=1e-10)
     assert term.field(np.array([-1e-9]), 0.0)[0] == pytest.approx(term.field(np.array([length - 1e-9]), 0.0)[0])
-
-
-def test_pair_kernels_chunking_changes_only_round_off():
-    # the threaded kernels split the pair list into n_chunks private accumulators; any n_chunks must agree
-    from particles.dipolar.ewald import _real_kernel
-    from particles.dipolar.shortrange import _short_range_kernel
-
-    x, theta = config()
-    p = neighbor_pairs(x, BOX, 2.9)
-    c, s = np.cos(theta), np.sin(theta)
-    results = []
-    for n_chunks in (1, 3, 7):
-        f1, t1, f2, t2, w = np.zeros((30, 2)), np.zeros(30), np.zeros((30, 2)), np.zeros(30), np.zeros((2, 2))
-        e1 = _real_kernel(p.i, p.j, p.d, c, s, 1.3, 0.7, 1.1, 2.9, f1, t1, n_chunks)
-        e2 = _short_range_kernel(p.i, p.j, p.d, c, s, 1.0, 1.0, 12.0, 2.9, f2, t2, w, n_chunks)
-        results.append((e1, f1, t1, e2, f2, t2, w))
-    for r in results[1:]:
-        for a, b in zip(r, results[0]):
-            assert np.allclose(a, b, rtol=1e-12, atol=1e-12 * np.max(np.abs(b)))

@@ -57,53 +57,39 @@ def ewald_setup(box: np.ndarray, accuracy: float, r_cut: float | None = None) ->
     return EwaldSetup(kappa=kappa, r_cut=r_cut, k_cut=2.0 * kappa * s)
 
 
-@numba.njit(cache=True, parallel=True)
-def _real_kernel(pi_idx, pj_idx, d, cos_t, sin_t, mu, eps0, kappa, r_cut, force, torque, n_chunks):
+@numba.njit(cache=True)
+def _real_kernel(pi_idx, pj_idx, d, cos_t, sin_t, mu, eps0, kappa, r_cut, force, torque):
     k2 = kappa * kappa
     rc2 = r_cut * r_cut
-    # n_chunks contiguous chunks of pairs (one per thread), private accumulators, reduced in chunk order:
-    # the result depends on n_chunks but not on scheduling
-    n_pairs = pi_idx.shape[0]
-    size = (n_pairs + n_chunks - 1) // n_chunks
-    fbuf = np.zeros((n_chunks, force.shape[0], 2))
-    tbuf = np.zeros((n_chunks, torque.shape[0]))
-    ebuf = np.zeros(n_chunks)
-    for ch in numba.prange(n_chunks):
-        e_chunk = 0.0
-        for p in range(ch * size, min((ch + 1) * size, n_pairs)):
-            rx, ry = d[p, 0], d[p, 1]
-            r2 = rx * rx + ry * ry
-            if r2 >= rc2:
-                continue
-            i, j = pi_idx[p], pj_idx[p]
-            inv2 = 1.0 / r2
-            e = math.exp(-k2 * r2)
-            b = e * inv2 / (2.0 * math.pi)
-            c = e * (k2 * inv2 + inv2 * inv2) / math.pi
-            dd = 2.0 * e * (k2 * k2 * inv2 + 2.0 * k2 * inv2 * inv2 + 2.0 * inv2 * inv2 * inv2) / math.pi
-            pix, piy = mu * cos_t[i], mu * sin_t[i]
-            pjx, pjy = mu * cos_t[j], mu * sin_t[j]
-            pipj = pix * pjx + piy * pjy
-            pir = pix * rx + piy * ry
-            pjr = pjx * rx + pjy * ry
-            e_chunk += b * pipj - c * pir * pjr
-            # grad_r U_ij * eps0 = -C r (pi.pj) + D r (pi.r)(pj.r) - C (pi (pj.r) + pj (pi.r))
-            s = -c * pipj + dd * pir * pjr
-            gx = s * rx - c * (pix * pjr + pjx * pir)
-            gy = s * ry - c * (piy * pjr + pjy * pir)
-            fbuf[ch, i, 0] -= gx / eps0
-            fbuf[ch, i, 1] -= gy / eps0
-            fbuf[ch, j, 0] += gx / eps0
-            fbuf[ch, j, 1] += gy / eps0
-            cross_ij = pix * pjy - piy * pjx
-            tbuf[ch, i] -= (b * cross_ij - c * (pix * ry - piy * rx) * pjr) / eps0
-            tbuf[ch, j] -= (-b * cross_ij - c * (pjx * ry - pjy * rx) * pir) / eps0
-        ebuf[ch] = e_chunk
     energy = 0.0
-    for ch in range(n_chunks):
-        force += fbuf[ch]
-        torque += tbuf[ch]
-        energy += ebuf[ch]
+    for p in range(pi_idx.shape[0]):
+        rx, ry = d[p, 0], d[p, 1]
+        r2 = rx * rx + ry * ry
+        if r2 >= rc2:
+            continue
+        i, j = pi_idx[p], pj_idx[p]
+        inv2 = 1.0 / r2
+        e = math.exp(-k2 * r2)
+        b = e * inv2 / (2.0 * math.pi)
+        c = e * (k2 * inv2 + inv2 * inv2) / math.pi
+        dd = 2.0 * e * (k2 * k2 * inv2 + 2.0 * k2 * inv2 * inv2 + 2.0 * inv2 * inv2 * inv2) / math.pi
+        pix, piy = mu * cos_t[i], mu * sin_t[i]
+        pjx, pjy = mu * cos_t[j], mu * sin_t[j]
+        pipj = pix * pjx + piy * pjy
+        pir = pix * rx + piy * ry
+        pjr = pjx * rx + pjy * ry
+        energy += b * pipj - c * pir * pjr
+        # grad_r U_ij * eps0 = -C r (pi.pj) + D r (pi.r)(pj.r) - C (pi (pj.r) + pj (pi.r))
+        s = -c * pipj + dd * pir * pjr
+        gx = s * rx - c * (pix * pjr + pjx * pir)
+        gy = s * ry - c * (piy * pjr + pjy * pir)
+        force[i, 0] -= gx / eps0
+        force[i, 1] -= gy / eps0
+        force[j, 0] += gx / eps0
+        force[j, 1] += gy / eps0
+        cross_ij = pix * pjy - piy * pjx
+        torque[i] -= (b * cross_ij - c * (pix * ry - piy * rx) * pjr) / eps0
+        torque[j] -= (-b * cross_ij - c * (pjx * ry - pjy * rx) * pir) / eps0
     return energy / eps0
 
 
@@ -120,7 +106,7 @@ class EwaldReal:
         n = theta.shape[0]
         force, torque = np.zeros((n, 2)), np.zeros(n)
         energy = _real_kernel(pairs.i, pairs.j, pairs.d, np.cos(theta), np.sin(theta), self.mu, self.eps0,
-                              self.kappa, self.r_cut, force, torque, numba.get_num_threads())
+                              self.kappa, self.r_cut, force, torque)
         return Contribution(energy, force, torque)
 
 

@@ -20,54 +20,38 @@ from particles.dipolar.forcefield import Contribution
 from particles.dipolar.space import Pairs
 
 
-@numba.njit(cache=True, parallel=True)
-def _short_range_kernel(pi_idx, pj_idx, d, cos_t, sin_t, e_s, s, alpha, r_cut, force, torque, virial,
-                        n_chunks):
+@numba.njit(cache=True)
+def _short_range_kernel(pi_idx, pj_idx, d, cos_t, sin_t, e_s, s, alpha, r_cut, force, torque, virial):
     rc2 = r_cut * r_cut
-    # n_chunks contiguous chunks of pairs (one per thread), reduced in chunk order (deterministic for n_chunks)
-    n_pairs = pi_idx.shape[0]
-    size = (n_pairs + n_chunks - 1) // n_chunks
-    fbuf = np.zeros((n_chunks, force.shape[0], 2))
-    tbuf = np.zeros((n_chunks, torque.shape[0]))
-    vbuf = np.zeros((n_chunks, 2, 2))
-    ebuf = np.zeros(n_chunks)
-    for ch in numba.prange(n_chunks):
-        e_chunk = 0.0
-        for p in range(ch * size, min((ch + 1) * size, n_pairs)):
-            rx, ry = d[p, 0], d[p, 1]
-            r2 = rx * rx + ry * ry
-            if r2 >= rc2:
-                continue
-            i, j = pi_idx[p], pj_idx[p]
-            r = math.sqrt(r2)
-            g = math.exp(-r2 / (s * s))
-            rep = (s / r) ** alpha
-            cos_dth = cos_t[i] * cos_t[j] + sin_t[i] * sin_t[j]  # cos(theta_i - theta_j)
-            sin_dth = sin_t[i] * cos_t[j] - cos_t[i] * sin_t[j]
-            one_minus_cos = 1.0 - cos_dth
-            b = 0.25 * one_minus_cos * one_minus_cos
-            e_chunk += e_s * (rep - b) * g
-            dphi_dr = e_s * g * (-alpha * rep / r - 2.0 * r * (rep - b) / (s * s))
-            fx = -dphi_dr * rx / r
-            fy = -dphi_dr * ry / r
-            fbuf[ch, i, 0] += fx
-            fbuf[ch, i, 1] += fy
-            fbuf[ch, j, 0] -= fx
-            fbuf[ch, j, 1] -= fy
-            vbuf[ch, 0, 0] += rx * fx
-            vbuf[ch, 0, 1] += rx * fy
-            vbuf[ch, 1, 0] += ry * fx
-            vbuf[ch, 1, 1] += ry * fy
-            tau = e_s * g * 0.5 * one_minus_cos * sin_dth
-            tbuf[ch, i] += tau
-            tbuf[ch, j] -= tau
-        ebuf[ch] = e_chunk
     energy = 0.0
-    for ch in range(n_chunks):
-        force += fbuf[ch]
-        torque += tbuf[ch]
-        virial += vbuf[ch]
-        energy += ebuf[ch]
+    for p in range(pi_idx.shape[0]):
+        rx, ry = d[p, 0], d[p, 1]
+        r2 = rx * rx + ry * ry
+        if r2 >= rc2:
+            continue
+        i, j = pi_idx[p], pj_idx[p]
+        r = math.sqrt(r2)
+        g = math.exp(-r2 / (s * s))
+        rep = (s / r) ** alpha
+        cos_dth = cos_t[i] * cos_t[j] + sin_t[i] * sin_t[j]  # cos(theta_i - theta_j)
+        sin_dth = sin_t[i] * cos_t[j] - cos_t[i] * sin_t[j]
+        one_minus_cos = 1.0 - cos_dth
+        b = 0.25 * one_minus_cos * one_minus_cos
+        energy += e_s * (rep - b) * g
+        dphi_dr = e_s * g * (-alpha * rep / r - 2.0 * r * (rep - b) / (s * s))
+        fx = -dphi_dr * rx / r
+        fy = -dphi_dr * ry / r
+        force[i, 0] += fx
+        force[i, 1] += fy
+        force[j, 0] -= fx
+        force[j, 1] -= fy
+        virial[0, 0] += rx * fx
+        virial[0, 1] += rx * fy
+        virial[1, 0] += ry * fx
+        virial[1, 1] += ry * fy
+        tau = e_s * g * 0.5 * one_minus_cos * sin_dth
+        torque[i] += tau
+        torque[j] -= tau
     return energy
 
 
@@ -89,7 +73,7 @@ class ShortRange:
         n = theta.shape[0]
         force, torque, virial = np.zeros((n, 2)), np.zeros(n), np.zeros((2, 2))
         energy = _short_range_kernel(pairs.i, pairs.j, pairs.d, np.cos(theta), np.sin(theta), self.e_s, self.s,
-                                     self.alpha, self.r_cut, force, torque, virial, numba.get_num_threads())
+                                     self.alpha, self.r_cut, force, torque, virial)
         return Contribution(energy, force, torque), virial
 
     def __call__(self, x: np.ndarray, theta: np.ndarray, t: float, pairs: Pairs | None) -> Contribution:
