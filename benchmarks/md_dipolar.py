@@ -3,7 +3,8 @@
 Workload: dipolar liquid at n s^2 = 0.6, kT = 1.5, mu = 1.5, dt = 0.002; short-range Phi and Ewald real
 space cut at r_cut (default 3.0), reciprocal part by particle mesh (order 6) or, with --ewald, by plain Ewald.
 Run serially, or under `mpiexec -n 2` to run one independent replica per rank (the ensemble mode) and report
-the aggregate throughput. Prints one line per N with the per-step time split by term.
+the aggregate throughput. Prints one line per N with the per-step time split by term. The kernels are
+serial: the two-core numbers come from MPI replicas, not from threads.
 
     NUMBA_NUM_THREADS=1 PYTHONPATH=. python benchmarks/md_dipolar.py --sizes 1024 4096 16384
     NUMBA_NUM_THREADS=1 PYTHONPATH=. mpiexec -n 2 python benchmarks/md_dipolar.py --sizes 1024 4096

@@ -9,7 +9,8 @@ R = G - G_free is the regular part (a charge with its own images); the last term
 orientation-independent intramolecular Coulomb energy -q^2 G_free(l) / eps0 and leaves its image part.
 Ewald parts (r = |y_a - y_b| < r_cut, minimum image):
     real:        (1/eps0) sum_{a<b} q_a q_b E1(kappa^2 r^2) / (4 pi)
-    reciprocal:  (1/(2 eps0 |Omega|)) sum_{k != 0} exp(-k^2/(4 kappa^2)) |rho(k)|^2 / k^2,  rho(k) = sum_a q_a e^{i k.y_a}
+    reciprocal:  (1/(2 eps0 |Omega|)) sum_{k != 0} exp(-k^2/(4 kappa^2)) |rho(k)|^2 / k^2,
+                 rho(k) = sum_a q_a exp(i k.y_a)
     self:        -(1/(2 eps0)) sum_a q_a^2 (gamma_E + 2 ln kappa) / (4 pi)        (E1(u) + ln u -> -gamma_E)
     constant:    -(1/(8 eps0 kappa^2 |Omega|)) (sum_a q_a)^2     (the zero-mean constant -1/(4 kappa^2 |Omega|)
                  of G over all pairs a, b including a = b; zero for neutral molecules, kept for clarity)
