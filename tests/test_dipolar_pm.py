@@ -64,3 +64,13 @@ def test_pm_validation():
     with pytest.raises(ValueError, match="grid"):
         ParticleMesh(MU, EPS0, 1.0, BOX, (4, 16), 6)
     assert all(k % 2 == 0 for k in pm_grid(BOX, 3.0, 1e-5))
+
+
+def test_default_ewald_cutoff_balances_cost_for_large_n():
+    n = 4096
+    length = math.sqrt(n / 0.6)
+    params = DipolarParams(Lx=length, Ly=length)
+    real = dipolar_force_field(params, 1e-5, n=n).terms[0]
+    assert 8.0 < real.r_cut < 0.5 * length  # capped well below L/2 = 41
+    small = DipolarParams(Lx=5.0, Ly=4.0)
+    assert dipolar_force_field(small, 1e-5, n=16).terms[0].r_cut == 2.0  # small boxes keep L/2
