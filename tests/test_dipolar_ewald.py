@@ -106,3 +106,28 @@ def test_single_dipole_in_rectangular_box_feels_image_torque():
     expected = (MU**2 / (2 * EPS0)) * (h[1, 1] - h[0, 0]) * math.sin(2 * angle)
     assert abs(h[1, 1] - h[0, 0]) > 0.01
     assert c.torque[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_plain_disc_image_sum_is_tin_foil_plus_2d_depolarisation_term():
+    # summing images over a disc of radius R -> infinity (vacuum outside) adds |M|^2 / (4 eps0 |Omega|) to the
+    # tin-foil energy: a uniformly polarised disc has depolarising field -P / (2 eps0) in 2D
+    x, theta = config(n=5)
+    p = MU * np.column_stack((np.cos(theta), np.sin(theta)))
+    radius = 400.0
+    a = np.arange(-int(radius / BOX[0]) - 1, int(radius / BOX[0]) + 2) * BOX[0]
+    b = np.arange(-int(radius / BOX[1]) - 1, int(radius / BOX[1]) + 2) * BOX[1]
+    lattice = np.stack(np.meshgrid(a, b, indexing="ij"), -1).reshape(-1, 2)
+    lattice = lattice[np.hypot(lattice[:, 0], lattice[:, 1]) < radius]
+    u_disc = 0.0
+    for i in range(5):
+        for j in range(5):
+            r = x[i] - x[j] + lattice
+            r2 = np.sum(r * r, axis=1)
+            keep = r2 > 0  # drops only the i = j, n = 0 self term
+            r, r2 = r[keep], r2[keep]
+            u_disc += 0.5 * np.sum((p[i] @ p[j] - 2 * (r @ p[i]) * (r @ p[j]) / r2) / r2) / (2 * math.pi * EPS0)
+    tin_foil = force_field(ewald_terms(MU, EPS0, BOX, ewald_setup(BOX, 1e-12, 1.0)), BOX)(x, theta, 0.0).energy
+    m = p.sum(axis=0)
+    surface = m @ m / (4 * EPS0 * BOX[0] * BOX[1])
+    assert abs(u_disc - (tin_foil + surface)) < 1e-3 * abs(tin_foil)
+    assert abs(surface) > 0.5 * abs(tin_foil)  # the surface term is not negligible here
