@@ -131,3 +131,12 @@ def test_plain_disc_image_sum_is_tin_foil_plus_2d_depolarisation_term():
     surface = m @ m / (4 * EPS0 * BOX[0] * BOX[1])
     assert abs(u_disc - (tin_foil + surface)) < 1e-3 * abs(tin_foil)
     assert abs(surface) > 0.5 * abs(tin_foil)  # the surface term is not negligible here
+
+
+def test_agrees_with_image_sum_in_elongated_box():
+    box = np.array([6.0, 0.9])
+    rng = np.random.default_rng(1)
+    x, theta = rng.uniform(0, 1, (6, 2)) * box, rng.uniform(0, 2 * np.pi, 6)
+    ref = lattice_sum.dipole_energy(x, theta, MU, EPS0, box)
+    c = force_field(ewald_terms(MU, EPS0, box, ewald_setup(box, 1e-13, 0.45)), box)(x, theta, 0.0)
+    assert abs(c.energy - ref) < 1e-9 * abs(ref)

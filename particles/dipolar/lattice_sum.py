@@ -35,9 +35,15 @@ def _row_hessian(x: np.ndarray, y: np.ndarray, lx: float) -> np.ndarray:
     return np.stack((np.stack((hxx, hxy), -1), np.stack((hxy, hyy), -1)), -2)
 
 
-def periodic_hessian(r: np.ndarray, box: np.ndarray, n_rows: int = 12) -> np.ndarray:
+def _rows(box: np.ndarray) -> int:
+    """Rows per side so that the neglected terms are below exp(-40): exp(-2 pi n Ly / Lx) < exp(-40)."""
+    return 2 + math.ceil(40.0 * float(box[0]) / (2.0 * math.pi * float(box[1])))
+
+
+def periodic_hessian(r: np.ndarray, box: np.ndarray) -> np.ndarray:
     """H = grad grad G of the zero-mean periodic Green's function at separations r (P, 2); shape (P, 2, 2)."""
     lx, ly = float(box[0]), float(box[1])
+    n_rows = _rows(box)
     rx = r[:, 0] - lx * np.rint(r[:, 0] / lx)
     ry = r[:, 1] - ly * np.rint(r[:, 1] / ly)
     shifts = ly * np.arange(-n_rows, n_rows + 1)
@@ -46,9 +52,10 @@ def periodic_hessian(r: np.ndarray, box: np.ndarray, n_rows: int = 12) -> np.nda
     return h
 
 
-def regular_hessian_at_origin(box: np.ndarray, n_rows: int = 12) -> np.ndarray:
+def regular_hessian_at_origin(box: np.ndarray) -> np.ndarray:
     """H_reg = lim_{r -> 0} (H(r) - H_free(r)), shape (2, 2)."""
     lx, ly = float(box[0]), float(box[1])
+    n_rows = _rows(box)
     n = np.concatenate((np.arange(-n_rows, 0), np.arange(1, n_rows + 1)))
     h = _row_hessian(np.zeros(n.size), ly * n, lx).sum(axis=0)
     h += (math.pi / (6.0 * lx * lx)) * np.diag([1.0, -1.0])
