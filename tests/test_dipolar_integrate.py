@@ -62,6 +62,7 @@ def test_nve_energy_drift_small(liquid):
 def test_nve_energy_drift_1e4_steps(liquid):
     ff, s, c = liquid
     _, e, _ = run_nve(ff, s, c, DEFAULT_DT, 10_000)
+    print(f"1e4 steps: final drift {abs(e[-1] - e[0]) / abs(e[0]):.1e}, max {np.max(np.abs(e - e[0])) / abs(e[0]):.1e}")
     assert abs(e[-1] - e[0]) / abs(e[0]) < 1e-4
     assert np.max(np.abs(e - e[0])) / abs(e[0]) < 1e-4
 

@@ -30,6 +30,7 @@ def test_ideal_rotor_static_permittivity_within_three_standard_errors():
         m.append(polarization(s.theta, params.mu))
     eps, err = static_permittivity(np.array(m), KT, params.eps0, params.area, n_blocks=40)
     expected = 1.0 + (n / params.area) * params.mu**2 / (2 * params.eps0 * KT)
+    print(f"ideal rotors: eps = {eps:.4f} +- {err:.4f}, theory {expected:.4f}")
     assert abs(eps - expected) < 3 * err
     assert err < 0.03 * (expected - 1.0)  # the error bar is small enough for the test to mean something
 
@@ -51,6 +52,7 @@ def test_free_rotor_dipole_autocorrelation_is_gaussian():
     t = dt * np.arange(161)
     expected = np.exp(-KT * t**2 / (2 * params.inertia))
     assert expected[-1] < 1e-3
+    print(f"free rotors: max |C/C0 - exp(-kT t^2/2I)| = {np.max(np.abs(corr / corr[0] - expected)):.4f}")
     assert np.max(np.abs(corr / corr[0] - expected)) < 4 / math.sqrt(n)
 
 
