@@ -5,7 +5,7 @@ import pytest
 
 from particles.dipolar.model import DipolarParams, State
 from particles.dipolar.pair_moments import pair_moments
-from particles.dipolar.pressure import pressure_tensors
+from particles.dipolar.pressure import pressure_fields, pressure_tensors
 from particles.dipolar.shortrange import ShortRange
 from particles.dipolar.space import Pairs, neighbor_pairs
 
@@ -93,3 +93,16 @@ def test_pair_density_of_ideal_gas():
     n2 = np.mean([pair_moments(rng.uniform(0, 1, (n, 2)) * box, rng.uniform(0, 7, n), box, 4.0, 4).n2
                   for _ in range(20)], axis=0)
     assert np.allclose(n2 / (n * (n - 1) / 900.0**2), 1.0, atol=0.06)
+
+
+def test_pressure_fields_vanish_for_rigid_motion_and_match_box_average_on_one_cell():
+    s = config()
+    # all molecules moving and spinning alike: no velocity or spin spread anywhere
+    rigid = State(s.x, s.theta, np.tile([0.7, -1.1], (s.n, 1)), np.full(s.n, 2.5))
+    for name, f in pressure_fields(rigid, PARAMS, (6, 5)).items():
+        assert np.max(np.abs(f)) < 1e-12, name
+    # a 1 x 1 grid is the box average: the fields then equal pressure_tensors (kinetic part)
+    one = pressure_fields(s, PARAMS, (1, 1))
+    box = pressure_tensors(s, PARAMS, np.zeros((2, 2)))
+    for name in box:
+        assert np.allclose(one[name][0, 0], box[name], rtol=1e-12, atol=1e-14), name
