@@ -20,4 +20,25 @@ Modules (space / energy / integrator kept apart, composed through ForceField):
     ensemble    independent replicas over MPI ranks
     response    eps(w) by AC lock-in and by the fluctuation formula; eps_L(k) from M_L(k)
     fdcheck     finite-difference check of any term
+
+Example (a dipolar liquid, thermalised, then NVE with polarisation recorded):
+
+    import numpy as np
+    from particles.dipolar.model import DipolarParams, lattice_state
+    from particles.dipolar.system import dipolar_force_field
+    from particles.dipolar.integrate import BAOAB, VelocityVerlet
+    from particles.dipolar.observables import polarization
+    from particles.dipolar.simulate import run
+
+    params = DipolarParams(Lx=10.0, Ly=10.0, q=3.0)          # mu = 1.5, I = 1/16
+    ff = dipolar_force_field(params, accuracy=1e-6, n=60)     # Ewald + short range; mesh_order=6 for PM
+    rng = np.random.default_rng(0)
+    state = run(BAOAB(ff, params, kT=1.0, gamma=1.0, gamma_r=4.0), lattice_state(params, 60, 1.0, rng),
+                2000, rng)
+    m = []
+
+    def record(step, s, c):
+        m.append(polarization(s.theta, params.mu))
+
+    state = run(VelocityVerlet(ff, params), state, 1000, observe=record, checkpoint="run.npz", checkpoint_every=500)
 """
