@@ -1,0 +1,112 @@
+"""Dynamic permittivity eps(w) by two routes (THEORY.md section 4), time dependence exp(-i w t).
+
+Lock-in: under a uniform applied field E0 e cos(w t) with conducting (tin-foil) boundary, the complex
+amplitude over whole periods, X^ = (2/T) int_0^T X(t) exp(+i w t) dt, of the polarisation along e gives
+    eps(w) - 1 = (e . M^) / (eps0 |Omega| E0).
+Fluctuations (equilibrium, same dynamics, linear-response theorem):
+    eps(w) - 1 = (beta / (2 eps0 |Omega|)) [C(0) + i w int_0^inf C(t) exp(i w t) dt],  C(t) = <M(0) . M(t)>,
+with <M> subtracted and the integral truncated where C has decayed (trapezoid rule).
+Error bars: both estimators are evaluated on n_blocks contiguous blocks; standard error of the block mean.
+Fixed-charge (sheet-like) response at wavevector k, from equilibrium fluctuations:
+    1 - 1/eps_L(k) = beta <|M_L(k)|^2> / (eps0 |Omega|),   M_L(k) = sum_i (p_i . k_hat) exp(i k . x_i);
+it equals the conducting-boundary eps only when L is much larger than the correlation length.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from particles.dipolar.field import UniformACField
+from particles.dipolar.forcefield import ForceField, force_field
+from particles.dipolar.integrate import BAOAB
+from particles.dipolar.model import DipolarParams, State
+from particles.dipolar.observables import block_average, polarization, time_correlation
+from particles.dipolar.simulate import run
+
+
+def _mean_and_error(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over axis 0 and standard error, separately for real and imaginary parts."""
+    n = blocks.shape[0]
+    err = (blocks.real.std(axis=0, ddof=1) + 1j * blocks.imag.std(axis=0, ddof=1)) / math.sqrt(n)
+    return blocks.mean(axis=0), err
+
+
+def lockin_amplitude(x: np.ndarray, dt: float, omega: float, n_blocks: int = 10) -> tuple[complex, complex]:
+    """(X^, standard error) of samples x_k = X(k dt), k = 0..T-1, over blocks of whole periods.
+
+    Each block's amplitude uses the rectangle rule on samples k dt, which is exact for a pure harmonic sampled
+    over whole periods (any number of samples per period > 2).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    per_period = 2.0 * math.pi / (omega * dt)
+    periods = int(x.shape[0] / per_period) // n_blocks
+    if n_blocks < 2 or periods < 1:
+        raise ValueError(f"need n_blocks >= 2 blocks of at least one period; got {x.shape[0]} samples, "
+                         f"{per_period:.1f} per period, n_blocks = {n_blocks}")
+    blocks = []
+    for b in range(n_blocks):
+        start = round(b * periods * per_period)
+        stop = round((b + 1) * periods * per_period)
+        k = np.arange(start, stop)
+        blocks.append(2.0 / (stop - start) * np.sum(x[start:stop] * np.exp(1j * omega * dt * k)))
+    mean, err = _mean_and_error(np.array(blocks))
+    return complex(mean), complex(err)
+
+
+def longitudinal_polarization(x: np.ndarray, theta: np.ndarray, mu: float, k: np.ndarray) -> complex:
+    """M_L(k) = mu sum_i (d(theta_i) . k_hat) exp(i k . x_i) for a wavevector k (2,)."""
+    khat = k / np.linalg.norm(k)
+    return complex(mu * np.sum((np.cos(theta) * khat[0] + np.sin(theta) * khat[1]) * np.exp(1j * (x @ k))))
+
+
+def longitudinal_permittivity(ml_samples: np.ndarray, kT: float, eps0: float, area: float,
+                              n_blocks: int = 20) -> tuple[float, float]:
+    """(eps_L(k), standard error) from samples of M_L(k); the error is propagated from the block error of
+    y = beta <|M_L|^2> / (eps0 |Omega|) through eps_L = 1 / (1 - y)."""
+    y, err = block_average(np.abs(ml_samples) ** 2 / (eps0 * area * kT), n_blocks)
+    return 1.0 / (1.0 - float(y)), float(err) / (1.0 - float(y)) ** 2
+
+
+def fluctuation_permittivity(m_series: np.ndarray, dt: float, omegas: np.ndarray, kT: float, eps0: float,
+                             area: float, max_lag: int, n_blocks: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """(eps(w), standard error) at the given w from equilibrium samples M(k dt) of shape (T, 2)."""
+    omegas = np.asarray(omegas, dtype=np.float64)
+    m = m_series - m_series.mean(axis=0)
+    size = m.shape[0] // n_blocks
+    if n_blocks < 2 or size <= max_lag:
+        raise ValueError(f"blocks of {size} samples must be longer than max_lag = {max_lag}")
+    t = dt * np.arange(max_lag + 1)
+    weights = np.full(max_lag + 1, dt)
+    weights[[0, -1]] = 0.5 * dt
+    phase = np.exp(1j * np.outer(omegas, t)) * weights  # trapezoid rule for int_0^tmax
+    blocks = []
+    for b in range(n_blocks):
+        c = time_correlation(m[b * size:(b + 1) * size], max_lag)
+        blocks.append(1.0 + (c[0] + 1j * omegas * (phase @ c)) / (2.0 * eps0 * area * kT))
+    return _mean_and_error(np.array(blocks))
+
+
+def polarization_series(base: ForceField, params: DipolarParams, state: State, kT: float, gamma: float,
+                        gamma_r: float, dt: float, n_steps: int, e0: float, omega_ac: float,
+                        rng: np.random.Generator,
+                        record: Callable[[State], np.ndarray] | None = None) -> np.ndarray:
+    """record(state) (default M) at t = k dt, k = 0..n_steps-1, of a BAOAB run from `state` with
+    E0 x_hat cos(w t) added (e0 = 0: none).
+
+    The field's clock starts at t = 0 of this run. The same thermostat serves both routes, as the
+    linear-response theorem requires the same dynamics with and without the field.
+    """
+    if record is None:
+        def record(s: State) -> np.ndarray:
+            return polarization(s.theta, params.mu)
+
+    state = state.copy()
+    state.t = 0.0
+    terms = base.terms + ((UniformACField(params.mu, (e0, 0.0), omega_ac),) if e0 else ())
+    lang = BAOAB(force_field(terms, params.box), params, kT, gamma, gamma_r, dt)
+    samples = [record(state)]
+    run(lang, state, n_steps - 1, rng, observe=lambda step, s, c: samples.append(record(s)))
+    return np.array(samples)
