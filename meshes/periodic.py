@@ -193,8 +193,7 @@ def create_periodic_mesh(comm: MPI.Comm, inp: InputMesh) -> PeriodicMesh:
     nodes = np.concatenate([own_nodes, ghost_nodes])
     local_of = np.full(nnodes, -1, np.int32)
     local_of[nodes] = np.arange(nodes.size, dtype=np.int32)
-    x3 = np.zeros((nodes.size, 3))
-    x3[:, :gdim] = inp.x[nodes]
+    x3 = np.ascontiguousarray(inp.x[nodes], dtype=np.float64)   # (nodes, gdim): geometry.dim == gdim
     ufl_element = basix.ufl.element("Lagrange", name, 1, shape=(gdim,))
     cmap = fem.coordinate_element(ufl_element.basix_element)
     geometry = dmesh.create_geometry(index_map, local_of[cells[order]], cmap, x3, nodes.astype(np.int64))
