@@ -81,37 +81,80 @@ class LocalEquilibrium:
 
 @dataclass(frozen=True)
 class GradRotational:
+    """Grad-type closure, optionally damped and with measured parameters:
+
+        d_t p = B,   d_t B = w0^2 (p_eq(E) - p) - friction B,
+        p_eq = mu rho E / (2 kT_r)  (ideal rotors, w0^2 = kT_r / I)   or   eps0 chi_s (rho / n0) E / mu  (measured),
+
+    i.e. chi(w) = chi_s w0^2 / (w0^2 - w^2 - i w friction): a Lorentz oscillator. friction is the
+    rotational friction rate of a Langevin bath (torque -I friction omega); w0 and chi_s default to the
+    ideal-rotor values. Undamped with the defaults, it is the closure of THEORY.md section 3.
+    """
+
+    friction: float = 0.0
+    chi_s: float | None = None
+    density: float | None = None
+    w0: float | None = None
     name: str = "grad"
     rotational_components: int = 2
 
+    def __post_init__(self) -> None:
+        if self.friction < 0:
+            raise ValueError(f"friction = {self.friction}: expected >= 0")
+        if self.w0 is not None and not self.w0 > 0:
+            raise ValueError(f"w0 = {self.w0}: expected a positive frequency")
+        if self.chi_s is not None and not (self.chi_s >= 0 and self.density is not None and self.density > 0):
+            raise ValueError(f"chi_s = {self.chi_s}, density = {self.density}: a measured chi_s needs chi_s >= 0 "
+                             "and the positive number density it was measured at")
+
     def sources(self, par: DipolarParameters, rho, p, r, E):
         B = ufl.as_vector((r[0], r[1]))
-        return B, par.mu * rho / (2 * par.inertia) * E - (par.kT_r / par.inertia) * p
+        w0sq = par.w0**2 if self.w0 is None else self.w0**2
+        if self.chi_s is None:
+            p_eq = par.mu * rho / (2 * par.kT_r) * E
+        else:
+            p_eq = par.eps0 * self.chi_s * (rho / self.density) / par.mu * E
+        return B, w0sq * (p_eq - p) - self.friction * B
 
     def energy_density(self, par: DipolarParameters, rho, p, r):
-        """(I/rho)(|B|^2 + w0^2 |p|^2): its rate is P_dot . E, so with the field energy only the forcing works."""
+        """(I/rho)(|B|^2 + w0^2 |p|^2) for the ideal undamped closure (its rate is P_dot . E); else None."""
+        if self.friction or self.chi_s is not None or self.w0 is not None:
+            return None
         B = ufl.as_vector((r[0], r[1]))
         return par.inertia / rho * (ufl.dot(B, B) + par.w0**2 * ufl.dot(p, p))
 
     def parameters(self) -> dict:
-        return {"name": self.name}
+        return {"name": self.name, "friction": self.friction, "chi_s": self.chi_s, "density": self.density,
+                "w0": self.w0}
 
 
 @dataclass(frozen=True)
 class Debye:
+    """tau: relaxation time; chi_s: measured static susceptibility (None: ideal rotors n mu^2/(2 eps0 kT_r)),
+    in which case the relaxation target is mu p_eq = eps0 chi_s E (rho / n0 scales it locally, n0 = density)."""
+
     tau: float = 1.0
+    chi_s: float | None = None
+    density: float | None = None
     name: str = "debye"
     rotational_components: int = 0
 
     def __post_init__(self) -> None:
         if not self.tau > 0:
             raise ValueError(f"tau = {self.tau}: expected a positive relaxation time")
+        if self.chi_s is not None and not (self.chi_s >= 0 and self.density is not None and self.density > 0):
+            raise ValueError(f"chi_s = {self.chi_s}, density = {self.density}: a measured chi_s needs chi_s >= 0 "
+                             "and the positive number density it was measured at")
 
     def sources(self, par: DipolarParameters, rho, p, r, E):
-        return -(p - par.mu * rho / (2 * par.kT_r) * E) / self.tau, None
+        if self.chi_s is None:
+            target = par.mu * rho / (2 * par.kT_r) * E
+        else:
+            target = par.eps0 * self.chi_s * (rho / self.density) / par.mu * E
+        return -(p - target) / self.tau, None
 
     def energy_density(self, par: DipolarParameters, rho, p, r):
         return None  # dissipative: no conserved energy
 
     def parameters(self) -> dict:
-        return {"name": self.name, "tau": self.tau}
+        return {"name": self.name, "tau": self.tau, "chi_s": self.chi_s, "density": self.density}

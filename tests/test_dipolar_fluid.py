@@ -179,3 +179,20 @@ def test_energy_balance_change_equals_forcing_work(closure):
         assert abs(work) > 1e-2 * e0                      # the forcing did real work
         mismatch.append(abs(sum(fluid.energy()) - e0 - work) / abs(work))
     assert mismatch[1] < 3e-4 and mismatch[1] < mismatch[0] / 3.5, mismatch
+
+
+@pytest.mark.parametrize("closure, exact", [
+    (GradRotational(friction=1.5, chi_s=0.8, density=N, w0=3.0), lambda w: 1 + 0.8 * 9.0 / (9.0 - w**2 - 1.5j * w)),
+    (Debye(0.4, chi_s=0.8, density=N), lambda w: 1 + 0.8 / (1 - 0.4j * w)),
+])
+def test_measured_closures_give_their_spectra(closure, exact):
+    """Closures with measured parameters: damped Grad = Lorentz oscillator, Debye with measured chi_s."""
+    sp = sheet_pair_for(MPI.COMM_SELF, "x")
+
+    def make(s, w):
+        return DipolarFluid(s.mesh, PAR, closure, N, translation=False, facet_tags=s.facet_tags,
+                            sigma0=1.0, omega=w, sheet_length=s.sheet_length)
+
+    for w in (1.0, 3.0, 6.0):
+        run = run_sheet_response(make, sp, w, 1.0, PAR.eps0, max_dt=0.05, transient_periods=int(np.ceil(3 * w)))
+        assert abs(run.eps_nn - exact(w)) / abs(exact(w)) < 5e-3, (w, run.eps_nn, exact(w))

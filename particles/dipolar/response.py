@@ -89,12 +89,41 @@ def fluctuation_permittivity(m_series: np.ndarray, dt: float, omegas: np.ndarray
     return _mean_and_error(np.array(blocks))
 
 
+def fluctuation_permittivity_tensor(m_series: np.ndarray, dt: float, omegas: np.ndarray, kT: float,
+                                    eps0: float, area: float, max_lag: int,
+                                    n_blocks: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """(eps_ab(w), standard error), shape (len(omegas), 2, 2), from equilibrium samples M(k dt), (T, 2):
+
+        eps_ab(w) - delta_ab = (beta / (eps0 |Omega|)) [C_ab(0) + i w int_0^inf C_ab(t) exp(i w t) dt],
+        C_ab(t) = <M_a(0) M_b(t)>   (conducting boundary; the trace / 2 is fluctuation_permittivity).
+    """
+    omegas = np.asarray(omegas, dtype=np.float64)
+    m = m_series - m_series.mean(axis=0)
+    size = m.shape[0] // n_blocks
+    if n_blocks < 2 or size <= max_lag:
+        raise ValueError(f"blocks of {size} samples must be longer than max_lag = {max_lag}")
+    weights = np.full(max_lag + 1, dt)
+    weights[[0, -1]] = 0.5 * dt
+    phase = np.exp(1j * np.outer(omegas, dt * np.arange(max_lag + 1))) * weights
+    blocks = []
+    for b in range(n_blocks):
+        mb = m[b * size:(b + 1) * size]
+        c = np.empty((max_lag + 1, 2, 2))
+        for lag in range(max_lag + 1):
+            c[lag] = mb[: size - lag].T @ mb[lag:] / (size - lag)
+        c = 0.5 * (c + c.transpose(0, 2, 1))                      # time-reversal symmetric estimate
+        blocks.append(np.eye(2) + (c[0][None] + 1j * omegas[:, None, None] * np.einsum("wt,tab->wab", phase, c))
+                      / (eps0 * area * kT))
+    return _mean_and_error(np.array(blocks))
+
+
 def polarization_series(base: ForceField, params: DipolarParams, state: State, kT: float, gamma: float,
                         gamma_r: float, dt: float, n_steps: int, e0: float, omega_ac: float,
                         rng: np.random.Generator,
-                        record: Callable[[State], np.ndarray] | None = None) -> np.ndarray:
+                        record: Callable[[State], np.ndarray] | None = None,
+                        direction: tuple[float, float] = (1.0, 0.0)) -> np.ndarray:
     """record(state) (default M) at t = k dt, k = 0..n_steps-1, of a BAOAB run from `state` with
-    E0 x_hat cos(w t) added (e0 = 0: none).
+    E0 e cos(w t) added along the unit vector e = direction (e0 = 0: none).
 
     The field's clock starts at t = 0 of this run. The same thermostat serves both routes, as the
     linear-response theorem requires the same dynamics with and without the field.
@@ -105,7 +134,8 @@ def polarization_series(base: ForceField, params: DipolarParams, state: State, k
 
     state = state.copy()
     state.t = 0.0
-    terms = base.terms + ((UniformACField(params.mu, (e0, 0.0), omega_ac),) if e0 else ())
+    e = np.asarray(direction, dtype=np.float64) / np.linalg.norm(direction)
+    terms = base.terms + ((UniformACField(params.mu, (e0 * e[0], e0 * e[1]), omega_ac),) if e0 else ())
     lang = BAOAB(force_field(terms, params.box), params, kT, gamma, gamma_r, dt)
     samples = [record(state)]
     run(lang, state, n_steps - 1, rng, observe=lambda step, s, c: samples.append(record(s)))

@@ -1,0 +1,345 @@
+"""The main job: eps_eff(w) of 2D dipolar molecules by three routes (THEORY.md sections 2-4).
+
+(b) MD AC lock-in: Langevin (BAOAB) MD with a uniform field E0 e cos(w t), conducting boundary;
+    eps_ab(w) - delta_ab = M^_a / (eps0 |Omega| E0) for a field along b (x and y).
+(c) MD fluctuation formula, same dynamics without field:
+    eps_ab(w) - delta_ab = (beta / (eps0 |Omega|)) [C_ab(0) + i w int_0^inf C_ab(t) exp(i w t) dt].
+(a) the continuum dipolar fluid (limiting case U = 0, rho = n) with closures from the MD system:
+    fitted to route (c): lorentz_fitted (damped Grad: chi_s, w0, friction) and debye_fitted (chi_s, tau_D);
+    parameter-free, from the molecular parameters: grad_damped (ideal chi_s, w0^2 = kT/I, friction gamma_r
+    of the Langevin bath), debye_ideal (tau_D = I gamma_r / kT), grad (undamped) and local_equilibrium
+    (no static response); eps_eff from sheet pairs along x, y and 45 degrees (complex 2x2 tensor).
+The linear-response theorem says (b) = (c) within error bars; the continuum's differences from MD are
+reduction errors (mean field: no Kirkwood factor; closure: the shape of the spectrum).
+
+Outputs in --out: summary.json (frequencies, tensors with errors, fitted closure, per-closure errors),
+eps.png (Re and Im of eps_xx against w), tasks/ (per-task results: a killed run resumes with --resume).
+Runs independent MD and continuum tasks in parallel over MPI ranks:
+
+    mpiexec -n 2 python -m demos.permittivity --out out/permittivity [--quick] [--ideal]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+import meshes  # noqa: F401  (dolfinx_solver before dolfinx)
+from mpi4py import MPI
+
+from closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
+from continuum.dipolar import DipolarFluid
+from continuum.permittivity import eps_tensor_from_nn, run_sheet_response, sheet_pair_for
+from hydrobridge.config import ConfigError, Option, validate
+from hydrobridge.tasks import run_tasks
+
+CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium")
+
+SCHEMA = {
+    "out": Option(str, "out/permittivity", "output folder"),
+    "n_particles": Option(int, 64, "number of molecules", minimum=2),
+    "density": Option(float, 0.6, "number density", minimum=0.0, open_minimum=True),
+    "kT": Option(float, 1.0, "temperature (energy units)", minimum=0.0, open_minimum=True),
+    "q": Option(float, 3.0, "site charge (mu = q l)", minimum=0.0, open_minimum=True),
+    "l": Option(float, 0.5, "site separation", minimum=0.0, open_minimum=True),
+    "interactions": Option(bool, True, "dipole-dipole + short-range interactions (false: ideal rotors)"),
+    "gamma": Option(float, 0.5, "translational Langevin friction rate", minimum=0.0, open_minimum=True),
+    "gamma_r": Option(float, 2.0, "rotational Langevin friction rate", minimum=0.0, open_minimum=True),
+    "dt": Option(float, 0.005, "MD time step", minimum=0.0, open_minimum=True),
+    "equil_steps": Option(int, 4000, "equilibration steps before each MD run", minimum=0),
+    "fluct_steps": Option(int, 40000, "steps of each equilibrium (fluctuation) replica", minimum=100),
+    "fluct_replicas": Option(int, 2, "independent equilibrium replicas", minimum=1),
+    "ac_steps": Option(int, 20000, "steps of each AC run (at least blocks + 2 periods)", minimum=100),
+    "e0": Option(float, 0.2, "AC field amplitude", minimum=0.0, open_minimum=True),
+    "omegas": Option(list, [1.0, 3.0, 6.0, 12.0], "angular frequencies", item=float, minimum=0.0,
+                     open_minimum=True),
+    "max_lag": Option(int, 1000, "correlation length in steps for the fluctuation route", minimum=10),
+    "blocks": Option(int, 10, "blocks for standard errors", minimum=2),
+    "closures": Option(list, list(CLOSURES), "continuum closures to run", item=str, choices=CLOSURES),
+    "seed": Option(int, 1, "base random seed", minimum=0),
+}
+
+QUICK = {"n_particles": 36, "equil_steps": 2000, "fluct_steps": 16000, "ac_steps": 8000, "max_lag": 400,
+         "omegas": [2.0, 5.0, 12.0], "blocks": 5}
+IDEAL = {"interactions": False, "omegas": [0.3, 1.0, 3.0, 10.0]}
+
+
+# ----------------------------------------------------------------------------------------------------
+# the molecular system
+def md_system(config: dict):
+    from particles.dipolar.forcefield import force_field
+    from particles.dipolar.model import DipolarParams
+    from particles.dipolar.system import dipolar_force_field
+
+    n = config["n_particles"]
+    length = math.sqrt(n / config["density"])
+    params = DipolarParams(Lx=length, Ly=length, q=config["q"], l=config["l"])
+    base = (dipolar_force_field(params, accuracy=1e-5, n=n) if config["interactions"]
+            else force_field([], params.box))
+    return params, base
+
+
+def seed_of(config: dict, key: str) -> int:
+    return config["seed"] * 1_000_003 + zlib.crc32(key.encode())
+
+
+def equilibrated(config: dict, key: str):
+    from particles.dipolar.integrate import BAOAB
+    from particles.dipolar.model import lattice_state
+    from particles.dipolar.simulate import run
+
+    params, base = md_system(config)
+    rng = np.random.default_rng(seed_of(config, key))
+    state = lattice_state(params, config["n_particles"], config["kT"], rng)
+    if config["equil_steps"]:
+        lang = BAOAB(base, params, config["kT"], config["gamma"], config["gamma_r"], config["dt"])
+        state = run(lang, state, config["equil_steps"], rng)
+    return params, base, state, rng
+
+
+def fit_grid(config: dict) -> np.ndarray:
+    w = np.asarray(config["omegas"])
+    return np.logspace(np.log10(w.min()) - 0.5, np.log10(w.max()) + 0.3, 24)
+
+
+def fluct_task(config: dict, key: str) -> dict:
+    from particles.dipolar.response import fluctuation_permittivity_tensor, polarization_series
+
+    params, base, state, rng = equilibrated(config, key)
+    m = polarization_series(base, params, state, config["kT"], config["gamma"], config["gamma_r"],
+                            config["dt"], config["fluct_steps"], 0.0, 0.0, rng)
+    w = np.concatenate([config["omegas"], fit_grid(config), [1e-9]])
+    eps, err = fluctuation_permittivity_tensor(m, config["dt"], w, config["kT"], params.eps0, params.area,
+                                               config["max_lag"], config["blocks"])
+    return {"re": eps.real.tolist(), "im": eps.imag.tolist(), "err_re": err.real.tolist(),
+            "err_im": err.imag.tolist()}
+
+
+def ac_task(config: dict, key: str, omega: float, direction: int) -> dict:
+    from particles.dipolar.response import lockin_amplitude, polarization_series
+
+    params, base, state, rng = equilibrated(config, key)
+    e = (1.0, 0.0) if direction == 0 else (0.0, 1.0)
+    skip = int(round(2 * np.pi / (omega * config["dt"])))          # one period of transient
+    steps = max(config["ac_steps"], (config["blocks"] + 2) * skip)  # at least one period per block
+    m = polarization_series(base, params, state, config["kT"], config["gamma"], config["gamma_r"],
+                            config["dt"], steps, config["e0"], omega, rng, direction=e)
+    scale = params.eps0 * params.area * config["e0"]
+    column, column_err = [], []
+    for a in range(2):
+        amp, err = lockin_amplitude(m[skip:, a], config["dt"], omega, n_blocks=config["blocks"])
+        column.append(amp / scale + (1.0 if a == direction else 0.0))
+        column_err.append(err / scale)
+    return {"re": [c.real for c in column], "im": [c.imag for c in column],
+            "err_re": [c.real for c in column_err], "err_im": [c.imag for c in column_err]}
+
+
+# ----------------------------------------------------------------------------------------------------
+# closures from the MD system and the continuum route
+def continuum_parameters(config: dict) -> tuple[DipolarParameters, float]:
+    params, _ = md_system(config)
+    par = DipolarParameters(mu=params.mu, mass=params.m, inertia=params.inertia, kT=config["kT"],
+                            kT_r=config["kT"], eps0=params.eps0)
+    return par, config["density"]
+
+
+def _weighted_fit(w: np.ndarray, eps: np.ndarray, err: np.ndarray, model, x0, lower) -> tuple[np.ndarray, float]:
+    """Least squares of complex eps(w) against model(w, x), residuals weighted by the standard errors."""
+    from scipy.optimize import least_squares
+
+    sig_re, sig_im = np.maximum(np.abs(err.real), 1e-6), np.maximum(np.abs(err.imag), 1e-6)
+
+    def resid(x):
+        m = model(w, x)
+        return np.concatenate([(m.real - eps.real) / sig_re, (m.imag - eps.imag) / sig_im])
+
+    sol = least_squares(resid, x0, bounds=(lower, [np.inf] * len(x0)))
+    return sol.x, float(np.sum(sol.fun**2) / max(1, 2 * len(w) - len(x0)))
+
+
+def fit_closures(w: np.ndarray, eps: np.ndarray, err: np.ndarray, par: DipolarParameters) -> dict:
+    """Debye 1 + chi/(1 - i w tau) and Lorentz 1 + chi w0^2/(w0^2 - w^2 - i w g) fitted to the MD spectrum."""
+    chi0 = max(eps.real[0] - 1, 1e-3)
+    (chi_d, tau), red_d = _weighted_fit(w, eps, err, lambda w, x: 1 + x[0] / (1 - 1j * w * x[1]),
+                                        [chi0, 1.0 / w[np.argmax(eps.imag)]], [0, 1e-6])
+    (chi_l, w0, g), red_l = _weighted_fit(w, eps, err, lambda w, x: 1 + x[0] * x[1]**2 / (x[1]**2 - w**2 - 1j * w * x[2]),
+                                          [chi0, par.w0, 1.0], [0, 1e-3, 0])
+    return {"debye": {"chi_s": float(chi_d), "tau": float(tau), "reduced_chi2": red_d},
+            "lorentz": {"chi_s": float(chi_l), "w0": float(w0), "friction": float(g), "reduced_chi2": red_l}}
+
+
+def make_closure(name: str, config: dict, fitted: dict):
+    par, n = continuum_parameters(config)
+    if name == "debye_fitted":
+        return Debye(fitted["debye"]["tau"], chi_s=fitted["debye"]["chi_s"], density=n)
+    if name == "lorentz_fitted":
+        f = fitted["lorentz"]
+        return GradRotational(friction=f["friction"], chi_s=f["chi_s"], density=n, w0=f["w0"])
+    if name == "debye_ideal":
+        return Debye(par.inertia * config["gamma_r"] / config["kT"])
+    if name == "grad_damped":
+        return GradRotational(friction=config["gamma_r"])
+    if name == "grad":
+        return GradRotational()
+    return LocalEquilibrium()
+
+
+def continuum_task(config: dict, fitted: dict, closure_name: str, omega: float, orientation: str) -> list[float]:
+    par, n = continuum_parameters(config)
+    closure = make_closure(closure_name, config, fitted)
+    chi = closure.chi_s if getattr(closure, "chi_s", None) is not None else par.static_susceptibility(n)
+    period = 2 * np.pi / omega
+    if isinstance(closure, Debye):
+        kw = dict(max_dt=1.2 * closure.tau / (1 + chi), transient_periods=1 if omega * closure.tau < 1 else 8)
+    elif isinstance(closure, GradRotational):
+        wL = (closure.w0 or par.w0) * math.sqrt(1 + chi)
+        if closure.friction > 0:     # transients decay as exp(-friction t / 2): wait 30 / friction
+            kw = dict(max_dt=0.2 / wL, transient_periods=max(1, math.ceil(30 / closure.friction / period)))
+        else:                        # undamped: switch on smoothly instead
+            kw = dict(max_dt=0.2 / wL, ramp_periods=8, transient_periods=0)
+    else:
+        kw = dict(max_dt=period / 32)
+
+    def make(sp, w):
+        return DipolarFluid(sp.mesh, par, closure, n, translation=False, facet_tags=sp.facet_tags,
+                            sigma0=1.0, omega=w, sheet_length=sp.sheet_length)
+
+    r = run_sheet_response(make, sheet_pair_for(MPI.COMM_SELF, orientation), omega, 1.0, par.eps0, **kw)
+    return [r.eps_nn.real, r.eps_nn.imag]
+
+
+# ----------------------------------------------------------------------------------------------------
+def combine_replicas(results: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over replicas; standard error combined from the replicas' block errors."""
+    eps = np.mean([np.array(r["re"]) + 1j * np.array(r["im"]) for r in results], axis=0)
+    err_re = np.sqrt(np.sum([np.array(r["err_re"]) ** 2 for r in results], axis=0)) / len(results)
+    err_im = np.sqrt(np.sum([np.array(r["err_im"]) ** 2 for r in results], axis=0)) / len(results)
+    return eps, err_re + 1j * err_im
+
+
+def run_study(config: dict, out: Path, resume: bool = False) -> dict:
+    comm = MPI.COMM_WORLD
+    out = Path(out)
+    omegas = list(config["omegas"])
+    md_tasks = [(f"fluct/{r}", lambda r=r: fluct_task(config, f"fluct/{r}")) for r in range(config["fluct_replicas"])]
+    md_tasks += [(f"ac/{w:.6g}/{'xy'[d]}", lambda w=w, d=d: ac_task(config, f"ac/{w:.6g}/{'xy'[d]}", w, d))
+                 for w in omegas for d in (0, 1)]
+    md = run_tasks(md_tasks, out / "md", resume, comm, label="permittivity/md")
+
+    nw, nfit = len(omegas), len(fit_grid(config))
+    fl, fl_err = combine_replicas([md[f"fluct/{r}"] for r in range(config["fluct_replicas"])])
+    fluct, fluct_err = fl[:nw], fl_err[:nw]
+    fit_w, fit_eps, fit_err = fit_grid(config), fl[nw:nw + nfit], fl_err[nw:nw + nfit]
+    static, static_err = fl[-1], fl_err[-1]
+    scalar = 0.5 * (fit_eps[:, 0, 0] + fit_eps[:, 1, 1])            # isotropic part: the fitted closure is scalar
+    scalar_err = 0.5 * (np.abs(fit_err[:, 0, 0].real) + np.abs(fit_err[:, 1, 1].real)) \
+        + 0.5j * (np.abs(fit_err[:, 0, 0].imag) + np.abs(fit_err[:, 1, 1].imag))
+    fitted = fit_closures(fit_w, scalar, scalar_err, continuum_parameters(config)[0])
+    ac = np.zeros((nw, 2, 2), complex)
+    ac_err = np.zeros((nw, 2, 2), complex)
+    for i, w in enumerate(omegas):
+        for d in (0, 1):
+            r = md[f"ac/{w:.6g}/{'xy'[d]}"]
+            ac[i, :, d] = np.array(r["re"]) + 1j * np.array(r["im"])
+            ac_err[i, :, d] = np.array(r["err_re"]) + 1j * np.array(r["err_im"])
+
+    cont_tasks = [(f"{c}/{w:.6g}/{o}", lambda c=c, w=w, o=o: continuum_task(config, fitted, c, w, o))
+                  for c in config["closures"] for w in omegas for o in ("x", "y", "45")]
+    cont = run_tasks(cont_tasks, out / "continuum", resume, comm, label="permittivity/continuum")
+
+    par, n = continuum_parameters(config)
+    chi_ideal = par.static_susceptibility(n)
+    md_ref = fluct[:, 0, 0]
+    summary = {
+        "study": "eps_eff(w) of 2D dipolar molecules: MD AC lock-in, MD fluctuations, continuum closures",
+        "config": config,
+        "ideal_rotor_eps": 1 + chi_ideal,
+        "md_static_eps_fluctuation": {"tensor_re": static.real.tolist(), "err_re": np.abs(static_err.real).tolist()},
+        "fitted_closures": fitted,
+        "frequencies": omegas,
+        "md_ac": {"tensor_re": ac.real.tolist(), "tensor_im": ac.imag.tolist(),
+                  "err_re": ac_err.real.tolist(), "err_im": ac_err.imag.tolist()},
+        "md_fluctuation": {"tensor_re": fluct.real.tolist(), "tensor_im": fluct.imag.tolist(),
+                           "err_re": fluct_err.real.tolist(), "err_im": fluct_err.imag.tolist()},
+        "ac_vs_fluctuation_sigma": [
+            float(abs(ac[i, 0, 0] - fluct[i, 0, 0]) / max(1e-12, math.hypot(abs(ac_err[i, 0, 0]), abs(fluct_err[i, 0, 0]))))
+            for i in range(nw)],
+        "continuum": {},
+    }
+    for c in config["closures"]:
+        tensors = []
+        for w in omegas:
+            e = {o: complex(*cont[f"{c}/{w:.6g}/{o}"]) for o in ("x", "y", "45")}
+            tensors.append(eps_tensor_from_nn(e["x"], e["y"], e["45"]))
+        t = np.array(tensors)
+        rel = np.abs(np.abs(t[:, 0, 0] - 1) - np.abs(md_ref - 1)) / np.abs(md_ref - 1)
+        summary["continuum"][c] = {"tensor_re": t.real.tolist(), "tensor_im": t.imag.tolist(),
+                                   "relative_error_abs_eps_minus_1_vs_md": rel.tolist(),
+                                   "max_relative_error": float(rel.max())}
+    best = min(summary["continuum"], key=lambda c: summary["continuum"][c]["max_relative_error"])
+    summary["best_closure"] = best
+    if comm.rank == 0:
+        (out / "summary.json").write_text(json.dumps(summary, indent=2))
+        plot(summary, fit_w, fit_eps, out / "eps.png")
+        print(json.dumps({"best_closure": best, "max_relative_error": summary["continuum"][best]["max_relative_error"],
+                          "ac_vs_fluctuation_sigma": summary["ac_vs_fluctuation_sigma"],
+                          "fitted": fitted}))
+    comm.barrier()
+    return summary
+
+
+def plot(summary: dict, fit_w: np.ndarray, fit_eps: np.ndarray, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    w = np.array(summary["frequencies"])
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for k, part in enumerate(("re", "im")):
+        ax = axes[k]
+        ac = np.array(summary["md_ac"][f"tensor_{part}"])[:, 0, 0]
+        ac_e = np.abs(np.array(summary["md_ac"][f"err_{part}"])[:, 0, 0])
+        ax.errorbar(w, ac, yerr=ac_e, fmt="ks", capsize=3, label="MD, AC lock-in")
+        fl = getattr(fit_eps[:, 0, 0], "real" if part == "re" else "imag")
+        ax.semilogx(fit_w, fl, "k-", lw=1, label="MD, fluctuation formula")
+        for c, marker in zip(summary["continuum"], "o^vD<>"):
+            t = np.array(summary["continuum"][c][f"tensor_{part}"])[:, 0, 0]
+            ax.semilogx(w, t, marker, mfc="none", label=f"continuum, {c}")
+        ax.set_xlabel("omega")
+        ax.set_title(("Re" if part == "re" else "Im") + " eps_xx(omega)")
+    axes[0].axhline(summary["ideal_rotor_eps"], color="grey", ls=":", label="ideal rotors, static")
+    axes[0].legend(fontsize=7)
+    cfg = summary["config"]
+    fig.suptitle(f"2D dipolar molecules, N = {cfg['n_particles']}, n = {cfg['density']}, kT = {cfg['kT']}, "
+                 f"interactions {'on' if cfg['interactions'] else 'off'}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def parse(argv) -> tuple[dict, Path, bool]:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, default=Path("out/permittivity"))
+    p.add_argument("--quick", action="store_true", help="small ensemble, 3 frequencies (minutes)")
+    p.add_argument("--ideal", action="store_true", help="ideal rotors (interactions off)")
+    p.add_argument("--resume", action="store_true", help="continue a killed run")
+    a = p.parse_args(argv)
+    raw = {**(QUICK if a.quick else {}), **(IDEAL if a.ideal else {})}
+    try:
+        return validate(raw, SCHEMA, "command line"), a.out, a.resume
+    except ConfigError as exc:
+        p.error(str(exc))
+
+
+def main(argv=None) -> dict:
+    config, out, resume = parse(argv)
+    return run_study(config, out, resume)
+
+
+if __name__ == "__main__":
+    main()
