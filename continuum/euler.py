@@ -56,6 +56,7 @@ from continuum.limiters import (
     ChainLimiter,
     MinmodLimiter1D,
     PositivityLimiter,
+    PressurePositivityLimiter,
     StateError,
     raise_collective,
 )
@@ -266,6 +267,9 @@ class EulerSolver:
             raise ValueError(f"slope_limiter = {slope_limiter!r}: expected 'minmod' or None")
         if positivity:
             limiters.append(PositivityLimiter(self.cells, 0, names=sysm.names))
+            if sysm.has_energy:
+                limiters.append(PressurePositivityLimiter(
+                    self.cells, lambda U: sysm.closure.pressure(sysm.state(U)), name="pressure p"))
         self.limiter = ChainLimiter(*limiters) if limiters else None
         self.dg = DGConservationLaw(
             law,

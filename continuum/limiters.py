@@ -23,7 +23,7 @@ import numpy as np
 from dolfinx import fem
 from mpi4py import MPI
 
-__all__ = ["StateError", "CellData", "PositivityLimiter", "MinmodLimiter1D", "ChainLimiter", "raise_collective"]
+__all__ = ["StateError", "CellData", "PositivityLimiter", "PressurePositivityLimiter", "MinmodLimiter1D", "ChainLimiter", "raise_collective"]
 
 
 class StateError(RuntimeError):
@@ -125,6 +125,60 @@ class PositivityLimiter:
         self.count += int(need.sum())
         full = cd.coefficients(U)
         full[: cd.num_owned] = c
+        cd.set_owned(U, full)
+
+
+class PressurePositivityLimiter:
+    """Zhang-Shu second stage: scale cells towards their mean until pressure(U) >= eps at the check points.
+
+    pressure: NumPy function of the state array (..., m) -> p (concave in U for an ideal gas, so the
+    admissible set is convex and a bisection in the scaling parameter finds the largest theta).
+    A cell whose mean has p <= 0 cannot be repaired and raises StateError.
+    """
+
+    def __init__(self, cells: CellData, pressure, name: str = "p", rel_eps: float = 1e-10, iterations: int = 40) -> None:
+        self.cells, self.pressure, self.name = cells, pressure, name
+        self.rel_eps, self.iterations = rel_eps, iterations
+        self.t = 0.0
+        self.count = 0
+
+    def __call__(self, U: fem.Function) -> None:
+        cd = self.cells
+        full = cd.coefficients(U)
+        c = full[: cd.num_owned]
+        mean = cd.means(c)
+        pbar = np.asarray(self.pressure(mean), float)
+        message = None
+        bad = np.flatnonzero(~(pbar > 0))
+        if bad.size:
+            k = bad[0]
+            message = (
+                f"{self.name} of the cell mean is {pbar[k]:.6g} <= 0 (or NaN) in the cell at x = "
+                f"{np.array2string(cd.centroid(k), precision=6)} (rank {cd.comm.rank}) at t = {self.t:.6g}: "
+                f"the positivity limiter cannot repair it; reduce the time step (cfl)"
+            )
+        raise_collective(cd.comm, message)
+        vals = np.einsum("pj,cjb->cpb", cd.check_table, c)  # (cells, points, m)
+        p = np.asarray(self.pressure(vals), float)
+        eps = self.rel_eps * pbar
+        need = (p < eps[:, None]).any(axis=1)
+        if not need.any():
+            return
+        m = mean[need][:, None, :]
+        dv = vals[need] - m
+        e = eps[need][:, None]
+        lo = np.zeros(dv.shape[:2])
+        hi = np.ones(dv.shape[:2])
+        ok = np.asarray(self.pressure(m + dv), float) >= e
+        lo[ok] = 1.0
+        for _ in range(self.iterations):
+            mid = 0.5 * (lo + hi)
+            good = np.asarray(self.pressure(m + mid[..., None] * dv), float) >= e
+            lo = np.where(good | ok, np.where(ok, 1.0, mid), lo)
+            hi = np.where(good | ok, hi, mid)
+        theta = lo.min(axis=1)
+        c[need] = mean[need, None, :] + theta[:, None, None] * (c[need] - mean[need, None, :])
+        self.count += int(need.sum())
         cd.set_owned(U, full)
 
 
