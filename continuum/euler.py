@@ -468,6 +468,7 @@ class EulerSolver:
         """One SSP-RK3 step (CFL-controlled if dt is None); returns the dt taken."""
         dt = self.cfl_dt() if dt is None else float(dt)
         if not (np.isfinite(dt) and dt > 0):
+            self.check_state()  # names the field and the cell if the state itself is broken
             raise StateError(f"time step dt = {dt} at t = {self.t:.6g}: the maximum wave speed is not finite")
         if self.limiter is not None:
             self.limiter.t = self.t
