@@ -42,10 +42,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import basix
 import numpy as np
 import ufl
 from dolfinx import fem
+from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
 
@@ -106,6 +106,8 @@ def gaussian_kernel() -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[flo
 @dataclass(frozen=True)
 class ConvolutionMeanField1D:
     """Smooth pair potential V(x) = (V0/xi) phi(x/xi) on a 1D periodic box; dphi = phi' (odd function).
+
+    The box must be periodic (distances are wrapped with the period read from the mesh extent).
 
     images: periodic images summed on each side of the minimal image (the kernel must be negligible
     beyond them).
@@ -394,7 +396,7 @@ class EulerSolver:
         target = ufl.as_vector(comps)
         v = ufl.TestFunction(self.V)
         qd = {"quadrature_degree": 2 * self.degree + 8}
-        b = fem.petsc.assemble_vector(fem.form(ufl.inner(target, v) * ufl.dx(metadata=qd)))
+        b = fem_petsc.assemble_vector(fem.form(ufl.inner(target, v) * ufl.dx(metadata=qd)))
         b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
         self.dg._mass_solver.solve(b, self.U.x.petsc_vec)
         b.destroy()
