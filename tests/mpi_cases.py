@@ -284,8 +284,13 @@ def euler_conservation(comm: MPI.Comm, dim: int, field: str, closure: str = "iso
     return {"drifts": _drifts(m0, s.totals()), "t": s.t, "functionals": _weighted_functional(comm, s.U, msh, dim)}
 
 
+def euler_bundle(comm: MPI.Comm, cases: list) -> dict:
+    """Several Euler cases [[name, kwargs], ...] in one process launch: {"0": result, "1": ...}."""
+    return {str(i): CASES[name](comm, **kw) for i, (name, kw) in enumerate(cases)}
+
+
 CASES.update({"euler_riemann": euler_riemann, "euler_smooth": euler_smooth, "euler_wave": euler_wave,
-              "euler_conservation": euler_conservation})
+              "euler_conservation": euler_conservation, "euler_bundle": euler_bundle})
 
 if __name__ == "__main__":
     case, out, kwargs = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])

@@ -15,7 +15,7 @@ from closures.base import CorrelationClosure
 from closures.ideal import Adiabatic, Isothermal
 from continuum.euler import EulerSolver, EulerSystem, StateError
 from meshes.periodic import create_periodic_mesh, periodic_interval, structured_interval
-from mpi_cases import euler_conservation, euler_riemann, euler_smooth, euler_wave
+from mpi_cases import euler_bundle, euler_conservation, euler_riemann, euler_smooth, euler_wave
 
 COMM = MPI.COMM_WORLD
 
@@ -143,20 +143,21 @@ def test_state_errors_name_field_place_and_time():
 
 
 def test_two_ranks_equal_serial(run_parallel):
+    """Sod (limiters active), 2D vortex, Bohm-Gross wave (Poisson per stage), 2D Coulomb and 1D kernel runs."""
     cases = [
-        ("euler_riemann", euler_riemann, {"degree": 1, "sizes": [50]}),
-        ("euler_smooth", euler_smooth, {"dim": 2, "degree": 1, "sizes": [8], "t_end": 0.2}),
-        ("euler_wave", euler_wave, {"kind": "bohm_gross_adiabatic", "n": 16, "degree": 2}),
-        ("euler_conservation", euler_conservation, {"dim": 2, "field": "poisson", "n": 8, "steps": 20}),
-        ("euler_conservation", euler_conservation, {"dim": 1, "field": "kernel", "closure": "adiabatic", "steps": 50}),
+        ["euler_riemann", {"degree": 1, "sizes": [50]}],
+        ["euler_smooth", {"dim": 2, "degree": 1, "sizes": [8], "t_end": 0.2}],
+        ["euler_wave", {"kind": "bohm_gross_adiabatic", "n": 16, "degree": 2}],
+        ["euler_conservation", {"dim": 2, "field": "poisson", "n": 8, "steps": 20}],
+        ["euler_conservation", {"dim": 1, "field": "kernel", "closure": "adiabatic", "steps": 50}],
     ]
-    for name, fn, kw in cases:
-        serial = fn(MPI.COMM_SELF, **kw)
-        parallel = run_parallel(name, **kw)
+    serial = euler_bundle(MPI.COMM_SELF, cases)
+    parallel = run_parallel("euler_bundle", cases=cases)
+    for i, (name, _) in enumerate(cases):
         for key in ("functionals", "l1", "errors", "amplitude", "omega_fit"):
-            if key in serial:
-                np.testing.assert_allclose(parallel[key], serial[key], rtol=1e-10, atol=1e-14, err_msg=f"{name} {key}")
-
+            if key in serial[str(i)]:
+                np.testing.assert_allclose(parallel[str(i)][key], serial[str(i)][key], rtol=1e-10, atol=1e-14,
+                                           err_msg=f"{name} {key}")
 
 def test_io_handlers_write_scalars_and_fields(tmp_path):
     from continuum.euler import FieldSeries, ScalarLog
