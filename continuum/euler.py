@@ -218,8 +218,10 @@ class EulerSolver:
 
     degree: DG degree p; cfl: dt = cfl h / ((2p + 1) max(|u| + c)) with h the inscribed diameter of
     the smallest cell; slope_limiter: "minmod" (1D TVB minmod, parameter tvb_M) or None;
-    positivity: Zhang-Shu density limiter; boundary: "periodic" (exterior facets, if any, carry no
-    flux) or "transmissive" (zero-gradient ghost state on exterior facets);
+    positivity: Zhang-Shu limiters for rho and, when E is evolved, for the pressure; boundary:
+    "periodic" (for fully periodic meshes: exterior facets, if any, would carry no flux at all) or
+    "transmissive" (zero-gradient ghost state on exterior facets); the slope limiter exists for
+    intervals only (2D runs rely on the positivity limiters, enough for smooth and mildly steep data);
     quadrature_degree: fixed residual quadrature degree (default 2p + 2).
     """
 
