@@ -92,7 +92,7 @@ class DipolarFluid:
                                      facet_tags=facet_tags, sigma0=sigma0)
         self.E = -ufl.grad(self.poisson.psi)
         law = ConservationLaw(flux=self._flux, max_speed=self._max_speed, source=self._source)
-        self.solver = DGConservationLaw(law, V, coupling=self._couple)
+        self.solver = DGConservationLaw(law, V, before_rate=lambda stage: self._couple(self.solver.stage_time))
         self.state = self.solver.U
         self.time = 0.0
         vol = mesh.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(mesh, 1.0) * ufl.dx(domain=mesh))))
@@ -205,7 +205,7 @@ class DipolarFluid:
         idx, pts, cells = self._grid_points
         values = np.zeros((2, nx * ny))                       # (sum of values, number of ranks that found it)
         if len(idx):
-            values[0, idx] = self.solver.stage_state.eval(pts, cells)[:, self.layout.rho]
+            values[0, idx] = self.solver.stage.eval(pts, cells)[:, self.layout.rho]
             values[1, idx] = 1.0
         total = np.empty_like(values)
         self.mesh.comm.Allreduce(values, total, op=MPI.SUM)   # a node on a partition boundary is found twice
@@ -234,7 +234,7 @@ class DipolarFluid:
     def _couple(self, t: float) -> None:
         if self._correlation is not None and self.translation:
             self._update_correlation()
-        self._stage_p.x.array[:] = self.solver.stage_state.x.array
+        self._stage_p.x.array[:] = self.solver.stage.x.array
         self.poisson.solve(t, self.omega, self.forcing_amplitude)
 
     # --- time stepping and diagnostics ---------------------------------------------------------

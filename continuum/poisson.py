@@ -1,13 +1,14 @@
 """Poisson equation of the dipolar fluid with AC sheet-pair forcing (THEORY.md sections 3 and 4).
 
-    -div(eps grad psi) = -div(P) + cos(w t) Q,     E = -grad psi
+    -div(eps grad psi) = -div(P) + cos(w t) Q + f,     E = -grad psi
 
 on a periodic box (zero-mean gauge, conducting / tin-foil convention) or with Dirichlet electrodes.
 eps is eps0 (vacuum) or a permittivity of a uniform or tagged medium; P is a given polarisation
-field; Q = sigma0 (delta on sheet A - delta on sheet B) enters as interior-facet integrals over the
-tagged sheet facets. Weak form, for every test function v:
+field; f is an optional general source (e.g. the charge density q (rho - n0) of a fluid with its
+neutralising background); Q = sigma0 (delta on sheet A - delta on sheet B) enters as interior-facet
+integrals over the tagged sheet facets. Weak form, for every test function v:
 
-    int eps grad psi . grad v dx = int P . grad v dx + cos(w t) sigma0 (int_A v dS - int_B v dS)
+    int eps grad psi . grad v dx = int P . grad v dx + int f v dx + cos(w t) sigma0 (int_A v dS - int_B v dS)
 
 (the boundary term of -div P vanishes on a periodic box; with electrodes P . n = 0 is assumed on
 them). The operator is assembled once; each solve assembles only the right-hand side. PETSc CG
@@ -41,7 +42,10 @@ class PoissonSolver:
     V: scalar Lagrange space (periodic when its mesh is); eps: permittivity (number or UFL
     expression, possibly a tensor); polarisation: a vector UFL expression, typically a Function the caller updates in place,
     or None; facet_tags / sigma0: sheet charges (None for none); dirichlet: {facet tag: potential}
-    for electrode problems (empty: periodic box, zero-mean gauge); rtol: Krylov relative tolerance.
+    for electrode problems (empty: periodic box, zero-mean gauge); rtol: Krylov relative tolerance;
+    source: a scalar UFL expression f (typically of Functions the caller updates in place), or None.
+    On a periodic box the right-hand side must be compatible (zero total charge: include the
+    neutralising background in f); the constant-nullspace projection only removes round-off.
     """
 
     def __init__(
@@ -53,6 +57,7 @@ class PoissonSolver:
         sigma0: float = 0.0,
         dirichlet: dict[int, float] | None = None,
         rtol: float = 1e-12,
+        source: ufl.core.expr.Expr | None = None,
     ) -> None:
         msh = V.mesh
         self.V, self.mesh = V, msh
@@ -72,7 +77,10 @@ class PoissonSolver:
                 dofs = fem.locate_dofs_topological(V, tdim - 1, facets)
                 self._bcs.append(fem.dirichletbc(PETSc.ScalarType(value), dofs, V))
         self._a = fem.form(ufl.inner(eps_ufl * ufl.grad(psi), ufl.grad(v)) * ufl.dx)
-        self._L_P = fem.form(ufl.inner(polarisation, ufl.grad(v)) * ufl.dx if polarisation is not None else zero)
+        L_P = ufl.inner(polarisation, ufl.grad(v)) * ufl.dx if polarisation is not None else zero
+        if source is not None:
+            L_P = L_P + ufl.inner(source, v) * ufl.dx
+        self._L_P = fem.form(L_P)
         q = sheet_charge_form(v, facet_tags, sigma0) if (facet_tags is not None and sigma0 != 0.0) else zero
         self._L_Q = fem.form(q)
 
