@@ -1,5 +1,9 @@
 """Rotational closures of the dipolar moment system (THEORY.md section 3, "Closures for the pressures").
 
+Same conventions as :mod:`closures.base`: each closure lists what it evolves, gives its terms as UFL
+expressions of the local state, and serialises its parameters with ``to_dict()``. All three imply
+P_dv = P_wv = 0; P_dw is zero (local equilibrium) or carried by the evolved B (Grad).
+
 Each closure says which rotational fields are evolved besides rho, rho U, rho D and gives the
 right-hand sides of d_t(rho D) and of those fields, as UFL expressions of the local state.
 With p = rho D, s = rho Omega, a_perp = (-a_y, a_x), a x b = a_perp . b:
@@ -75,8 +79,8 @@ class LocalEquilibrium:
         """Rotational kinetic energy I Omega^2 rho / 2 = I s^2 / (2 rho)."""
         return par.inertia * r[0] ** 2 / (2 * rho)
 
-    def parameters(self) -> dict:
-        return {"name": self.name}
+    def to_dict(self) -> dict:
+        return {"closure": type(self).__name__, "name": self.name}
 
 
 @dataclass(frozen=True)
@@ -123,9 +127,9 @@ class GradRotational:
         B = ufl.as_vector((r[0], r[1]))
         return par.inertia / rho * (ufl.dot(B, B) + par.w0**2 * ufl.dot(p, p))
 
-    def parameters(self) -> dict:
-        return {"name": self.name, "friction": self.friction, "chi_s": self.chi_s, "density": self.density,
-                "w0": self.w0}
+    def to_dict(self) -> dict:
+        return {"closure": type(self).__name__, "name": self.name, "friction": self.friction,
+                "chi_s": self.chi_s, "density": self.density, "w0": self.w0}
 
 
 @dataclass(frozen=True)
@@ -156,5 +160,6 @@ class Debye:
     def energy_density(self, par: DipolarParameters, rho, p, r):
         return None  # dissipative: no conserved energy
 
-    def parameters(self) -> dict:
-        return {"name": self.name, "tau": self.tau, "chi_s": self.chi_s, "density": self.density}
+    def to_dict(self) -> dict:
+        return {"closure": type(self).__name__, "name": self.name, "tau": self.tau, "chi_s": self.chi_s,
+                "density": self.density}

@@ -27,6 +27,8 @@ import ufl
 from dolfinx import fem
 from dolfinx import mesh as dmesh
 
+from closures.base import PressureClosure, check_state_fields
+from closures.ideal import Isothermal
 from closures.rotational import DipolarParameters
 from continuum.correlation import PairMomentTable, first_marginal_sources
 from continuum.dg import ConservationLaw, DGConservationLaw
@@ -55,18 +57,21 @@ class DipolarFluid:
     and m (False: limiting case U = 0, rho = n); facet_tags / sigma0 / omega: sheet forcing
     cos(omega t) Q; sheet_length: length of each sheet (for the potential drop); correlation: a
     PairMomentTable closure for the first-marginal terms S_x (needs translation) and S_th (needs a
-    closure evolving rho Omega) of :mod:`continuum.correlation`, on a grid covering the mesh's box.
+    closure evolving rho Omega) of :mod:`continuum.correlation`, on a grid covering the mesh's box;
+    pressure: a barotropic P_vv closure of :mod:`closures.base` (default isothermal, kT/m).
     """
 
     def __init__(self, mesh: dmesh.Mesh, params: DipolarParameters, closure, density: float,
                  degree: int = 1, translation: bool = True, facet_tags: dmesh.MeshTags | None = None,
                  sigma0: float = 0.0, omega: float = 0.0, sheet_length: float = 1.0,
-                 correlation: PairMomentTable | None = None) -> None:
+                 correlation: PairMomentTable | None = None, pressure: PressureClosure | None = None) -> None:
         if not density > 0:
             raise ValueError(f"density = {density}: expected a positive number density")
         if degree < 0:
             raise ValueError(f"degree = {degree}: expected >= 0")
         self.mesh, self.params, self.closure = mesh, params, closure
+        self.pressure = Isothermal(params.kT / params.mass) if pressure is None else pressure
+        check_state_fields(self.pressure, ("rho", "m"))
         self.density, self.omega, self.translation = density, omega, translation
         self.forcing_amplitude = 1.0  # multiplies sigma0 (a switch-on ramp sets it)
         nr = closure.rotational_components
@@ -128,16 +133,17 @@ class DipolarFluid:
     def _m(self, U):
         return ufl.as_vector((U[self.layout.m], U[self.layout.m + 1])) if self.translation else None
 
-    def set_state(self, polarisation=None, rotational=None, velocity=None) -> None:
-        """Set rho = n, p = polarisation(x) (callable x -> (2, npts); default 0), r, U (default 0)."""
+    def set_state(self, polarisation=None, rotational=None, velocity=None, density=None) -> None:
+        """Set rho = density(x) (default n), p = polarisation(x) (callables x -> (k, npts); default 0),
+        r, U (default 0)."""
         lay = self.layout
 
         def f(x):
             out = np.zeros((lay.size, x.shape[1]))
             if self.translation:
-                out[lay.rho] = self.density
+                out[lay.rho] = self.density if density is None else density(x)
                 if velocity is not None:
-                    out[lay.m:lay.m + 2] = self.density * velocity(x)
+                    out[lay.m:lay.m + 2] = out[lay.rho] * velocity(x)
             if polarisation is not None:
                 out[lay.p:lay.p + 2] = polarisation(x)
             if rotational is not None:
@@ -154,7 +160,7 @@ class DipolarFluid:
         if self.translation:
             rho, m = self._rho(U), self._m(U)
             u = m / rho
-            P = par.kT / par.mass * rho * ufl.Identity(2)
+            P = self.pressure.pressure({"rho": rho, "m": m}) * ufl.Identity(2)
             rows[lay.rho] = m
             mm = ufl.outer(m, u) + P
             rows[lay.m], rows[lay.m + 1] = mm[0, :], mm[1, :]
@@ -165,8 +171,8 @@ class DipolarFluid:
     def _max_speed(self, U, n):
         if not self.translation:
             return fem.Constant(self.mesh, 0.0)
-        par = self.params
-        return abs(ufl.dot(self._m(U), n)) / self._rho(U) + (par.kT / par.mass) ** 0.5
+        state = {"rho": self._rho(U), "m": self._m(U)}
+        return abs(ufl.dot(self._m(U), n)) / self._rho(U) + ufl.sqrt(self.pressure.sound_speed_squared(state))
 
     def _source(self, U):
         lay, par = self.layout, self.params

@@ -143,7 +143,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
                     resume=resume and (field_dir / "checkpoint.npz").exists(), label="field_run")
     final = fluid.diagnostics()
     summary = {"study": "eps_eff(w) of the dipolar continuum, sheet-pair lock-in (THEORY.md sec. 3-4)",
-               "config": config, "closure": closure.parameters(), "parameters": par.__dict__, "chi_s": chi,
+               "config": config, "closure": closure.to_dict(), "parameters": par.__dict__, "chi_s": chi,
                "w0": w0, "wL": wL, "sweep": rows,
                "field_run": {"omega": w_mid, "steps": field_run["steps"], "time": field_run["time"],
                              "final_diagnostics": final}}

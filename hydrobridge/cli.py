@@ -20,6 +20,7 @@ from hydrobridge.config import ConfigError, load_config, validate
 
 #: study name -> module exposing SCHEMA (dict of Option) and run_study(config, out, resume) -> dict
 STUDIES = {
+    "permittivity": "demos.permittivity",
     "sheet_pair_poisson": "demos.sheet_pair_poisson",
     "permittivity_continuum": "demos.permittivity_continuum",
 }

@@ -196,3 +196,31 @@ def test_measured_closures_give_their_spectra(closure, exact):
     for w in (1.0, 3.0, 6.0):
         run = run_sheet_response(make, sp, w, 1.0, PAR.eps0, max_dt=0.05, transient_periods=int(np.ceil(3 * w)))
         assert abs(run.eps_nn - exact(w)) / abs(exact(w)) < 5e-3, (w, run.eps_nn, exact(w))
+
+
+@pytest.mark.parametrize("c2", [1.0, 2.25])
+def test_translational_pressure_comes_from_the_closure(c2):
+    """Unpolarised fluid, density wave: the sound speed is the pressure closure's (omega = c k)."""
+    from closures.ideal import Isothermal, Polytropic
+
+    msh = periodic_rectangle(MPI.COMM_SELF, 12, 3, 1.0, 0.25).mesh
+    pressure = Isothermal(1.0) if c2 == 1.0 else Polytropic(p0=c2 * N / 2.0, rho0=N, gamma=2.0)
+    fluid = DipolarFluid(msh, PAR, Debye(1.0), N, degree=2, translation=True, pressure=pressure)
+    fluid.set_state(density=lambda x: N * (1 + 1e-4 * np.cos(2 * np.pi * x[0])))
+    import ufl
+    from dolfinx import fem
+
+    X = ufl.SpatialCoordinate(msh)
+    mode = fem.form(fluid.state[0] * ufl.cos(2 * ufl.pi * X[0]) * ufl.dx)
+    w_exact = 2 * np.pi * np.sqrt(c2)
+    dt = 0.3 / (12 * 5 * np.sqrt(c2))                      # CFL 0.3 for degree 2
+    t, a = record(fluid, dt, int(1.6 * 2 * np.pi / w_exact / dt), lambda: fem.assemble_scalar(mode))
+    assert abs(oscillation_frequency(t, a) / w_exact - 1) < 5e-3
+
+
+def test_energy_closure_is_rejected():
+    from closures.ideal import Adiabatic
+
+    msh = periodic_rectangle(MPI.COMM_SELF, 4, 4).mesh
+    with pytest.raises(ValueError, match="needs fields"):
+        DipolarFluid(msh, PAR, Debye(1.0), N, translation=True, pressure=Adiabatic(2.0))
