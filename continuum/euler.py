@@ -500,6 +500,28 @@ class EulerSolver:
         for h in handlers:
             h.finish(self)
 
+    # --- the Model protocol of continuum.driver (fields, diagnostics, checkpoint/restart)
+    @property
+    def time(self) -> float:
+        return self.t
+
+    @time.setter
+    def time(self, value: float) -> None:
+        self.t = float(value)
+
+    def synchronise(self) -> None:
+        """Nothing derived to refresh: the mean field is recomputed inside every stage."""
+
+    def checkpoint_fields(self) -> dict:
+        return {"U": self.U}
+
+    def output_fields(self) -> dict:
+        st = self.system.state(self.U)
+        return {"rho": st["rho"], "u": st["m"] / st["rho"], "p": self.system.closure.pressure(st)}
+
+    def diagnostics(self) -> dict[str, float]:
+        return {**self.totals(), "max_speed": self.max_speed()}
+
     def metadata(self) -> dict:
         return {
             "system": self.system.to_dict(),
