@@ -35,11 +35,11 @@ $(STAMP): $(PY) pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(MPIEXEC) -n 2 $(PY) -m demos.sheet_pair_poisson --out $(DEMO_OUT)
+	NUMBA_NUM_THREADS=1 $(MPIEXEC) -n 2 $(VENV)/bin/hydrobridge run demos/configs/permittivity.toml --out $(DEMO_OUT)
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests
-	$(MPIEXEC) -n 2 $(PY) -m pytest -q -m "mpi and not slow" -p no:cacheprovider tests
+	NUMBA_NUM_THREADS=1 $(MPIEXEC) -n 2 $(PY) -m pytest -q -m "mpi and not slow" -p no:cacheprovider tests
 
 clean:
 	rm -rf $(VENV) out
