@@ -7,12 +7,14 @@ Realisation r draws from SeedSequence(seed).spawn(R)[r], so results do not depen
 are split over threads or MPI ranks.
 """
 import os
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import numba
 import numpy as np
 
-from .md import forces, min_gap, step
+from .md import forces, min_gap, step, work_array
+from .potential import ring_table
 
 # Columns of the per-sample observable array.
 OBS_NAMES: tuple[str, ...] = ("m1", "m2", "m3", "m4", "ekin", "eint", "min_gap", "collisions")
@@ -27,10 +29,16 @@ class RodSystem:
     v0: float = 4.0
     xi: float = 20.0
     kind: int = 0            # potential.PHI6 or potential.PHI3
-    n_images: int = 1
+    table_dx: float = 0.05   # node spacing of the tabulated periodic potential
     beta: float = 2.5
     theta0: float = 1.0
-    h: float = 0.05          # time step
+    h: float = 0.1           # time step
+
+
+@lru_cache(maxsize=8)
+def table(sys: RodSystem) -> np.ndarray:
+    """Tabulated periodic potential V_L of the system (cached per parameter set)."""
+    return ring_table(sys.v0, sys.xi, sys.ring, sys.kind, sys.table_dx)
 
 
 @dataclass
@@ -57,13 +65,14 @@ def initial_state(sys: RodSystem, n_real: int, seed: int, first: int = 0, stride
         sign = np.where(rng.random(sys.n) < 0.5, -1.0, 1.0)
         u[r] = sign * sys.theta0 + rng.normal(0.0, np.sqrt(0.5 / sys.beta), sys.n)
     f = np.empty_like(y)
+    tab = table(sys)
     for r in range(y.shape[0]):
-        forces(y[r], sys.a, sys.v0, sys.xi, sys.ring, sys.n_images, sys.kind, f[r])
+        forces(y[r], sys.a, tab, sys.table_dx, sys.ring, f[r])
     return EnsembleState(y=y, u=u, f=f)
 
 
 @numba.njit(cache=True, parallel=True)
-def _advance_all(y, u, f, n_steps, h, a, v0, xi, ring, n_images, kind, edges, obs, hist):
+def _advance_all(y, u, f, n_steps, h, a, tab, dx, ring, edges, obs, hist):
     """Advance every realisation by n_steps and fill obs (R, 8) and hist (R, n_bins) at the end."""
     n_real, n = y.shape
     contracted = ring - n * a
@@ -71,11 +80,11 @@ def _advance_all(y, u, f, n_steps, h, a, v0, xi, ring, n_images, kind, edges, ob
     for r in numba.prange(n_real):
         gmin = min_gap(y[r], contracted)
         ncoll = 0
-        work = np.empty((6, n))
+        work = work_array(n)
         for _ in range(n_steps):
-            ncoll += step(y[r], u[r], f[r], h, a, v0, xi, ring, n_images, kind, work)
+            ncoll += step(y[r], u[r], f[r], h, a, tab, dx, ring, work)
             gmin = min(gmin, min_gap(y[r], contracted))
-        eint = forces(y[r], a, v0, xi, ring, n_images, kind, f[r])
+        eint = forces(y[r], a, tab, dx, ring, f[r])
         m = np.zeros(4)
         hist[r, :] = 0
         for i in range(n):
@@ -110,8 +119,8 @@ def run(state: EnsembleState, sys: RodSystem, n_samples: int, steps_per_sample: 
 def _sample(state: EnsembleState, sys: RodSystem, n_steps: int, edges: np.ndarray) -> None:
     obs = np.empty((state.y.shape[0], len(OBS_NAMES)))
     hist = np.empty((state.y.shape[0], edges.size - 1), dtype=np.int64)
-    _advance_all(state.y, state.u, state.f, n_steps, sys.h, sys.a, sys.v0, sys.xi, sys.ring,
-                 sys.n_images, sys.kind, edges, obs, hist)
+    _advance_all(state.y, state.u, state.f, n_steps, sys.h, sys.a, table(sys), sys.table_dx,
+                 sys.ring, edges, obs, hist)
     state.steps += n_steps
     state.obs.append(obs)
     state.hist.append(hist)

@@ -1,10 +1,13 @@
-"""Long-range pair potential of the hard-rod gas (THEORY.md section 5).
+"""Long-range pair potential of the hard-rod gas on a ring (THEORY.md section 5).
 
     V(x) = (V0/xi) phi(x/xi),   phi = 1/(1+x^6) (PHI6) or 1/(1+|x|^3) (PHI3)
 
-On a ring of length L the pair potential is the image sum V_L(d) = sum_{|n|<=M} V(d_w + n L), with d_w the
-minimum-image separation in [-L/2, L/2). V_L is continuous at the wrap |d_w| = L/2 (V is even); its
-derivative jumps there by 2 V'((M+1/2) L), negligible for M >= 1 at the sizes used here.
+On a ring of length L the pair potential is the periodic image sum V_L(d) = sum_n V(d + n L). Truncating
+the image sum with a wrapped separation makes V_L' jump at |d| = L/2 by 2 V'((M+1/2) L) (M images); for
+PHI3 that jump dominated the MD energy error. V_L is therefore tabulated once, with many images, as value,
+first and second derivative on nodes x_k = k dx of [0, L/2], and evaluated by quintic Hermite
+interpolation: a C^2, even, exactly L-periodic potential whose force is the exact derivative of the
+interpolated energy (so the MD conserves the interpolated energy). Interpolation error O(dx^6 V^(6)).
 """
 import math
 
@@ -16,53 +19,80 @@ PHI3: int = 1  # phi(x) = 1/(1+|x|^3)
 PHI_NAMES: dict[str, int] = {"x6": PHI6, "x3": PHI3}
 
 
-@numba.njit(cache=True, inline="always")
-def phi_and_dphi(x: float, kind: int) -> tuple[float, float]:
-    """phi(x) and phi'(x) for phi = 1/(1+x^6) (kind 0) or 1/(1+|x|^3) (kind 1)."""
+def phi_derivatives(s: np.ndarray, kind: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """phi(s), phi'(s), phi''(s) (vectorised)."""
     if kind == PHI6:
-        x2 = x * x
-        x5 = x2 * x2 * x
-        den = 1.0 / (1.0 + x5 * x)
-        return den, -6.0 * x5 * den * den
-    ax = abs(x)
-    den = 1.0 / (1.0 + ax * ax * ax)
-    return den, -3.0 * x * ax * den * den
-
-
-@numba.njit(cache=True, inline="always")
-def image_sum(dw: float, v0: float, xi: float, ring: float, n_images: int, kind: int) -> tuple[float, float]:
-    """V_L(dw) and V_L'(dw) for a separation dw already wrapped into [-L/2, L/2)."""
-    e = 0.0
-    de = 0.0
-    for n in range(-n_images, n_images + 1):
-        p, dp = phi_and_dphi((dw + n * ring) / xi, kind)
-        e += p
-        de += dp
-    return v0 / xi * e, v0 / (xi * xi) * de
-
-
-@numba.njit(cache=True, inline="always")
-def ring_pair(d: float, v0: float, xi: float, ring: float, n_images: int, kind: int) -> tuple[float, float]:
-    """V_L(d) and V_L'(d): image sum of V(x) = (V0/xi) phi(x/xi) on a ring of length `ring`."""
-    return image_sum(d - ring * math.floor(d / ring + 0.5), v0, xi, ring, n_images, kind)
+        q = 1.0 / (1.0 + s**6)
+        d1 = -6.0 * s**5 * q**2
+        d2 = -30.0 * s**4 * q**2 + 72.0 * s**10 * q**3
+    else:
+        a = np.abs(s)
+        q = 1.0 / (1.0 + a**3)
+        d1 = -3.0 * s * a * q**2
+        d2 = -6.0 * a * q**2 + 18.0 * a**4 * q**3
+    return q, d1, d2
 
 
 def potential(x: np.ndarray, v0: float, xi: float, kind: int) -> np.ndarray:
-    """V(x) = (V0/xi) phi(x/xi) on the infinite line (vectorised)."""
-    s = np.abs(np.asarray(x, dtype=float)) / xi
-    p = 1.0 / (1.0 + s**6) if kind == PHI6 else 1.0 / (1.0 + s**3)
-    return v0 / xi * p
+    """V(x) = (V0/xi) phi(x/xi) on the infinite line."""
+    return v0 / xi * phi_derivatives(np.asarray(x, dtype=float) / xi, kind)[0]
 
 
-def ring_fourier(n_modes: int, v0: float, xi: float, ring: float, n_images: int, kind: int,
-                 n_grid: int = 2**16) -> np.ndarray:
-    """Fourier coefficients V~_m = int_{-L/2}^{L/2} dx V_L(x) exp(-i k_m x), k_m = 2 pi m / L, m = 0..n_modes-1.
+def ring_table(v0: float, xi: float, ring: float, kind: int, dx: float = 0.05,
+               n_images: int = 4000) -> np.ndarray:
+    """(3, K+1) table of V_L, V_L', V_L'' on x_k = k dx, K dx = L/2 (dx must divide L/2).
 
-    By Poisson summation these equal the line transform V~(k_m) = int dx V(x) exp(-i k_m x) up to the
-    truncated images. Periodic trapezoid rule on n_grid points (spectrally accurate; the |x|^3 kink of PHI3
-    at x = 0 gives an O((L/(n_grid xi))^4) error). Real and even in m.
-    """
-    x = np.arange(n_grid) * (ring / n_grid)
-    vx = np.array([ring_pair(xx, v0, xi, ring, n_images, kind)[0] for xx in x])
-    vhat = np.fft.rfft(vx).real * (ring / n_grid)
-    return vhat[:n_modes].copy()
+    Image sum |n| <= n_images; the neglected tail is < 2 V0 xi^2 / (L^3 n_images^2) for PHI3."""
+    k = int(round(0.5 * ring / dx))
+    if abs(k * dx - 0.5 * ring) > 1e-9 * ring:
+        raise ValueError("dx must divide L/2")
+    x = np.arange(k + 1) * dx
+    tab = np.zeros((3, k + 1))
+    for n in range(-n_images, n_images + 1):
+        p, d1, d2 = phi_derivatives((x + n * ring) / xi, kind)
+        tab[0] += p
+        tab[1] += d1
+        tab[2] += d2
+    tab *= np.array([v0 / xi, v0 / xi**2, v0 / xi**3])[:, None]
+    tab[1, 0] = tab[1, -1] = 0.0       # even and L-periodic: V_L'(0) = V_L'(L/2) = 0
+    return tab
+
+
+@numba.njit(cache=True, inline="always", fastmath=True)
+def table_eval(d: float, tab: np.ndarray, inv_dx: float) -> tuple[float, float]:
+    """V_L(d) and V_L'(d) for 0 <= d <= L/2 by quintic Hermite interpolation of the table."""
+    s = d * inv_dx
+    k = min(int(s), tab.shape[1] - 2)
+    t = s - k
+    dx = 1.0 / inv_dx
+    p0 = tab[0, k]
+    m0 = tab[1, k] * dx
+    c0 = tab[2, k] * dx * dx
+    # quintic Hermite on [0, 1]: sum of a_j t^j with a0 = p0, a1 = m0, a2 = c0/2
+    delta = tab[0, k + 1] - p0 - m0 - 0.5 * c0
+    pp = tab[1, k + 1] * dx - m0 - c0
+    qq = tab[2, k + 1] * dx * dx - c0
+    a3 = 10.0 * delta - 4.0 * pp + 0.5 * qq
+    a4 = -15.0 * delta + 7.0 * pp - qq
+    a5 = 6.0 * delta - 3.0 * pp + 0.5 * qq
+    v = p0 + t * (m0 + t * (0.5 * c0 + t * (a3 + t * (a4 + t * a5))))
+    dv = m0 + t * (c0 + t * (3.0 * a3 + t * (4.0 * a4 + t * 5.0 * a5)))
+    return v, dv * inv_dx
+
+
+@numba.njit(cache=True)
+def ring_eval(d: float, tab: np.ndarray, dx: float, ring: float) -> tuple[float, float]:
+    """V_L(d) and V_L'(d) for any real d (wrap, then use the evenness of V_L)."""
+    d = d - ring * math.floor(d / ring + 0.5)
+    v, dv = table_eval(abs(d), tab, 1.0 / dx)
+    return v, dv if d >= 0.0 else -dv
+
+
+def ring_fourier(n_modes: int, tab: np.ndarray, ring: float) -> np.ndarray:
+    """V~_m = int_{-L/2}^{L/2} dx V_L(x) exp(-i k_m x), k_m = 2 pi m / L, m = 0..n_modes-1 (real, even).
+
+    Periodic trapezoid rule on the table nodes (spectrally accurate; equals the line transform V~(k_m))."""
+    vals = tab[0]
+    full = np.concatenate([vals[:-1], vals[::-1][:-1]])   # x in [0, L) sampled at dx
+    dx = ring / full.size
+    return (np.fft.rfft(full).real * dx)[:n_modes].copy()
