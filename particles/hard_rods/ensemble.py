@@ -140,3 +140,31 @@ def load(path: str) -> EnsembleState:
     with np.load(path) as d:
         return EnsembleState(y=d["y"].copy(), u=d["u"].copy(), f=d["f"].copy(), steps=int(d["steps"]),
                              obs=list(d["obs"]), hist=list(d["hist"]), times=list(d["times"]))
+
+
+def run_ensemble(sys: RodSystem, n_real: int, seed: int, t_end: float, n_samples: int, edges: np.ndarray,
+                 comm=None, checkpoint: str | None = None) -> dict[str, np.ndarray] | None:
+    """Run n_real realisations to t_end, sampling n_samples + 1 times (t = 0 included).
+
+    With an MPI communicator, rank p runs realisations p, p + size, ...; rank 0 returns the gathered
+    arrays in realisation order (other ranks return None). With a checkpoint prefix each rank keeps
+    <prefix>.rank<p>.npz and resumes from it. Returns times (S,), obs (R, S, 8), hist (R, S, n_bins).
+    """
+    rank, size = (comm.Get_rank(), comm.Get_size()) if comm is not None else (0, 1)
+    steps_per_sample = max(1, int(round(t_end / (n_samples * sys.h))))
+    path = f"{checkpoint}.rank{rank}.npz" if checkpoint else None
+    state = load(path) if path and os.path.exists(path) else initial_state(sys, n_real, seed, rank, size)
+    done = len(state.obs) - 1 if state.obs else 0
+    run(state, sys, n_samples - done, steps_per_sample, edges, path)
+    obs = np.array(state.obs).transpose(1, 0, 2)
+    hist = np.array(state.hist).transpose(1, 0, 2)
+    if comm is not None:
+        parts = comm.gather((obs, hist), root=0)
+        if rank != 0:
+            return None
+        obs = np.empty((n_real,) + obs.shape[1:])
+        hist = np.empty((n_real,) + hist.shape[1:], dtype=np.int64)
+        for p, (o, hh) in enumerate(parts):
+            obs[p::size] = o
+            hist[p::size] = hh
+    return {"times": np.array(state.times), "obs": obs, "hist": hist}

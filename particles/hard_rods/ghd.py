@@ -14,7 +14,10 @@ A = R^-1 diag(v_eff) R (eigenvalues v_eff); sum_i w_i A_ij = w_j theta_j and sum
 on the grid (momentum and energy conservation of the kinetic equations rest on them).
 Static covariance (two-point *function*, delta -> delta_ij / w_j), classical statistics f = 1:
 
-    C = (R^t)^-1 rho R^-1 = rho(theta) delta(theta - theta') - a (2 - a N) rho(theta) rho(theta')   (Tonks gas)
+    C = R^-1 (n / rho_s) R^-T = rho(theta) delta(theta - theta') - a (2 - a N) rho(theta) rho(theta')   (Tonks)
+
+(the seed's "(R^t)^-1 f rho R^-1" is garbled in the extraction; the Tonks-gas form, whose integral gives the
+exact structure factor S(0) = (1 - aN)^2, is the arbiter and is what the tests pin.)
     bold C_{theta theta'} = rho'(theta) int C(g, theta') dg - int C(theta, g) dg rho'(theta')        (SA.13)
                           = (1 - a N)^2 [rho'(theta) rho(theta') - rho(theta) rho'(theta')]
 """
@@ -81,10 +84,12 @@ def diffusion_matrix(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: float
 
 
 def static_covariance(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: float) -> np.ndarray:
-    """C = (R^t)^-1 rho R^-1 as a two-point function (delta(theta - theta') -> delta_ij / w_j)."""
-    rinv = np.linalg.inv(normal_mode_jacobian(theta, w, rho, a))   # operator matrix of R^-1
-    kern = rinv / w[None, :]                                        # its kernel
-    return kern.T @ (rho[:, None] * w[:, None] * kern)
+    """C = R^-1 diag(n f / rho_s) R^-T (occupations fluctuate independently, <dn dn> = n f / rho_s,
+    rho_s = 1 - a N, f = 1), as a two-point function (delta(theta - theta') -> delta_ij / w_j)."""
+    n_tot, _ = moments(theta, w, rho)
+    free = 1.0 - a * n_tot
+    kern = np.linalg.inv(normal_mode_jacobian(theta, w, rho, a)) / w[None, :]   # kernel of R^-1 = drho/dn
+    return kern @ ((rho / free**2 * w)[:, None] * kern.T)
 
 
 def source_matrix(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: float,
