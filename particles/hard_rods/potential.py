@@ -19,6 +19,7 @@ PHI3: int = 1  # phi(x) = 1/(1+|x|^3)
 PHI_NAMES: dict[str, int] = {"x6": PHI6, "x3": PHI3}
 
 
+@numba.njit(cache=True)
 def phi_derivatives(s: np.ndarray, kind: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """phi(s), phi'(s), phi''(s) (vectorised)."""
     if kind == PHI6:
@@ -46,16 +47,22 @@ def ring_table(v0: float, xi: float, ring: float, kind: int, dx: float = 0.05,
     k = int(round(0.5 * ring / dx))
     if abs(k * dx - 0.5 * ring) > 1e-9 * ring:
         raise ValueError("dx must divide L/2")
-    x = np.arange(k + 1) * dx
-    tab = np.zeros((3, k + 1))
-    for n in range(-n_images, n_images + 1):
-        p, d1, d2 = phi_derivatives((x + n * ring) / xi, kind)
-        tab[0] += p
-        tab[1] += d1
-        tab[2] += d2
+    tab = _image_sums(np.arange(k + 1) * dx / xi, ring / xi, n_images, kind)
     tab *= np.array([v0 / xi, v0 / xi**2, v0 / xi**3])[:, None]
     tab[1, 0] = tab[1, -1] = 0.0       # even and L-periodic: V_L'(0) = V_L'(L/2) = 0
     return tab
+
+
+@numba.njit(cache=True)
+def _image_sums(s: np.ndarray, period: float, n_images: int, kind: int) -> np.ndarray:
+    """sum_{|n| <= n_images} of phi, phi', phi'' at s + n period, as a (3, s.size) array."""
+    out = np.zeros((3, s.size))
+    for n in range(-n_images, n_images + 1):
+        p, d1, d2 = phi_derivatives(s + n * period, kind)
+        out[0] += p
+        out[1] += d1
+        out[2] += d2
+    return out
 
 
 @numba.njit(cache=True, inline="always", fastmath=True)
