@@ -22,7 +22,8 @@ same interpolated Y trajectory, so number, momentum and total energy (kinetic + 
 conserved to round-off: column sums of A are theta and of DD zero for any rho, and bold C and the
 collective term have zero double integral.
 
-Markov limit (SB.8): d_t rho = d_theta (2/L) sum_{m>0} k V~^2 Re[X_m w], (k DD - iA) X + X (k DD + iA)^T = C,
+Markov limit (SB.8): d_t rho = d_theta (2/L) sum_{m>0} k V~^2 Re[X_m w], (k DD - iA) X + X (k DD + iA)^T = C
+(the ring-mode form of d_theta int dk/2pi k V~^2 [(k D - iA)^-1 C]),
 solved in the same eigenbasis: X = U Y conj(U)^T, Y_ij = C^_ij / (lam_i + conj(lam_j)), regularised by a
 Tikhonov shift eps where that denominator vanishes (a -> 0, theta = theta'). The SA.3 terms that are
 nonlinear in V (V'(z) (d_theta - d_theta') g and the SC.1 three-point term) are not included.
@@ -72,16 +73,32 @@ def _source_vectors(setup: KineticSetup, rho: np.ndarray, uinv: np.ndarray):
     return uinv @ drho, uinv @ rho, (1.0 - setup.a * n_tot) ** 2
 
 
-def landau_rate(setup: KineticSetup, rho: np.ndarray, eps: float = 1e-12) -> np.ndarray:
-    """d_t rho of the interacting Landau equation SB.8 on the ring modes."""
+def stationary_correlation(setup: KineticSetup, rho: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    """Stationary modes of SB.1 at fixed rho (no collective term): g_m = i V~_m conj(X_m), where
+    (k DD - i A) X + X (k DD + i A)^T = bold C. For a thermal rho this is SA.20:
+    g(z) = -beta V(z) (1 - aN)^4 rho(theta) rho(theta') (bold A F = bold C, DD rho = 0)."""
     lam, u, uinv = _eigen(setup, rho)
     p, q, s = _source_vectors(setup, rho, uinv)
     chat = s * (p[:, :, None] * q.conj()[:, None, :] - q[:, :, None] * p.conj()[:, None, :])
     den = lam[:, :, None] + lam.conj()[:, None, :]
-    y = chat * den.conj() / (np.abs(den) ** 2 + eps**2)
-    xw = np.einsum("mij,mj->mi", u, np.einsum("mij,mj->mi", y, (u.conj().transpose(0, 2, 1) @ setup.w)))
-    flux_v = 2.0 / setup.ring * np.einsum("m,mi->i", setup.k * setup.vhat**2, xw.real)
+    x = u @ (chat * den.conj() / (np.abs(den) ** 2 + eps**2)) @ u.conj().transpose(0, 2, 1)
+    return 1j * setup.vhat[:, None, None] * x.conj()
+
+
+def _rho_rate(setup: KineticSetup, gw: np.ndarray) -> np.ndarray:
+    """d_theta int dz V'(z) int g dtheta' = d_theta (2/L) sum_{m>0} Re(-i k V~ g_m w), gw = g_m w (M, n).
+
+    The velocity-space flux is set to zero on the two outermost nodes at each end, where the truncated
+    stencil of d_theta is not exact: number, momentum and energy are then conserved to round-off."""
+    flux_v = 2.0 / setup.ring * np.einsum("m,mi->i", setup.k * setup.vhat, (-1j * gw).real)
+    flux_v[:2] = 0.0
+    flux_v[-2:] = 0.0
     return setup.dtheta @ flux_v
+
+
+def landau_rate(setup: KineticSetup, rho: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    """d_t rho of the interacting Landau equation SB.8 on the ring modes (SA.2 with stationary g)."""
+    return _rho_rate(setup, stationary_correlation(setup, rho, eps) @ setup.w)
 
 
 def _phi(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -108,11 +125,12 @@ class SB1State:
     cache: dict = field(default_factory=dict)   # exp(mu h), phi_1..3(mu h) for the current (U, h)
 
 
-def sb1_initial(setup: KineticSetup, rho0: np.ndarray) -> SB1State:
-    """rho = rho0, g = 0 (seed: correlations absent at t = 0)."""
+def sb1_initial(setup: KineticSetup, rho0: np.ndarray, g0: np.ndarray | None = None) -> SB1State:
+    """rho = rho0 and correlation modes g0 (M, n, n); default g = 0 (seed: no correlations at t = 0)."""
     lam, u, uinv = _eigen(setup, rho0)
     n = rho0.size
-    return SB1State(0.0, rho0.copy(), np.zeros((setup.k.size, n, n), complex), lam, u, uinv, rho0.copy())
+    y = np.zeros((setup.k.size, n, n), complex) if g0 is None else uinv.conj() @ g0 @ uinv.transpose(0, 2, 1)
+    return SB1State(0.0, rho0.copy(), y, lam, u, uinv, rho0.copy())
 
 
 def correlation_modes(state: SB1State) -> np.ndarray:
@@ -143,6 +161,11 @@ def density_correlation(setup: KineticSetup, state: SB1State, z: np.ndarray) -> 
     return 2.0 / setup.ring * (np.cos(np.outer(z, setup.k)) @ wgw.real - np.sin(np.outer(z, setup.k)) @ wgw.imag)
 
 
+def _hermitian(y: np.ndarray) -> np.ndarray:
+    """g_m^T = conj(g_m) (g(z)^T = g(-z), g real) means Y^H = Y: remove the round-off that breaks it."""
+    return 0.5 * (y + y.conj().transpose(0, 2, 1))
+
+
 def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = True,
              refreeze_tol: float = 1e-3) -> None:
     """Advance SB.1 (+ collective term) by h with ETD-RK2; rho by the exact integral of the Y trajectory."""
@@ -168,11 +191,9 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
     n0 = forcing(state.y)
     a_stage = state.cache["exp"] * state.y + h * p1 * n0
     dn = forcing(a_stage) - n0
-    y_int = h * p1 * state.y + h * h * p2 * n0 + h * h * p3 * dn      # int_0^h Y dt
-    state.y = a_stage + h * p2 * dn
-    gw_int = np.einsum("mij,mj->mi", state.u.conj() @ y_int, r)      # int_0^h g_m w dt
-    flux_v = 2.0 / setup.ring * np.einsum("m,mi->i", setup.k * setup.vhat, (-1j * gw_int).real)
-    state.rho = state.rho + setup.dtheta @ flux_v
+    y_int = _hermitian(h * p1 * state.y + h * h * p2 * n0 + h * h * p3 * dn)      # int_0^h Y dt
+    state.y = _hermitian(a_stage + h * p2 * dn)
+    state.rho = state.rho + _rho_rate(setup, np.einsum("mij,mj->mi", state.u.conj() @ y_int, r))
     state.t += h
 
 
