@@ -47,8 +47,10 @@ def run_md(kind: int, v0: float, n_real: int, t_end: float, n_samples: int, comm
     obs = res["obs"]
     kurt, kerr = jackknife(obs[:, :, :4], kurtosis_from_moments)
     ekin, ekin_err = mean_and_error(obs[:, :, 4])
+    dekin, dekin_err = mean_and_error(obs[:, :, 4] - obs[:, :1, 4])   # change per realisation: small errors
     energy = obs[:, :, 4] + obs[:, :, 5]
     return {"t": res["times"], "kurtosis": kurt, "kurtosis_err": kerr, "ekin": ekin, "ekin_err": ekin_err,
+            "ekin_change": dekin, "ekin_change_err": dekin_err,
             "eint": obs[:, :, 5].mean(0),
             "energy_rel_err": float(np.abs(energy - energy[:, :1]).max() / np.abs(energy[:, 0]).min()),
             "momentum_err": float(np.abs(obs[:, :, 0] - obs[:, :1, 0]).max() * sys.n),
@@ -79,11 +81,11 @@ def plot(results: list[dict], path: str) -> None:
         md, kin = res["md"], res["gbbgky"]
         ax_k.errorbar(tb, md["kurtosis"], md["kurtosis_err"], fmt="o", ms=3, color=color, label=f"MD {res['case']}")
         ax_k.plot(tb, kin["kurtosis"], "-", color=color, label=f"gBBGKY {res['case']}")
-        ax_e.errorbar(tb, md["ekin"], md["ekin_err"], fmt="o", ms=3, color=color)
-        ax_e.plot(tb, kin["ekin"], "-", color=color)
+        ax_e.errorbar(tb, md["ekin_change"], md["ekin_change_err"], fmt="o", ms=3, color=color)
+        ax_e.plot(tb, kin["ekin"] - kin["ekin"][0], "-", color=color)
     ax_k.axhline(0.0, color="k", lw=0.5)
     ax_k.set(xlabel=r"$\bar t = t (a\bar\rho V_0)^2/(\xi \bar v)^3$", ylabel="excess kurtosis of rho(theta)")
-    ax_e.set(xlabel=r"$\bar t$", ylabel="kinetic energy per particle")
+    ax_e.set(xlabel=r"$\bar t$", ylabel="kinetic energy per particle, change since t = 0")
     ax_k.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
