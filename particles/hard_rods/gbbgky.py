@@ -167,7 +167,7 @@ def _hermitian(y: np.ndarray) -> np.ndarray:
 
 
 def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = True,
-             refreeze_tol: float = 1e-3) -> None:
+             refreeze_tol: float = 1e-2) -> None:
     """Advance SB.1 (+ collective term) by h with ETD-RK2; rho by the exact integral of the Y trajectory."""
     if np.abs(state.rho - state.rho_frozen).max() > refreeze_tol * np.abs(state.rho).max():
         _refreeze(setup, state)
@@ -198,7 +198,7 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
 
 
 def sb1_run(setup: KineticSetup, rho0: np.ndarray, times: np.ndarray, h: float, collective: bool = True,
-            refreeze_tol: float = 1e-3) -> dict[str, np.ndarray]:
+            refreeze_tol: float = 1e-2) -> dict[str, np.ndarray]:
     """Integrate SB.1 from (rho0, g = 0), recording rho, kurtosis and energies at `times` (multiples of h)."""
     state = sb1_initial(setup, rho0)
     out = {"times": np.asarray(times, float), "rho": [], "kurtosis": [], "ekin": [], "ecorr": []}

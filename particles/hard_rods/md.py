@@ -9,8 +9,8 @@ velocities. Between collisions the motion is Hamiltonian with
 
 Time stepping is event-driven: the smooth flow is integrated with the explicit 8th-order Dormand-Prince
 tableau (fixed step) and every collision is located to round-off with the quintic Hermite interpolant of
-the gap, the step being cut there. A symplectic
-splitting around the hard-core flow (kick / drift with collisions / kick) was tried first and rejected:
+the gap, the step being cut there. A symplectic splitting around the hard-core flow (kick / drift with
+collisions / kick) was tried first and rejected:
 the force on a rod is exchanged with its partner mid-step, so a collision carries an O(h a F')
 (plain splitting) or, cutting the Verlet step at the collision, an O(h^2) jump of the modified energy,
 and the energy error random-walks with the number of collisions (measured 3e-7 at h = 0.05 after
@@ -30,6 +30,7 @@ from .potential import table_eval
 # Dormand-Prince 8(5,3) 12-stage tableau, 8th-order weights (Hairer, Norsett & Wanner), as tabulated by SciPy.
 RK_A: np.ndarray = np.ascontiguousarray(_dop853.A[:_dop853.N_STAGES, :_dop853.N_STAGES])
 RK_B: np.ndarray = np.ascontiguousarray(_dop853.B)
+
 
 @numba.njit(cache=True)
 def forces(y: np.ndarray, a: float, tab: np.ndarray, dx: float, ring: float, f: np.ndarray) -> float:
