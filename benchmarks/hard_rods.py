@@ -96,16 +96,19 @@ def kinetic_rk4(setup: gb.KineticSetup, rho: np.ndarray, t_end: float, dt: float
     return time.perf_counter() - t0, r
 
 
-def kinetic_ours(setup: gb.KineticSetup, rho: np.ndarray, t_cmp: float, t_end: float,
-                 h: float) -> tuple[float, np.ndarray]:
-    """Wall time to t_end (steps of h) and rho at t_cmp (<= h, reached in one step)."""
+def kinetic_ours(setup: gb.KineticSetup, rho: np.ndarray, t_cmp: float, t_marks: tuple[float, ...],
+                 h: float) -> tuple[list[float], np.ndarray]:
+    """Wall times at the t_marks (steps of h) and rho at t_cmp (<= h, reached in one step)."""
     t0 = time.perf_counter()
     state = gb.sb1_initial(setup, rho)
     gb.sb1_step(setup, state, t_cmp, collective=False)
     r_cmp = state.rho.copy()
-    while state.t < t_end - 1e-9:
-        gb.sb1_step(setup, state, min(h, t_end - state.t), collective=False)
-    return time.perf_counter() - t0, r_cmp
+    walls = []
+    for t_end in t_marks:
+        while state.t < t_end - 1e-9:
+            gb.sb1_step(setup, state, min(h, t_end - state.t), collective=False)
+        walls.append(time.perf_counter() - t0)
+    return walls, r_cmp
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -128,13 +131,16 @@ def main(argv: list[str] | None = None) -> None:
     setup = gb.make_setup(1.0, 4.0, 20.0, PHI6, 500.0, 7.0, 100, 125)
     rho = ghd.boosted_state(setup.theta, setup.w, 0.2, 2.5, 1.0)
     w_rk, r_rk = kinetic_rk4(setup, rho, args.t_kin, 0.02)
-    t_long, h = 100.0, 2.0
-    w_ex, r_ex = kinetic_ours(setup, rho, args.t_kin, t_long, h)
+    marks, h = (100.0, 400.0), 2.0
+    (w1, w2), r_ex = kinetic_ours(setup, rho, args.t_kin, marks, h)
     diff = np.abs(r_ex - r_rk).max() / np.abs(r_rk - rho).max()
-    print(f"gBBGKY RK4 dt=0.02: {w_rk / args.t_kin:.2f} s per unit time (t={args.t_kin:g}); exponential h={h:g}: "
-          f"{w_ex / t_long:.3f} s per unit time (t={t_long:g}, re-diagonalisations included)")
+    rk = w_rk / args.t_kin
+    ex1, ex2 = w1 / marks[0], (w2 - w1) / (marks[1] - marks[0])
+    print(f"gBBGKY RK4 dt=0.02: {rk:.2f} s per unit time (t={args.t_kin:g}); exponential h={h:g} (re-diagonalisations "
+          f"included): {ex1:.3f} s per unit time on [0, {marks[0]:g}] (transient), {ex2:.3f} on [{marks[0]:g}, {marks[1]:g}]")
     print(f"gBBGKY one exponential step of {args.t_kin:g} vs RK4: |rho_exp - rho_rk4| / |rho_rk4 - rho_0| = {diff:.1e}")
-    print(f"gBBGKY speed-up per unit simulated time: {(w_rk / args.t_kin) / (w_ex / t_long):.0f}x (target >= 100x)")
+    print(f"gBBGKY speed-up per unit simulated time: {rk / ex1:.0f}x in the transient, {rk / ex2:.0f}x after it "
+          f"(target >= 100x)")
 
 
 if __name__ == "__main__":
