@@ -87,3 +87,27 @@ def test_derivative_matrix_conserves_moments():
         rhs = -k * (w @ (theta ** max(k - 1, 0) * f)) if k else 0.0
         assert abs(lhs - rhs) < 1e-12
     assert np.abs(d @ theta**3 - 3 * theta**2)[3:-3].max() < 1e-10
+
+
+def test_diffusion_matrix_normalisation_by_tracer_monte_carlo():
+    """Var(x)/(2t) of a hard-rod tracer = DD_diag. At V0 = 0 the MD is exactly free flight of contracted
+    points (test_hard_rods_md), so the tracer is sampled from it directly: Poisson contracted positions of
+    density N/(1 - aN), velocities from rho; each crossing moves the tracer's rod by +a (it overtakes) or
+    -a (it is overtaken). Pins the factor 2 and the 1/(1 - aN) of DD."""
+    rng = np.random.default_rng(4)
+    theta, w = ghd.velocity_grid(6.0, 241)
+    n_tot, t, half = 0.2, 50.0, 400.0
+    rho = ghd.boosted_state(theta, w, n_tot, 2.5, 1.0)
+    i0 = int(np.argmin(np.abs(theta - 0.3)))
+    theta0 = theta[i0]
+    dd_diag = ghd.diffusion_matrix(theta, w, rho, A_ROD)[i0, i0]   # a^2/(2(1-aN)) int rho |theta0 - g|
+    n_samples = 20000
+    jumps = np.empty(n_samples)
+    for s in range(n_samples):
+        n = rng.poisson(2 * half * n_tot / (1 - A_ROD * n_tot))
+        y = rng.uniform(-half, half, n)
+        v = np.where(rng.random(n) < 0.5, -1.0, 1.0) + rng.normal(0.0, np.sqrt(0.2), n)
+        reach = (theta0 - v) * t
+        jumps[s] = A_ROD * (np.count_nonzero((y > 0) & (y < reach)) - np.count_nonzero((y < 0) & (y > reach)))
+    var = jumps.var()
+    assert abs(var / (2 * t) - dd_diag) < 4 * np.sqrt(2.0 / n_samples) * dd_diag
