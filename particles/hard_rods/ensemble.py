@@ -5,6 +5,9 @@ hard-rod equilibrium, Tonks gas, at density rho_bar), velocities from the booste
 rho(theta) ~ exp(-beta (theta - 1)^2) + exp(-beta (theta + 1)^2), i.e. +/- theta0 + N(0, 1/(2 beta)).
 Realisation r draws from SeedSequence(seed).spawn(R)[r], so results do not depend on how realisations
 are split over threads or MPI ranks.
+
+Note: numba's on-disk cache of _advance_all is not invalidated when md.py or potential.py change; delete
+the __pycache__/*.nbi, *.nbc files after editing those modules.
 """
 import os
 from functools import lru_cache
