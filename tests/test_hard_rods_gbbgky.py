@@ -1,0 +1,101 @@
+"""gBBGKY of hard rods (THEORY.md section 5): SB.8 Landau kernel and the SB.1 solver."""
+import numpy as np
+import pytest
+
+from particles.hard_rods import gbbgky as gb
+from particles.hard_rods import ghd
+from particles.hard_rods.potential import PHI3, PHI6, potential
+
+BETA_TH = 1.0 / 1.2     # thermal state with the kinetic energy of the boosted state
+
+
+def _setup(a=1.0, kind=PHI6, v0=4.0, n_theta=40, n_modes=60):
+    return gb.make_setup(a, v0, 20.0, kind, 500.0, 6.0, n_theta, n_modes)
+
+
+def _moments(st, r):
+    return np.array([st.w @ r, st.w @ (st.theta * r), st.w @ (0.5 * st.theta**2 * r)])
+
+
+@pytest.mark.parametrize("kind", [PHI6, PHI3])
+def test_landau_conserves_number_momentum_energy(kind):
+    st = _setup(kind=kind, v0=4.0 if kind == PHI6 else 8.0)
+    rho = ghd.boosted_state(st.theta, st.w, 0.2, 2.5, 1.0) * (1 + 0.2 * np.tanh(st.theta))
+    r = gb.landau_rate(st, rho)
+    scale = np.abs(st.w * r).sum() * np.abs(st.theta).max() ** 2
+    assert scale > 1e-6
+    assert np.abs(_moments(st, r)).max() < 1e-12 * scale
+
+
+def test_landau_thermal_state_is_stationary():
+    st = _setup()
+    boosted = gb.landau_rate(st, ghd.boosted_state(st.theta, st.w, 0.2, 2.5, 1.0))
+    thermal = gb.landau_rate(st, ghd.thermal_state(st.theta, st.w, 0.2, BETA_TH))
+    assert np.abs(thermal).max() < 2e-3 * np.abs(boosted).max()
+
+
+def test_landau_kernel_vanishes_without_rods():
+    rho_args = (0.2, 2.5, 1.0)
+    st1, st0 = _setup(a=1.0), _setup(a=0.0)
+    r1 = gb.landau_rate(st1, ghd.boosted_state(st1.theta, st1.w, *rho_args))
+    r0 = gb.landau_rate(st0, ghd.boosted_state(st0.theta, st0.w, *rho_args))
+    assert np.abs(r0).max() < 1e-9 * np.abs(r1).max()
+
+
+def test_boosted_state_relaxes_towards_gaussian():
+    """The Landau rate lowers |kurtosis| of the double-peaked state (kurtosis -> 0 at equilibrium)."""
+    st = _setup()
+    rho = ghd.boosted_state(st.theta, st.w, 0.2, 2.5, 1.0)
+    r = gb.landau_rate(st, rho)
+    k0 = ghd.excess_kurtosis(st.theta, st.w, rho)
+    dt = 0.05 * np.abs(rho).max() / np.abs(r).max()
+    assert ghd.excess_kurtosis(st.theta, st.w, rho + dt * r) > k0
+
+
+def test_stationary_thermal_correlation_is_sa20():
+    """SA.20 for hard rods: [(R^t)^-1 rho_tot f rho]_theta = (1 - aN)^2 rho(theta) (the Tonks S(0) per side);
+    the residual is the O(dtheta^4) error of the discrete rho' and must converge at that order."""
+    free = 1.0 - 1.0 * 0.2
+    errors = []
+    for n_theta in (36, 72):
+        st = _setup(n_theta=n_theta, n_modes=40)
+        rho = ghd.thermal_state(st.theta, st.w, 0.2, BETA_TH)
+        g = gb.stationary_correlation(st, rho)
+        expected = st.vhat[:, None, None] * (-BETA_TH * free**4 * np.outer(rho, rho))[None]
+        errors.append(np.abs(g - expected).max() / np.abs(expected).max())
+    assert errors[0] < 1e-2 and errors[1] < errors[0] / 8
+    st = _setup(n_theta=72, n_modes=60)
+    rho = ghd.thermal_state(st.theta, st.w, 0.2, BETA_TH)
+    g = gb.stationary_correlation(st, rho)
+    z = np.linspace(0.0, 100.0, 6)
+    state = gb.sb1_initial(st, rho, g)
+    dens = gb.density_correlation(st, state, z)
+    # ring modes m >= 1 only: the k = 0 part (a fixed N has no k = 0 fluctuation) is subtracted
+    line = -BETA_TH * free**4 * 0.2**2 * (potential(z, 4.0, 20.0, PHI6) - gb.ring_fourier(1, gb.ring_table(
+        4.0, 20.0, 500.0, PHI6), 500.0)[0] / 500.0)
+    assert np.abs(dens - line).max() < 2e-3 * np.abs(line).max()      # 60 modes resolve V(z)
+
+
+def test_sb1_keeps_sa20_stationary():
+    st = _setup()
+    rho = ghd.thermal_state(st.theta, st.w, 0.2, BETA_TH)
+    g = gb.stationary_correlation(st, rho)
+    state = gb.sb1_initial(st, rho, g)
+    for _ in range(20):
+        gb.sb1_step(st, state, 2.0, collective=False)
+    assert np.abs(state.rho - rho).max() < 1e-5 * rho.max()
+    assert np.abs(gb.correlation_modes(state) - g).max() < 2e-3 * np.abs(g).max()
+
+
+@pytest.mark.parametrize("collective", [False, True])
+def test_sb1_conserves_number_momentum_energy(collective):
+    st = _setup(kind=PHI3, v0=8.0)
+    rho0 = ghd.boosted_state(st.theta, st.w, 0.2, 2.5, 1.0) * (1 + 0.2 * np.tanh(st.theta))
+    res = gb.sb1_run(st, rho0, np.arange(0.0, 61.0, 20.0), 1.0, collective=collective)
+    mom = np.array([_moments(st, r) for r in res["rho"]])
+    energy = res["ekin"] + res["ecorr"]
+    assert np.abs(mom[:, 0] - mom[0, 0]).max() < 1e-14                 # number: exact
+    assert np.abs(mom[:, 1] - mom[0, 1]).max() < 1e-9 * mom[0, 0]     # momentum: eigenbasis round-off
+    assert np.abs(energy - energy[0]).max() < 1e-8 * energy[0]          # round-off level (measured 2e-9)
+    assert abs(res["ekin"][-1] - res["ekin"][0]) > 1e-3 * energy[0]      # correlations did build up
+    assert res["kurtosis"][-1] > res["kurtosis"][0] + 0.05                # and rho relaxes
