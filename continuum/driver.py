@@ -9,6 +9,7 @@ writes, into one output folder,
 * ``fields.bp``       VTX time series for ParaView, every ``output_every`` steps,
 * ``diagnostics.csv`` one row per ``diagnostics_every`` steps (time, step, the model's diagnostics),
 * ``checkpoint.npz``  every ``checkpoint_every`` steps, atomically (see :mod:`continuum.checkpoint`),
+* ``run.json``        the model's ``metadata()`` (if it has one: equations, closures, mesh) and the run record,
 
 and ``resume=True`` continues from the checkpoint: the CSV is truncated to the checkpoint's step so
 no row is lost or duplicated. Progress goes to stderr on rank 0.
@@ -17,6 +18,7 @@ no row is lost or duplicated. Progress goes to stderr on rank 0.
 from __future__ import annotations
 
 import csv
+import json
 import sys
 import time as _time
 from dataclasses import dataclass
@@ -43,9 +45,10 @@ class Model(Protocol):
 
 @dataclass(frozen=True)
 class RunSettings:
-    """dt, number of steps and output cadences (0 disables an output)."""
+    """dt (None: the model picks each step, e.g. CFL-limited), number of steps and output cadences
+    (0 disables an output)."""
 
-    dt: float
+    dt: float | None
     steps: int
     output_every: int = 0
     diagnostics_every: int = 1
@@ -53,8 +56,8 @@ class RunSettings:
     output_degree: int = 1
 
     def __post_init__(self) -> None:
-        if not self.dt > 0:
-            raise ValueError(f"dt = {self.dt}: expected a positive time step")
+        if self.dt is not None and not self.dt > 0:
+            raise ValueError(f"dt = {self.dt}: expected a positive time step (or None: chosen by the model)")
         for name in ("steps", "output_every", "diagnostics_every", "checkpoint_every"):
             if getattr(self, name) < 0 or int(getattr(self, name)) != getattr(self, name):
                 raise ValueError(f"{name} = {getattr(self, name)}: expected a non-negative integer")
@@ -124,5 +127,10 @@ def run(model: Model, settings: RunSettings, out: str | Path, cell_input_ids: np
             fh.close()
         if writer is not None:
             writer.close()
-    return {"steps": settings.steps, "resumed_from": start, "time": model.time,
-            "wall_time_s": _time.perf_counter() - t0}
+    record = {"steps": settings.steps, "resumed_from": start, "time": model.time,
+              "wall_time_s": _time.perf_counter() - t0}
+    if comm.rank == 0:
+        meta = model.metadata() if hasattr(model, "metadata") else {}
+        (out / "run.json").write_text(json.dumps({"model": meta, "settings": settings.__dict__, "run": record},
+                                                 indent=1, default=str))
+    return record

@@ -12,8 +12,8 @@ particle mass. Three layers, kept apart (Dedalus style):
 * the *solver*, :class:`EulerSolver`: DG on a (periodic) DOLFINx mesh with the Rusanov flux of
   :mod:`continuum.dg`, SSP-RK3 with CFL control, slope/positivity limiters, a state check that
   stops with :class:`~continuum.limiters.StateError` (field, place, time) instead of running on NaNs;
-* *I/O*, handlers called by :meth:`EulerSolver.run` (:class:`ScalarLog` CSV/JSON diagnostics,
-  :class:`FieldSeries` VTX fields).
+* *I/O*: :func:`continuum.driver.run` (VTX fields, CSV diagnostics, run.json metadata, checkpoints and
+  resume; ``RunSettings(dt=None)`` lets the solver pick CFL-limited steps).
 
 Mean fields (the F * rho term):
 
@@ -68,8 +68,6 @@ __all__ = [
     "PoissonMeanField",
     "ConvolutionMeanField1D",
     "gaussian_kernel",
-    "ScalarLog",
-    "FieldSeries",
     "StateError",
 ]
 
@@ -484,21 +482,13 @@ class EulerSolver:
         self.check_state()
         return dt
 
-    def run(self, t_end: float, handlers: list | None = None, max_dt: float | None = None) -> None:
+    def run(self, t_end: float, max_dt: float | None = None) -> None:
         """Advance to t_end with CFL-controlled steps (the last one shortened to land on t_end)."""
-        handlers = handlers or []
-        for h in handlers:
-            h.start(self)
         while self.t < t_end * (1 - 1e-14):
             dt = self.cfl_dt()
             if max_dt is not None:
                 dt = min(dt, max_dt)
-            dt = min(dt, t_end - self.t)
-            self.step(dt)
-            for h in handlers:
-                h.after_step(self)
-        for h in handlers:
-            h.finish(self)
+            self.step(min(dt, t_end - self.t))
 
     # --- the Model protocol of continuum.driver (fields, diagnostics, checkpoint/restart)
     @property
@@ -579,57 +569,3 @@ def _period_1d(msh) -> float:
 
 
 # ------------------------------------------------------------------------------------------- I/O
-
-
-class ScalarLog:
-    """Every `every` steps: t, dt, totals of all components, max speed; written as CSV (+ JSON metadata)."""
-
-    def __init__(self, path: str | Path | None = None, every: int = 1) -> None:
-        self.path, self.every = (Path(path) if path else None), int(every)
-        self.rows: list[dict] = []
-
-    def _row(self, s: EulerSolver) -> dict:
-        return {"t": s.t, "step": s.steps, **s.totals()}
-
-    def start(self, s: EulerSolver) -> None:
-        self.rows.append(self._row(s))
-
-    def after_step(self, s: EulerSolver) -> None:
-        if s.steps % self.every == 0:
-            self.rows.append(self._row(s))
-
-    def finish(self, s: EulerSolver) -> None:
-        if self.rows[-1]["step"] != s.steps:
-            self.rows.append(self._row(s))
-        if self.path is not None and s.comm.rank == 0:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "w", newline="") as fh:
-                w = csv.DictWriter(fh, fieldnames=list(self.rows[0]))
-                w.writeheader()
-                w.writerows(self.rows)
-            meta = {**s.metadata(), "steps": s.steps, "wall_time_s": s.wall_time}
-            self.path.with_suffix(".json").write_text(json.dumps(meta, indent=1))
-
-
-class FieldSeries:
-    """VTX time series of rho, u (and p) every `every` steps (see continuum.output.FieldWriter)."""
-
-    def __init__(self, path: str | Path, every: int = 10) -> None:
-        self.path, self.every = Path(path), int(every)
-        self._writer = None
-
-    def start(self, s: EulerSolver) -> None:
-        from continuum.output import FieldWriter
-
-        st = s.system.state(s.U)
-        fields = {"rho": st["rho"], "u": st["m"] / st["rho"], "p": s.system.closure.pressure(st)}
-        self._writer = FieldWriter(self.path, fields, s.mesh, degree=s.degree)
-        self._writer.write(s.t)
-
-    def after_step(self, s: EulerSolver) -> None:
-        if s.steps % self.every == 0:
-            self._writer.write(s.t)
-
-    def finish(self, s: EulerSolver) -> None:
-        self._writer.write(s.t)
-        self._writer.close()

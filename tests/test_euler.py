@@ -159,23 +159,23 @@ def test_two_ranks_equal_serial(run_parallel):
                 np.testing.assert_allclose(parallel[str(i)][key], serial[str(i)][key], rtol=1e-10, atol=1e-14,
                                            err_msg=f"{name} {key}")
 
-def test_io_handlers_write_scalars_and_fields(tmp_path):
-    from continuum.euler import FieldSeries, ScalarLog
+def test_driver_writes_scalars_fields_and_metadata_with_cfl_steps(tmp_path):
+    """continuum.driver with dt=None: CFL-limited steps, CSV totals, VTX fields, run.json with the closure."""
+    import json
 
-    msh = periodic_interval(COMM, 8, 1.0).mesh
-    s = EulerSolver(EulerSystem(1, Adiabatic(1.4)), msh, degree=1)
+    from continuum.driver import RunSettings, run
+
+    pm = periodic_interval(COMM, 8, 1.0)
+    s = EulerSolver(EulerSystem(1, Adiabatic(1.4)), pm.mesh, degree=1)
     s.set_state(lambda x: 1 + 0.1 * np.sin(2 * np.pi * x[0]), lambda x: 0 * x[0] + 0.5, lambda x: 1 + 0 * x[0])
-    log = ScalarLog(tmp_path / "scalars.csv", every=2)
-    s.run(0.05, handlers=[log, FieldSeries(tmp_path / "fields.bp", every=5)])
-    assert log.rows[0]["t"] == 0.0 and log.rows[-1]["t"] == pytest.approx(0.05)
+    run(s, RunSettings(dt=None, steps=6, output_every=3, diagnostics_every=2), tmp_path, pm.cell_input_ids)
+    assert s.time == pytest.approx(6 * s.cfl * s._h / (3 * s.max_speed()), rel=0.05)
     if COMM.rank == 0:
-        lines = (tmp_path / "scalars.csv").read_text().splitlines()
-        assert lines[0].split(",") == ["t", "step", "rho", "m_x", "E"]
-        assert len(lines) == len(log.rows) + 1
-        import json
-
-        meta = json.loads((tmp_path / "scalars.json").read_text())
-        assert meta["system"]["closure"] == {"closure": "Adiabatic", "gamma": 1.4}
+        lines = (tmp_path / "diagnostics.csv").read_text().splitlines()
+        assert lines[0].split(",") == ["step", "time", "rho", "m_x", "E", "max_speed"]
+        assert len(lines) == 1 + 4
+        meta = json.loads((tmp_path / "run.json").read_text())
+        assert meta["model"]["system"]["closure"] == {"closure": "Adiabatic", "gamma": 1.4}
     assert (tmp_path / "fields.bp").exists()
 
 
