@@ -67,6 +67,7 @@ __all__ = [
     "EulerSolver",
     "PoissonMeanField",
     "ConvolutionMeanField1D",
+    "CorrelatedConvolutionMeanField1D",
     "gaussian_kernel",
     "StateError",
 ]
@@ -124,6 +125,25 @@ class ConvolutionMeanField1D:
     def to_dict(self) -> dict:
         return {"mean_field": "Convolution1D", "V0": self.V0, "xi": self.xi, "images": self.images,
                 "kernel": self.kernel_name}
+
+
+@dataclass(frozen=True)
+class CorrelatedConvolutionMeanField1D(ConvolutionMeanField1D):
+    """Mean field + correlation source C = rho ((F h) * rho) (THEORY.md section 1): the kernel F (1 + h).
+
+    pair_correlation: h(|d|), e.g. a closures.pair_correlation.PairCorrelation.
+    """
+
+    pair_correlation: Callable[[np.ndarray], np.ndarray] | None = None
+
+    def force(self, d: np.ndarray) -> np.ndarray:
+        base = super().force(d)
+        return base if self.pair_correlation is None else base * (1.0 + self.pair_correlation(d))
+
+    def to_dict(self) -> dict:
+        h = self.pair_correlation
+        return {**super().to_dict(), "mean_field": "CorrelatedConvolution1D",
+                "pair_correlation": h.to_dict() if hasattr(h, "to_dict") else repr(h)}
 
 
 class EulerSystem:
