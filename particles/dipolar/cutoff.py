@@ -247,8 +247,8 @@ def _build_list_py(xs, box, start, ncx, ncy, r_list2, nl, nn):
 
 
 def _forces_py(xs, box, nl, nn, c, fbuf, tbuf, want_energy):
-    """Forces and torques summed into fbuf[0], tbuf[0] (one buffer per chunk of rows, no write races);
-    returns the potential energy if want_energy (else 0)."""
+    """Forces and torques into fbuf[ch], tbuf[ch], one buffer per chunk of rows (no write races; the force
+    on a particle is the sum over chunks); returns the potential energy if want_energy (else 0)."""
     n = xs.shape[0]
     nchunks = fbuf.shape[0]
     chunk = (n + nchunks - 1) // nchunks
@@ -291,12 +291,6 @@ def _forces_py(xs, box, nl, nn, c, fbuf, tbuf, want_energy):
             fb[i, 1] += fyi
             tb[i] += ti_sum
         ebuf[ch] = e
-    if nchunks > 1:
-        for i in numba.prange(n):
-            for ch in range(1, nchunks):
-                fbuf[0, i, 0] += fbuf[ch, i, 0]
-                fbuf[0, i, 1] += fbuf[ch, i, 1]
-                tbuf[0, i] += tbuf[ch, i]
     return ebuf.sum()
 
 
@@ -318,15 +312,36 @@ def _kick_drift_py(xs, x0, v, th, om, f, tau, hv, hw, dt, dmax):
     return dmax.max()
 
 
-def _kick_py(v, om, f, tau, fbuf, tbuf, hv, hw):
-    """Copy the new forces out of the buffers and apply B(dt/2)."""
+def _finish_py(xs, x0, v, th, om, f, tau, fbuf, tbuf, m, inertia, hv, hw, dt, ekin, dmax, start_next):
+    """End of a step and, if start_next, start of the next one, in one pass: f = sum of the chunk buffers,
+    B(dt/2), kinetic energy per particle, then B(dt/2) A(dt) as in ``_kick_drift``; returns max displacement^2."""
+    nchunks = fbuf.shape[0]
     for i in numba.prange(v.shape[0]):
-        f[i, 0] = fbuf[0, i, 0]
-        f[i, 1] = fbuf[0, i, 1]
-        tau[i] = tbuf[0, i]
-        v[i, 0] += hv * f[i, 0]
-        v[i, 1] += hv * f[i, 1]
-        om[i] += hw * tau[i]
+        fx, fy, ti = fbuf[0, i, 0], fbuf[0, i, 1], tbuf[0, i]
+        for ch in range(1, nchunks):
+            fx += fbuf[ch, i, 0]
+            fy += fbuf[ch, i, 1]
+            ti += tbuf[ch, i]
+        f[i, 0] = fx
+        f[i, 1] = fy
+        tau[i] = ti
+        v[i, 0] += hv * fx
+        v[i, 1] += hv * fy
+        om[i] += hw * ti
+        ekin[i] = 0.5 * m * (v[i, 0] * v[i, 0] + v[i, 1] * v[i, 1]) + 0.5 * inertia * om[i] * om[i]
+        if start_next:
+            v[i, 0] += hv * fx
+            v[i, 1] += hv * fy
+            om[i] += hw * ti
+            xs[i, 0] += dt * v[i, 0]
+            xs[i, 1] += dt * v[i, 1]
+            th[i] += dt * om[i]
+            xs[i, 2] = math.cos(th[i])
+            xs[i, 3] = math.sin(th[i])
+            ddx = xs[i, 0] - x0[i, 0]
+            ddy = xs[i, 1] - x0[i, 1]
+            dmax[i] = ddx * ddx + ddy * ddy
+    return dmax.max()
 
 
 def _variant(fn, suffix: str, parallel: bool, fastmath: bool = False):
@@ -341,7 +356,7 @@ _sort = numba.njit(cache=True)(_sort_py)
 _build_s, _build_p = _variant(_build_list_py, "_s", False), _variant(_build_list_py, "_p", True)
 _forces_s, _forces_p = _variant(_forces_py, "_s", False, _FAST), _variant(_forces_py, "_p", True, _FAST)
 _kick_drift_s, _kick_drift_p = _variant(_kick_drift_py, "_s", False), _variant(_kick_drift_py, "_p", True)
-_kick_s, _kick_p = _variant(_kick_py, "_s", False), _variant(_kick_py, "_p", True)
+_finish_s, _finish_p = _variant(_finish_py, "_s", False), _variant(_finish_py, "_p", True)
 
 
 @numba.njit(cache=True)
@@ -388,26 +403,26 @@ def _run_py(x, v, th, om, f, tau, perm, box, c, m, inertia, dt, skin, width, nch
     e0 = 0.0
     if not have_forces:
         e0 = _forces(xs, box, nl, nn, c, fbuf, tbuf, True)
-        f[:, :] = fbuf[0]
-        tau[:] = tbuf[0]
+        for i in range(n):
+            f[i, 0], f[i, 1], tau[i] = fbuf[:, i, 0].sum(), fbuf[:, i, 1].sum(), tbuf[:, i].sum()
     hv, hw = 0.5 * dt / m, 0.5 * dt / inertia
     half_skin2 = 0.25 * skin * skin
     dmax = np.zeros(n)
-    for step in range(n_steps):
+    ekin = np.zeros(n)
+    d2 = 0.0
+    if n_steps > 0:
         d2 = _kick_drift(xs, x0, v, th, om, f, tau, hv, hw, dt, dmax)
+    for step in range(n_steps):
         if d2 > half_skin2:
             nl = _rebuild(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy, r_list, nl, nn)
             builds += 1
         want = energy_every > 0 and (step + 1) % energy_every == 0
         epot = _forces(xs, box, nl, nn, c, fbuf, tbuf, want)
-        _kick(v, om, f, tau, fbuf, tbuf, hv, hw)
+        d2 = _finish(xs, x0, v, th, om, f, tau, fbuf, tbuf, m, inertia, hv, hw, dt, ekin, dmax, step + 1 < n_steps)
         if want:
-            ekin = 0.0
-            for i in range(n):
-                ekin += 0.5 * m * (v[i, 0] * v[i, 0] + v[i, 1] * v[i, 1]) + 0.5 * inertia * om[i] * om[i]
             k = (step + 1) // energy_every - 1
             energies[k, 0] = epot
-            energies[k, 1] = ekin
+            energies[k, 1] = ekin.sum()
     for i in range(n):
         x[i, 0] = xs[i, 0] - box[0] * math.floor(xs[i, 0] / box[0])
         x[i, 1] = xs[i, 1] - box[1] * math.floor(xs[i, 1] / box[1])
@@ -427,9 +442,9 @@ def _bind(fn, suffix: str, names: dict):
 _rebuild_s = _bind(_rebuild_py, "_s", {"_build": _build_s})
 _rebuild_p = _bind(_rebuild_py, "_p", {"_build": _build_p})
 _run_s = _bind(_run_py, "_s", {"_rebuild": _rebuild_s, "_forces": _forces_s, "_kick_drift": _kick_drift_s,
-                               "_kick": _kick_s})
+                               "_finish": _finish_s})
 _run_p = _bind(_run_py, "_p", {"_rebuild": _rebuild_p, "_forces": _forces_p, "_kick_drift": _kick_drift_p,
-                               "_kick": _kick_p})
+                               "_finish": _finish_p})
 
 
 @dataclass(frozen=True)
