@@ -43,9 +43,20 @@ Two ways to use it:
   closer than r_c is always in the list), and runs whole trajectories in one compiled loop with the
   kick / drift / force / torque passes fused. Its ``step`` has the generic integrator interface (usable in
   ``simulate.run``); ``advance(state, n)`` is the fast path. With ``threads > 1`` the force loop runs on
-  numba threads (per-thread force buffers, no atomics). Forces agree with the generic path to round-off;
-  the summation order depends on the sort, so a trajectory is reproducible bit for bit only for the same
-  sequence of ``advance`` calls.
+  numba threads (per-thread force buffers, no atomics). Forces agree with the generic path to round-off.
+  Every call starts from a fresh sort and list built from the given configuration, so ``step`` (one call
+  per step: slower, but forces a deterministic function of the state, hence bit-for-bit restarts with
+  ``simulate.run``) and ``advance`` are each reproducible; ``advance(s, a + b)`` and two calls ``a``, ``b``
+  differ by round-off (summation order follows the sort).
+
+Implementation notes: positions and (cos, sin) theta are packed per particle (one cache line per
+neighbour), the list holds each pair once (j > i in sorted order, Newton's third law, so total momentum is
+conserved to round-off), the minimum image is two compare-and-shift branches (valid because
+r_c + skin <= L / 2), and the force kernel is compiled with fastmath flags that allow contraction and
+reassociation but not the no-NaN / no-inf assumptions. The kernels hold mu^2 in the prefactor and use
+unit vectors d_i. LAMMPS's ``lj/sf/dipole/sf`` has the same shifted-force LJ but its own shifted-force
+recipe for 3D 1/r^3 dipoles (LAMMPS refuses 2D long-range dipoles); the benchmark compares the cost of
+these equivalent workloads (benchmarks/md_dipolar.py).
 """
 
 from __future__ import annotations
