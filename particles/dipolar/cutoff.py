@@ -258,8 +258,9 @@ def _build_list_py(xs, box, start, ncx, ncy, r_list2, nl, nn):
 
 
 def _forces_py(xs, box, nl, nn, c, fbuf, tbuf, want_energy):
-    """Forces and torques into fbuf[ch], tbuf[ch], one buffer per chunk of rows (no write races; the force
-    on a particle is the sum over chunks); returns the potential energy if want_energy (else 0)."""
+    """Forces and torques into fbuf[ch], tbuf[ch], one buffer per chunk of rows (no write races); the force
+    on particle i is the sum over the chunks ch with ch * chunk <= i (the others are not written, j > i).
+    Returns the potential energy if want_energy (else 0)."""
     n = xs.shape[0]
     nchunks = fbuf.shape[0]
     chunk = (n + nchunks - 1) // nchunks
@@ -269,8 +270,9 @@ def _forces_py(xs, box, nl, nn, c, fbuf, tbuf, want_energy):
     for ch in numba.prange(nchunks):
         fb = fbuf[ch]
         tb = tbuf[ch]
-        fb[:, :] = 0.0
-        tb[:] = 0.0
+        lo = ch * chunk  # rows i >= lo, list entries j > i: this buffer is only touched from lo on
+        fb[lo:, :] = 0.0
+        tb[lo:] = 0.0
         e = 0.0
         for i in range(ch * chunk, min(n, (ch + 1) * chunk)):
             xi, yi, pix, piy = xs[i, 0], xs[i, 1], xs[i, 2], xs[i, 3]
@@ -326,10 +328,12 @@ def _kick_drift_py(xs, x0, v, th, om, f, tau, hv, hw, dt, dmax):
 def _finish_py(xs, x0, v, th, om, f, tau, fbuf, tbuf, m, inertia, hv, hw, dt, ekin, dmax, start_next):
     """End of a step and, if start_next, start of the next one, in one pass: f = sum of the chunk buffers,
     B(dt/2), kinetic energy per particle, then B(dt/2) A(dt) as in ``_kick_drift``; returns max displacement^2."""
+    n = v.shape[0]
     nchunks = fbuf.shape[0]
-    for i in numba.prange(v.shape[0]):
+    chunk = (n + nchunks - 1) // nchunks
+    for i in numba.prange(n):
         fx, fy, ti = fbuf[0, i, 0], fbuf[0, i, 1], tbuf[0, i]
-        for ch in range(1, nchunks):
+        for ch in range(1, min(nchunks, i // chunk + 1)):
             fx += fbuf[ch, i, 0]
             fy += fbuf[ch, i, 1]
             ti += tbuf[ch, i]
@@ -414,8 +418,10 @@ def _run_py(x, v, th, om, f, tau, perm, box, c, m, inertia, dt, skin, width, nch
     e0 = 0.0
     if not have_forces:
         e0 = _forces(xs, box, nl, nn, c, fbuf, tbuf, True)
+        chunk = (n + nchunks - 1) // nchunks
         for i in range(n):
-            f[i, 0], f[i, 1], tau[i] = fbuf[:, i, 0].sum(), fbuf[:, i, 1].sum(), tbuf[:, i].sum()
+            k = min(nchunks, i // chunk + 1)
+            f[i, 0], f[i, 1], tau[i] = fbuf[:k, i, 0].sum(), fbuf[:k, i, 1].sum(), tbuf[:k, i].sum()
     hv, hw = 0.5 * dt / m, 0.5 * dt / inertia
     half_skin2 = 0.25 * skin * skin
     dmax = np.zeros(n)
