@@ -9,6 +9,8 @@ Modules (space / energy / integrator kept apart, composed through ForceField):
     charges     finite-l model with explicit +/- charges (charge Ewald)
     lattice_sum independent row-summed image-sum reference for the periodic dipole energy
     shortrange  Phi(r, dtheta) with cutoff
+    cutoff      shifted-force LJ + dipole cut at r_c (the LAMMPS-comparison workload) and its fast
+                Verlet-list velocity Verlet (sorted particles, skin, fused passes, numba threads)
     field       uniform AC field, smeared sheet-pair forcing
     system      dipolar_force_field: Ewald (or PM) + short range
     integrate   velocity Verlet (NVE), BAOAB Langevin

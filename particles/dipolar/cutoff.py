@@ -1,0 +1,560 @@
+"""Cut-off LJ + 2D point-dipole interaction, shifted force, with a fast fused MD path (THEORY.md section 2).
+
+This is the cut-off workload of the LAMMPS comparison (issue 3): the same molecules as THEORY.md section 2
+(centre x_i, angle theta_i, dipole p_i = mu d(theta_i), mass m, inertia I = m l^2 / 4, periodic box), but the
+pair interaction is cut at one radius r_c and made force-continuous there, like LAMMPS's
+``lj/sf/dipole/sf``. It is NOT the periodic Ewald electrostatics of ``ewald.py``: cutting a 1/r^2 dipole
+interaction changes the physics (no dielectric boundary condition); use it for speed, not for eps(w).
+
+Pair energy, r = x_i - x_j, r = |r| < r_c (both parts vanish for r >= r_c):
+
+    U_ij = U_LJ,sf(r) + g_sf(r) Omega_ij / (2 pi eps0)
+    Omega_ij = p_i.p_j - 2 (p_i.r)(p_j.r) / r^2                     (angular factor of the 2D dipole)
+    U_LJ(r)  = 4 eps ((sigma/r)^12 - (sigma/r)^6)
+    U_LJ,sf(r) = U_LJ(r) - U_LJ(r_c) - (r - r_c) U_LJ'(r_c)
+    g_sf(r)  = 1/r^2 - 1/r_c^2 + 2 (r - r_c) / r_c^3                 (g = 1/r^2 shifted the same way)
+
+so that without the shift U_ij is exactly the free-space THEORY.md pair energy
+(p_i.p_j - 2 (p_i.rhat)(p_j.rhat)) / (2 pi eps0 r^2) plus LJ.
+
+"Shifted force" means: each radial function f(r) (U_LJ and 1/r^2) is replaced by
+f(r) - f(r_c) - (r - r_c) f'(r_c), which is zero with zero slope at r_c. Hence the energy, the force and the
+torque are all continuous at r_c (the angular part of the force and the torque are proportional to g_sf,
+which vanishes there), so velocity Verlet conserves energy; plain truncation would put delta-function
+forces at r_c and heat the system. The shifted U_ij depends only on |r| and on rotation-invariant dot
+products, so total momentum (Newton's third law, applied pairwise) and, in free space, angular momentum
+are conserved.
+
+Derivatives (pref = 1 / (2 pi eps0), a = p_i.p_j, b = p_i.r, c = p_j.r, a x b = a_x b_y - a_y b_x):
+
+    grad_r U_ij = [U_LJ,sf'(r) / r + pref (g_sf'(r) Omega / r + 4 g_sf b c / r^4)] r
+                  - 2 pref g_sf (c p_i + b p_j) / r^2,           F_i = -grad_r U_ij = -F_j
+    g_sf'(r) = -2 / r^3 + 2 / r_c^3
+    tau_i = -dU_ij/dtheta_i = -pref g_sf (p_i x p_j - 2 (p_i x r) c / r^2)
+    tau_j = -dU_ij/dtheta_j = -pref g_sf (p_j x p_i - 2 (p_j x r) b / r^2)
+
+Two ways to use it:
+
+* ``CutoffDipolarLJ`` is an ordinary term (``forcefield.Term``): ``force_field([term], box)`` works with
+  the generic integrators, ``run``, ``fdcheck``; it uses the ForceField's cell-list pairs rebuilt every call.
+* ``CutoffVerlet`` is the fast velocity-Verlet integrator for a force field made of this one term. It keeps
+  the particles sorted by cell (cache locality) and a Verlet neighbour list with a skin, rebuilt from a
+  cell list only when some particle has moved more than skin / 2 since the last build (so every pair
+  closer than r_c is always in the list), and runs whole trajectories in one compiled loop with the
+  kick / drift / force / torque passes fused. Its ``step`` has the generic integrator interface (usable in
+  ``simulate.run``); ``advance(state, n)`` is the fast path. With ``threads > 1`` the force loop runs on
+  numba threads (per-thread force buffers, no atomics). Forces agree with the generic path to round-off.
+  Every call starts from a fresh sort and list built from the given configuration, so ``step`` (one call
+  per step: slower, but forces a deterministic function of the state, hence bit-for-bit restarts with
+  ``simulate.run``) and ``advance`` are each reproducible; ``advance(s, a + b)`` and two calls ``a``, ``b``
+  differ by round-off (summation order follows the sort).
+
+Implementation notes: positions and (cos, sin) theta are packed per particle (one cache line per
+neighbour), the list holds each pair once (j > i in sorted order, Newton's third law, so total momentum is
+conserved to round-off), the minimum image is two compare-and-shift branches (valid because
+r_c + skin <= L / 2), and the force kernel is compiled with fastmath flags that allow contraction and
+reassociation but not the no-NaN / no-inf assumptions. The kernels hold mu^2 in the prefactor and use
+unit vectors d_i. LAMMPS's ``lj/sf/dipole/sf`` has the same shifted-force LJ but its own shifted-force
+recipe for 3D 1/r^3 dipoles (LAMMPS refuses 2D long-range dipoles); the benchmark compares the cost of
+these equivalent workloads (benchmarks/md_dipolar.py).
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+
+from particles.dipolar.forcefield import Contribution, ForceField, force_field
+from particles.dipolar.model import DipolarParams, State
+from particles.dipolar.space import Pairs
+
+
+@numba.njit(cache=True, inline="always")
+def _lj_dipole_pair(rx, ry, r2, pix, piy, pjx, pjy, c):
+    """(energy, F_i x, F_i y, tau_i, tau_j) of one pair inside r_c; c = constants from ``_constants``."""
+    sig2, eps4, eps24, u_lj_c, du_lj_c, pref, inv_rc, inv_rc2, inv_rc3, r_cut = (c[0], c[1], c[2], c[3], c[4],
+                                                                               c[5], c[6], c[7], c[8], c[9])
+    inv2 = 1.0 / r2
+    r = math.sqrt(r2)
+    inv_r = r * inv2
+    sr2 = sig2 * inv2
+    sr6 = sr2 * sr2 * sr2
+    sr12 = sr6 * sr6
+    dr = r - r_cut
+    e_lj = eps4 * (sr12 - sr6) - u_lj_c - dr * du_lj_c
+    # -U_LJ,sf'(r) / r
+    f_lj = eps24 * (2.0 * sr12 - sr6) * inv2 + du_lj_c * inv_r
+    g = inv2 - inv_rc2 + 2.0 * dr * inv_rc3
+    gp = -2.0 * inv2 * inv_r + 2.0 * inv_rc3
+    a = pix * pjx + piy * pjy
+    b = pix * rx + piy * ry
+    cc = pjx * rx + pjy * ry
+    omega = a - 2.0 * b * cc * inv2
+    pg = pref * g
+    s = f_lj - pref * (gp * omega * inv_r + 4.0 * g * b * cc * inv2 * inv2)
+    t = 2.0 * pg * inv2
+    fx = s * rx + t * (cc * pix + b * pjx)
+    fy = s * ry + t * (cc * piy + b * pjy)
+    cross = pix * pjy - piy * pjx
+    ti = -pg * (cross - 2.0 * (pix * ry - piy * rx) * cc * inv2)
+    tj = -pg * (-cross - 2.0 * (pjx * ry - pjy * rx) * b * inv2)
+    return e_lj + pg * omega, fx, fy, ti, tj
+
+
+def _constants(mu: float, eps0: float, epsilon: float, sigma: float, r_cut: float) -> np.ndarray:
+    sig2 = sigma * sigma
+    src6 = (sig2 / r_cut**2) ** 3
+    u_lj_c = 4.0 * epsilon * (src6 * src6 - src6)
+    du_lj_c = -24.0 * epsilon * (2.0 * src6 * src6 - src6) / r_cut
+    pref = mu * mu / (2.0 * math.pi * eps0)  # the kernels use unit vectors d_i; mu^2 is folded in here
+    return np.array([sig2, 4.0 * epsilon, 24.0 * epsilon, u_lj_c, du_lj_c, pref, 1.0 / r_cut, 1.0 / r_cut**2,
+                     1.0 / r_cut**3, r_cut], dtype=np.float64)
+
+
+@numba.njit(cache=True)
+def _pairs_kernel(pi_idx, pj_idx, d, cos_t, sin_t, c, force, torque):
+    rc2 = c[9] * c[9]
+    energy = 0.0
+    for p in range(pi_idx.shape[0]):
+        rx, ry = d[p, 0], d[p, 1]
+        r2 = rx * rx + ry * ry
+        if r2 >= rc2:
+            continue
+        i, j = pi_idx[p], pj_idx[p]
+        e, fx, fy, ti, tj = _lj_dipole_pair(rx, ry, r2, cos_t[i], sin_t[i], cos_t[j], sin_t[j], c)
+        energy += e
+        force[i, 0] += fx
+        force[i, 1] += fy
+        force[j, 0] -= fx
+        force[j, 1] -= fy
+        torque[i] += ti
+        torque[j] += tj
+    return energy
+
+
+@dataclass(frozen=True)
+class CutoffDipolarLJ:
+    """Shifted-force LJ + 2D point-dipole pair term cut at r_cut (module docstring), a ``forcefield.Term``."""
+
+    mu: float
+    eps0: float = 1.0
+    epsilon: float = 1.0
+    sigma: float = 1.0
+    r_cut: float = 3.0
+
+    def __post_init__(self) -> None:
+        for name in ("eps0", "epsilon", "sigma", "r_cut"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if not self.mu >= 0:
+            raise ValueError(f"mu must be non-negative, got {self.mu}")
+
+    @property
+    def constants(self) -> np.ndarray:
+        """Packed kernel constants."""
+        return _constants(self.mu, self.eps0, self.epsilon, self.sigma, self.r_cut)
+
+    def __call__(self, x: np.ndarray, theta: np.ndarray, t: float, pairs: Pairs | None) -> Contribution:
+        n = theta.shape[0]
+        force, torque = np.zeros((n, 2)), np.zeros(n)
+        energy = _pairs_kernel(pairs.i, pairs.j, pairs.d, np.cos(theta), np.sin(theta), self.constants, force,
+                               torque)
+        return Contribution(energy, force, torque)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Fast path: sorted particles, Verlet list with skin, fused velocity Verlet.
+# The kernels below are written once and compiled twice: serial (prange = range) and parallel (numba threads).
+
+
+def _sort_py(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy):
+    """Wrap positions into the box and counting-sort every per-particle array by cell (cells in row-major
+    order, stable within a cell); xs = (x, y, cos theta, sin theta). Returns the cell starts (ncx ncy + 1)."""
+    n = xs.shape[0]
+    ncell = ncx * ncy
+    cell = np.empty(n, dtype=np.int64)
+    start = np.zeros(ncell + 1, dtype=np.int64)
+    for i in range(n):
+        for a in range(2):
+            xs[i, a] -= box[a] * math.floor(xs[i, a] / box[a])
+            if xs[i, a] >= box[a]:
+                xs[i, a] = 0.0
+        cx = min(int(xs[i, 0] * ncx / box[0]), ncx - 1)
+        cy = min(int(xs[i, 1] * ncy / box[1]), ncy - 1)
+        cell[i] = cx * ncy + cy
+        start[cell[i] + 1] += 1
+    for k in range(ncell):
+        start[k + 1] += start[k]
+    pos = start[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        order[pos[cell[i]]] = i
+        pos[cell[i]] += 1
+    tmp4 = np.empty((n, 4))
+    for k in range(n):
+        for a in range(4):
+            tmp4[k, a] = xs[order[k], a]
+    xs[:, :] = tmp4
+    tmp2 = np.empty((n, 2))
+    for arr in (v, f):
+        for k in range(n):
+            tmp2[k, 0] = arr[order[k], 0]
+            tmp2[k, 1] = arr[order[k], 1]
+        arr[:, :] = tmp2
+    tmp1 = np.empty(n)
+    for arr in (om, th, tau):
+        for k in range(n):
+            tmp1[k] = arr[order[k]]
+        arr[:] = tmp1
+    tmpi = np.empty(n, dtype=np.int64)
+    for k in range(n):
+        tmpi[k] = perm[order[k]]
+    perm[:] = tmpi
+    x0[:, 0] = xs[:, 0]
+    x0[:, 1] = xs[:, 1]
+    return start
+
+
+def _build_list_py(xs, box, start, ncx, ncy, r_list2, nl, nn):
+    """Half Verlet list: row i holds the j > i (sorted order) closer than r_list; returns the largest row
+    length (rows longer than the width nl.shape[1] are truncated: the caller widens and rebuilds)."""
+    n = xs.shape[0]
+    cap = nl.shape[1]
+    hx, hy = 0.5 * box[0], 0.5 * box[1]
+    for i in numba.prange(n):
+        xi, yi = xs[i, 0], xs[i, 1]
+        cx = min(int(xi * ncx / box[0]), ncx - 1)
+        cy = min(int(yi * ncy / box[1]), ncy - 1)
+        m = 0
+        for ox in range(-1, 2):
+            if ncx == 1 and ox != 0:
+                continue
+            c1 = ((cx + ox + ncx) % ncx) * ncy
+            for oy in range(-1, 2):
+                if ncy == 1 and oy != 0:
+                    continue
+                c2 = c1 + (cy + oy + ncy) % ncy
+                for j in range(max(start[c2], i + 1), start[c2 + 1]):
+                    dx = xi - xs[j, 0]
+                    dy = yi - xs[j, 1]
+                    if dx > hx:
+                        dx -= box[0]
+                    elif dx < -hx:
+                        dx += box[0]
+                    if dy > hy:
+                        dy -= box[1]
+                    elif dy < -hy:
+                        dy += box[1]
+                    if dx * dx + dy * dy < r_list2:
+                        if m < cap:
+                            nl[i, m] = j
+                        m += 1
+        nn[i] = m
+    return nn.max()
+
+
+def _forces_py(xs, box, nl, nn, c, fbuf, tbuf, want_energy):
+    """Forces and torques into fbuf[ch], tbuf[ch], one buffer per chunk of rows (no write races); the force
+    on particle i is the sum over the chunks ch with ch * chunk <= i (the others are not written, j > i).
+    Returns the potential energy if want_energy (else 0)."""
+    n = xs.shape[0]
+    nchunks = fbuf.shape[0]
+    chunk = (n + nchunks - 1) // nchunks
+    rc2 = c[9] * c[9]
+    hx, hy = 0.5 * box[0], 0.5 * box[1]
+    ebuf = np.zeros(nchunks)
+    for ch in numba.prange(nchunks):
+        fb = fbuf[ch]
+        tb = tbuf[ch]
+        lo = ch * chunk  # rows i >= lo, list entries j > i: this buffer is only touched from lo on
+        fb[lo:, :] = 0.0
+        tb[lo:] = 0.0
+        e = 0.0
+        for i in range(ch * chunk, min(n, (ch + 1) * chunk)):
+            xi, yi, pix, piy = xs[i, 0], xs[i, 1], xs[i, 2], xs[i, 3]
+            fxi, fyi, ti_sum = 0.0, 0.0, 0.0
+            for k in range(nn[i]):
+                j = nl[i, k]
+                dx = xi - xs[j, 0]
+                dy = yi - xs[j, 1]
+                if dx > hx:
+                    dx -= box[0]
+                elif dx < -hx:
+                    dx += box[0]
+                if dy > hy:
+                    dy -= box[1]
+                elif dy < -hy:
+                    dy += box[1]
+                r2 = dx * dx + dy * dy
+                if r2 < rc2:
+                    eij, fx, fy, ti, tj = _lj_dipole_pair(dx, dy, r2, pix, piy, xs[j, 2], xs[j, 3], c)
+                    if want_energy:
+                        e += eij
+                    fxi += fx
+                    fyi += fy
+                    ti_sum += ti
+                    fb[j, 0] -= fx
+                    fb[j, 1] -= fy
+                    tb[j] += tj
+            fb[i, 0] += fxi
+            fb[i, 1] += fyi
+            tb[i] += ti_sum
+        ebuf[ch] = e
+    return ebuf.sum()
+
+
+def _kick_drift_py(xs, x0, v, th, om, f, tau, hv, hw, dt, dmax):
+    """B(dt/2) then A(dt) (positions not wrapped until the next sort), cos / sin theta, and the largest
+    squared displacement since the last list build."""
+    for i in numba.prange(xs.shape[0]):
+        v[i, 0] += hv * f[i, 0]
+        v[i, 1] += hv * f[i, 1]
+        om[i] += hw * tau[i]
+        xs[i, 0] += dt * v[i, 0]
+        xs[i, 1] += dt * v[i, 1]
+        th[i] += dt * om[i]
+        xs[i, 2] = math.cos(th[i])
+        xs[i, 3] = math.sin(th[i])
+        ddx = xs[i, 0] - x0[i, 0]
+        ddy = xs[i, 1] - x0[i, 1]
+        dmax[i] = ddx * ddx + ddy * ddy
+    return dmax.max()
+
+
+def _finish_py(xs, x0, v, th, om, f, tau, fbuf, tbuf, m, inertia, hv, hw, dt, ekin, dmax, start_next):
+    """End of a step and, if start_next, start of the next one, in one pass: f = sum of the chunk buffers,
+    B(dt/2), kinetic energy per particle, then B(dt/2) A(dt) as in ``_kick_drift``; returns max displacement^2."""
+    n = v.shape[0]
+    nchunks = fbuf.shape[0]
+    chunk = (n + nchunks - 1) // nchunks
+    for i in numba.prange(n):
+        fx, fy, ti = fbuf[0, i, 0], fbuf[0, i, 1], tbuf[0, i]
+        for ch in range(1, min(nchunks, i // chunk + 1)):
+            fx += fbuf[ch, i, 0]
+            fy += fbuf[ch, i, 1]
+            ti += tbuf[ch, i]
+        f[i, 0] = fx
+        f[i, 1] = fy
+        tau[i] = ti
+        v[i, 0] += hv * fx
+        v[i, 1] += hv * fy
+        om[i] += hw * ti
+        ekin[i] = 0.5 * m * (v[i, 0] * v[i, 0] + v[i, 1] * v[i, 1]) + 0.5 * inertia * om[i] * om[i]
+        if start_next:
+            v[i, 0] += hv * fx
+            v[i, 1] += hv * fy
+            om[i] += hw * ti
+            xs[i, 0] += dt * v[i, 0]
+            xs[i, 1] += dt * v[i, 1]
+            th[i] += dt * om[i]
+            xs[i, 2] = math.cos(th[i])
+            xs[i, 3] = math.sin(th[i])
+            ddx = xs[i, 0] - x0[i, 0]
+            ddy = xs[i, 1] - x0[i, 1]
+            dmax[i] = ddx * ddx + ddy * ddy
+    return dmax.max()
+
+
+def _variant(fn, suffix: str, parallel: bool, fastmath: bool = False):
+    """Compile fn under a distinct qualified name, so the serial and parallel builds have separate caches."""
+    clone = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__ + suffix, fn.__defaults__, fn.__closure__)
+    clone.__qualname__ = fn.__qualname__ + suffix
+    return numba.njit(cache=True, parallel=parallel, fastmath=fastmath)(clone)
+
+
+_FAST = {"contract", "nsz", "arcp", "afn", "reassoc"}  # no nnan / ninf: NaNs must still show up
+_sort = numba.njit(cache=True)(_sort_py)
+_build_s, _build_p = _variant(_build_list_py, "_s", False), _variant(_build_list_py, "_p", True)
+_forces_s, _forces_p = _variant(_forces_py, "_s", False, _FAST), _variant(_forces_py, "_p", True, _FAST)
+_kick_drift_s, _kick_drift_p = _variant(_kick_drift_py, "_s", False), _variant(_kick_drift_py, "_p", True)
+_finish_s, _finish_p = _variant(_finish_py, "_s", False), _variant(_finish_py, "_p", True)
+
+
+@numba.njit(cache=True)
+def _cells(box, r_list):
+    ncx = max(1, int(box[0] // r_list))
+    ncy = max(1, int(box[1] // r_list))
+    return (ncx if ncx >= 3 else 1), (ncy if ncy >= 3 else 1)  # < 3 cells: one cell (the stencil would repeat)
+
+
+def _rebuild_py(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy, r_list, nl, nn):
+    """Sort by cell and rebuild the half Verlet list, widening it if needed; returns the list."""
+    start = _sort(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy)
+    while True:
+        mx = _build(xs, box, start, ncx, ncy, r_list * r_list, nl, nn)
+        if mx <= nl.shape[1]:
+            return nl
+        nl = np.empty((xs.shape[0], mx + 8), dtype=np.int32)
+
+
+def _run_py(x, v, th, om, f, tau, perm, box, c, m, inertia, dt, skin, width, nchunks, n_steps, have_forces,
+         energy_every, energies):
+    """n_steps of velocity Verlet B(dt/2) A(dt) B(dt/2); returns (list builds, list width, initial energy).
+
+    x, v, th, om, f, tau, perm are permuted in place (perm[k] = original index of slot k); f, tau end as the
+    forces at the final configuration. energies[k] = (potential, kinetic) after step (k + 1) energy_every.
+    If have_forces is False the forces (and the energy, returned) at the start are computed first.
+    """
+    n = x.shape[0]
+    r_list = c[9] + skin
+    ncx, ncy = _cells(box, r_list)
+    xs = np.empty((n, 4))
+    for i in range(n):
+        xs[i, 0] = x[i, 0]
+        xs[i, 1] = x[i, 1]
+        xs[i, 2] = math.cos(th[i])
+        xs[i, 3] = math.sin(th[i])
+    x0 = np.empty((n, 2))
+    nn = np.empty(n, dtype=np.int64)
+    nl = _rebuild(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy, r_list, np.empty((n, width), dtype=np.int32),
+                  nn)
+    builds = 1
+    fbuf = np.empty((nchunks, n, 2))
+    tbuf = np.empty((nchunks, n))
+    e0 = 0.0
+    if not have_forces:
+        e0 = _forces(xs, box, nl, nn, c, fbuf, tbuf, True)
+        chunk = (n + nchunks - 1) // nchunks
+        for i in range(n):
+            k = min(nchunks, i // chunk + 1)
+            f[i, 0], f[i, 1], tau[i] = fbuf[:k, i, 0].sum(), fbuf[:k, i, 1].sum(), tbuf[:k, i].sum()
+    hv, hw = 0.5 * dt / m, 0.5 * dt / inertia
+    half_skin2 = 0.25 * skin * skin
+    dmax = np.zeros(n)
+    ekin = np.zeros(n)
+    d2 = 0.0
+    if n_steps > 0:
+        d2 = _kick_drift(xs, x0, v, th, om, f, tau, hv, hw, dt, dmax)
+    for step in range(n_steps):
+        if d2 > half_skin2:
+            nl = _rebuild(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy, r_list, nl, nn)
+            builds += 1
+        want = energy_every > 0 and (step + 1) % energy_every == 0
+        epot = _forces(xs, box, nl, nn, c, fbuf, tbuf, want)
+        d2 = _finish(xs, x0, v, th, om, f, tau, fbuf, tbuf, m, inertia, hv, hw, dt, ekin, dmax, step + 1 < n_steps)
+        if want:
+            k = (step + 1) // energy_every - 1
+            energies[k, 0] = epot
+            energies[k, 1] = ekin.sum()
+    for i in range(n):
+        x[i, 0] = xs[i, 0] - box[0] * math.floor(xs[i, 0] / box[0])
+        x[i, 1] = xs[i, 1] - box[1] * math.floor(xs[i, 1] / box[1])
+    return builds, nl.shape[1], e0
+
+
+def _bind(fn, suffix: str, names: dict):
+    """Compile fn with the global names in ``names`` bound to the given kernels (serial or parallel set),
+    under a distinct qualified name so that each set has its own on-disk cache."""
+    g = dict(fn.__globals__)
+    g.update(names)
+    clone = types.FunctionType(fn.__code__, g, fn.__name__ + suffix, fn.__defaults__, fn.__closure__)
+    clone.__qualname__ = fn.__qualname__ + suffix
+    return numba.njit(cache=True)(clone)
+
+
+_rebuild_s = _bind(_rebuild_py, "_s", {"_build": _build_s})
+_rebuild_p = _bind(_rebuild_py, "_p", {"_build": _build_p})
+_run_s = _bind(_run_py, "_s", {"_rebuild": _rebuild_s, "_forces": _forces_s, "_kick_drift": _kick_drift_s,
+                               "_finish": _finish_s})
+_run_p = _bind(_run_py, "_p", {"_rebuild": _rebuild_p, "_forces": _forces_p, "_kick_drift": _kick_drift_p,
+                               "_finish": _finish_p})
+
+
+@dataclass(frozen=True)
+class CutoffVerlet:
+    """Fast NVE velocity Verlet for ``force_field([CutoffDipolarLJ], box)`` (module docstring).
+
+    skin: Verlet-list skin (list radius r_cut + skin, rebuilt when a particle moved > skin / 2).
+    threads: numba threads for the force and update loops (1: the serial compiled kernels).
+    Requires r_cut + skin <= min(Lx, Ly) / 2 (a unique minimum image for every listed pair).
+    """
+
+    term: CutoffDipolarLJ
+    params: DipolarParams
+    dt: float = 0.002
+    skin: float = 0.3
+    threads: int = 1
+    force_field: ForceField = field(init=False, repr=False, compare=False)
+    stats: dict = field(init=False, default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.dt > 0:
+            raise ValueError(f"dt must be positive, got {self.dt}")
+        if not self.skin > 0:
+            raise ValueError(f"skin must be positive, got {self.skin}")
+        if not (isinstance(self.threads, int) and self.threads >= 1):
+            raise ValueError(f"threads must be a positive integer, got {self.threads!r}")
+        if self.term.r_cut + self.skin > 0.5 * min(self.params.Lx, self.params.Ly):
+            raise ValueError(f"r_cut + skin = {self.term.r_cut + self.skin} exceeds half the box "
+                             f"{0.5 * min(self.params.Lx, self.params.Ly)}")
+        object.__setattr__(self, "force_field", force_field([self.term], self.params.box))
+
+    def _call(self, state: State, c: Contribution | None, n_steps: int, energy_every: int):
+        n = state.n
+        x, v = state.x.copy(), state.v.copy()
+        th, om = state.theta.copy(), state.omega.copy()
+        if c is None:
+            f, tau = np.zeros((n, 2)), np.zeros(n)
+        else:
+            f = np.array(c.force, dtype=np.float64, copy=True)
+            tau = np.array(c.torque, dtype=np.float64, copy=True)
+        perm = np.arange(n, dtype=np.int64)
+        n_rec = n_steps // energy_every if energy_every > 0 else 0
+        energies = np.zeros((max(n_rec, 1), 2))
+        parallel = self.threads > 1
+        if parallel:
+            old = numba.get_num_threads()
+            numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
+        try:
+            kernel = _run_p if parallel else _run_s
+            builds, width, e0 = kernel(x, v, th, om, f, tau, perm, self.params.box, self.term.constants,
+                                       float(self.params.m), float(self.params.inertia), float(self.dt),
+                                       float(self.skin), int(self.stats.get("width", 32)), self.threads, n_steps,
+                                       c is not None, energy_every, energies)
+        finally:
+            if parallel:
+                numba.set_num_threads(old)
+        self.stats["width"] = width
+        self.stats["builds"] = self.stats.get("builds", 0) + builds
+        inv = np.empty(n, dtype=np.int64)
+        inv[perm] = np.arange(n)
+        out = State(x[inv], th[inv], v[inv], om[inv], state.t + n_steps * self.dt)
+        return out, f[inv], tau[inv], energies[:n_rec], e0
+
+    def advance(self, state: State, n_steps: int, energy_every: int = 0) -> tuple[State, np.ndarray]:
+        """n_steps NVE steps in one compiled loop. Returns (final state, energies), energies[k] =
+        (potential, kinetic) after step (k + 1) * energy_every (empty if energy_every = 0)."""
+        if not (isinstance(n_steps, int) and n_steps >= 0):
+            raise ValueError(f"n_steps must be a non-negative integer, got {n_steps!r}")
+        if not (isinstance(energy_every, int) and energy_every >= 0):
+            raise ValueError(f"energy_every must be a non-negative integer, got {energy_every!r}")
+        out, _, _, e, _ = self._call(state, None, n_steps, energy_every)
+        return out, e
+
+    def forces(self, state: State) -> Contribution:
+        """Energy, forces and torques at ``state`` from the sorted Verlet-list kernel."""
+        _, f, tau, _, e0 = self._call(state, None, 0, 0)
+        return Contribution(float(e0), f, tau)
+
+    def step(self, state: State, c: Contribution, rng: np.random.Generator | None = None) -> tuple[State,
+                                                                                                Contribution]:
+        """One step with the generic integrator interface (forces c at state in, forces at new state out)."""
+        out, f, tau, e, _ = self._call(state, c, 1, 1)
+        return out, Contribution(float(e[0, 0]), f, tau)
+
+
+def cutoff_workload(n: int, density: float = 0.6, kT: float = 1.5, mu: float = 1.0, r_cut: float = 3.0,
+                    seed: int = 0) -> tuple[DipolarParams, CutoffDipolarLJ, State]:
+    """The LAMMPS-comparison workload: n molecules on a square lattice at reduced density ``density``
+    (square box), random angles, Maxwell velocities at kT, m = 1, I = 1/16 (l = 1/2), dipole mu,
+    LJ eps = sigma = 1, eps0 = 1, cut at r_cut."""
+    from particles.dipolar.model import lattice_state
+
+    length = math.sqrt(n / density)
+    params = DipolarParams(Lx=length, Ly=length, l=0.5, q=2.0 * mu)
+    term = CutoffDipolarLJ(mu=params.mu, eps0=params.eps0, r_cut=r_cut)
+    return params, term, lattice_state(params, n, kT, np.random.default_rng(seed))
