@@ -35,11 +35,8 @@ The correlation source C comes from a :class:`closures.base.CorrelationClosure`.
 
 from __future__ import annotations
 
-import csv
-import json
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np

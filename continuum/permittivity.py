@@ -15,6 +15,7 @@ geometry psi_eff = psi_vac eps0 / eps_nn, against the lock-in amplitude of the f
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -23,11 +24,13 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
+from closures.rotational import Debye, DipolarParameters, GradRotational
 from continuum.lockin import lockin_amplitude
 from continuum.poisson import PoissonSolver
 from meshes.sheets import SHEET_A, SHEET_B, SheetPair, sheet_pair_mesh
 
-__all__ = ["SheetRun", "vacuum_drop", "run_sheet_response", "eps_tensor_from_nn"]
+__all__ = ["SheetRun", "vacuum_drop", "run_sheet_response", "eps_tensor_from_nn", "closure_run_settings",
+           "sheet_pair_for"]
 
 
 @dataclass(frozen=True)
@@ -112,3 +115,23 @@ def eps_tensor_from_nn(eps_xx: complex, eps_yy: complex, eps_45: complex) -> np.
 def sheet_pair_for(comm: MPI.Comm, orientation: str, n: int = 8) -> SheetPair:
     """The small sheet-pair mesh used for homogeneous-medium extractions (fields depend on n.x only)."""
     return sheet_pair_mesh(comm, orientation, n, n if orientation == "45" else 4)
+
+
+def closure_run_settings(closure, par: DipolarParameters, density: float, omega: float) -> dict:
+    """Keyword arguments of run_sheet_response suited to a rotational closure at angular frequency omega.
+
+    Debye: dt <= 1.2 tau / (1 + chi_s) (explicit stability of the relaxation), 1 transient period
+    (8 when w tau >= 1). Damped Grad: dt <= 0.2 / w_L, wait 30 / friction for the transient. Undamped Grad:
+    dt <= 0.2 / w_L and a smooth 8-period switch-on instead (it never forgets a transient). Others
+    (local equilibrium): 32 steps per period.
+    """
+    chi = closure.chi_s if getattr(closure, "chi_s", None) is not None else par.static_susceptibility(density)
+    period = 2 * math.pi / omega
+    if isinstance(closure, Debye):
+        return dict(max_dt=1.2 * closure.tau / (1 + chi), transient_periods=1 if omega * closure.tau < 1 else 8)
+    if isinstance(closure, GradRotational):
+        wL = (closure.w0 or par.w0) * math.sqrt(1 + chi)
+        if closure.friction > 0:
+            return dict(max_dt=0.2 / wL, transient_periods=max(1, math.ceil(30 / closure.friction / period)))
+        return dict(max_dt=0.2 / wL, ramp_periods=8, transient_periods=0)
+    return dict(max_dt=period / 32)

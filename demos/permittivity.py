@@ -34,7 +34,7 @@ from mpi4py import MPI
 
 from closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
 from continuum.dipolar import DipolarFluid
-from continuum.permittivity import eps_tensor_from_nn, run_sheet_response, sheet_pair_for
+from continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
 from hydrobridge.config import ConfigError, Option, validate
 from hydrobridge.tasks import run_tasks
 
@@ -192,18 +192,7 @@ def make_closure(name: str, config: dict, fitted: dict):
 def continuum_task(config: dict, fitted: dict, closure_name: str, omega: float, orientation: str) -> list[float]:
     par, n = continuum_parameters(config)
     closure = make_closure(closure_name, config, fitted)
-    chi = closure.chi_s if getattr(closure, "chi_s", None) is not None else par.static_susceptibility(n)
-    period = 2 * np.pi / omega
-    if isinstance(closure, Debye):
-        kw = dict(max_dt=1.2 * closure.tau / (1 + chi), transient_periods=1 if omega * closure.tau < 1 else 8)
-    elif isinstance(closure, GradRotational):
-        wL = (closure.w0 or par.w0) * math.sqrt(1 + chi)
-        if closure.friction > 0:     # transients decay as exp(-friction t / 2): wait 30 / friction
-            kw = dict(max_dt=0.2 / wL, transient_periods=max(1, math.ceil(30 / closure.friction / period)))
-        else:                        # undamped: switch on smoothly instead
-            kw = dict(max_dt=0.2 / wL, ramp_periods=8, transient_periods=0)
-    else:
-        kw = dict(max_dt=period / 32)
+    kw = closure_run_settings(closure, par, n, omega)
 
     def make(sp, w):
         return DipolarFluid(sp.mesh, par, closure, n, translation=False, facet_tags=sp.facet_tags,

@@ -27,7 +27,7 @@ from mpi4py import MPI
 from closures.rotational import Debye, DipolarParameters, GradRotational
 from continuum.dipolar import DipolarFluid
 from continuum.driver import RunSettings, run
-from continuum.permittivity import eps_tensor_from_nn, run_sheet_response, sheet_pair_for
+from continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
 from hydrobridge.config import ConfigError, Option, validate
 
 
@@ -91,10 +91,6 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
         return DipolarFluid(sp.mesh, par, closure, n, translation=False, facet_tags=sp.facet_tags,
                             sigma0=1.0, omega=w, sheet_length=sp.sheet_length)
 
-    if config["closure"] == "debye":
-        kw = dict(max_dt=1.2 * tau / (1 + chi), ramp_periods=0)
-    else:
-        kw = dict(max_dt=0.2 / wL, ramp_periods=8, transient_periods=0)
     partial = out / "sweep_partial.jsonl"
     done = {}
     if resume and partial.exists():
@@ -113,8 +109,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
         for o, sp in meshes_by_orientation.items():
             rec = done.get((w, o))
             if rec is None:
-                extra = {} if config["closure"] == "grad" else {"transient_periods": 1 if w * tau < 1 else 8}
-                r = run_sheet_response(make, sp, w, 1.0, par.eps0, **kw, **extra)
+                r = run_sheet_response(make, sp, w, 1.0, par.eps0, **closure_run_settings(closure, par, n, w))
                 rec = {"omega": w, "orientation": o, "eps": [r.eps_nn.real, r.eps_nn.imag],
                        "mismatch": r.macroscopic_mismatch}
                 if comm.rank == 0:
@@ -136,7 +131,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     sp = meshes_by_orientation["45"]
     fluid = make(sp, w_mid)
     period = 2 * np.pi / w_mid
-    per = max(32, int(np.ceil(period / kw["max_dt"])))
+    per = max(32, int(np.ceil(period / closure_run_settings(closure, par, n, w_mid)["max_dt"])))
     field_dir = out / "field_run"
     field_run = run(fluid, RunSettings(dt=period / per, steps=2 * per, output_every=max(1, per // 16),
                                        checkpoint_every=max(1, per // 4)), field_dir, sp.domain.cell_input_ids,

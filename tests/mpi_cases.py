@@ -68,7 +68,7 @@ def debye_sheet_eps(comm: MPI.Comm, omega: float, orientation: str = "x") -> dic
     """eps_nn(omega) of the Debye-closure fluid (limiting case) from the driven sheet pair."""
     from closures.rotational import Debye, DipolarParameters
     from continuum.dipolar import DipolarFluid
-    from continuum.permittivity import run_sheet_response, sheet_pair_for
+    from continuum.permittivity import closure_run_settings, run_sheet_response, sheet_pair_for
 
     par, n, tau = DipolarParameters(), 1.0, 1.0
     chi = par.static_susceptibility(n)
@@ -78,7 +78,7 @@ def debye_sheet_eps(comm: MPI.Comm, omega: float, orientation: str = "x") -> dic
                             sigma0=1.0, omega=w, sheet_length=sp.sheet_length)
 
     run = run_sheet_response(make, sheet_pair_for(comm, orientation), omega, 1.0, par.eps0,
-                             max_dt=1.2 * tau / (1 + chi), transient_periods=1 if omega * tau < 1 else 8)
+                             **closure_run_settings(Debye(tau), par, n, omega))
     return {"eps": [run.eps_nn.real, run.eps_nn.imag], "exact": [*(lambda z: (z.real, z.imag))(1 + chi / (1 - 1j * omega * tau))],
             "mismatch": run.macroscopic_mismatch}
 

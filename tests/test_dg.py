@@ -50,7 +50,6 @@ def test_periodic_facets_are_interior_with_matching_quadrature_points(diagonal):
     assert imap.size_global == 3 * n * n
     msh.topology.create_connectivity(1, 2)
     c = msh.topology.connectivity(1, 2)
-    nf = imap.size_local + imap.num_ghosts
     owned_links = np.array([len(c.links(f)) for f in range(imap.size_local)])
     assert np.all(owned_links == 2)
     X = ufl.SpatialCoordinate(msh)

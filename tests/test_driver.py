@@ -1,6 +1,5 @@
 """Run driver: VTX + CSV + checkpoints; a crashed run resumed gives the uninterrupted diagnostics."""
 
-import numpy as np
 import pytest
 
 import meshes  # noqa: F401

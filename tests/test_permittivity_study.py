@@ -1,7 +1,6 @@
 """The main job (demos/permittivity.py): routes agree on a tiny system; SIGKILL + --resume reproduces it."""
 
 import json
-import math
 import os
 import signal
 import subprocess
@@ -10,7 +9,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = """study = "permittivity"

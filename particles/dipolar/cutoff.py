@@ -76,7 +76,7 @@ from particles.dipolar.space import Pairs
 @numba.njit(cache=True, inline="always")
 def _lj_dipole_pair(rx, ry, r2, pix, piy, pjx, pjy, c):
     """(energy, F_i x, F_i y, tau_i, tau_j) of one pair inside r_c; c = constants from ``_constants``."""
-    sig2, eps4, eps24, u_lj_c, du_lj_c, pref, inv_rc, inv_rc2, inv_rc3, r_cut = (c[0], c[1], c[2], c[3], c[4],
+    sig2, eps4, eps24, u_lj_c, du_lj_c, pref, _, inv_rc2, inv_rc3, r_cut = (c[0], c[1], c[2], c[3], c[4],
                                                                                c[5], c[6], c[7], c[8], c[9])
     inv2 = 1.0 / r2
     r = math.sqrt(r2)
