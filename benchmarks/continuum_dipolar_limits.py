@@ -10,22 +10,17 @@ macroscopic check of -div(eps_eff grad psi_eff) = Q.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
 import meshes  # noqa: E402,F401
-from mpi4py import MPI  # noqa: E402
+from mpi4py import MPI
 
-from closures.rotational import Debye, GradRotational  # noqa: E402
-from continuum.dipolar import DipolarFluid  # noqa: E402
-from continuum.permittivity import eps_tensor_from_nn, sheet_pair_for, vacuum_drop  # noqa: E402
-from meshes.periodic import periodic_rectangle  # noqa: E402
-from mpi_cases import debye_sheet_eps  # noqa: E402
-from test_dipolar_fluid import CHI, N, PAR, W0, WL, oscillation_frequency, record  # noqa: E402
+from closures.rotational import Debye, GradRotational
+from continuum.dipolar import DipolarFluid
+from continuum.permittivity import eps_tensor_from_nn, sheet_pair_for, vacuum_drop
+from meshes.periodic import periodic_rectangle
+from continuum.verification import CHI, N, PAR, W0, WL, debye_sheet_eps, oscillation_frequency, record
 
 comm = MPI.COMM_SELF
 fluid = DipolarFluid(periodic_rectangle(comm, 6, 6).mesh, PAR, GradRotational(), N, translation=False)

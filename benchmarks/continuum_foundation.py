@@ -10,24 +10,20 @@ step of DG1 advection on a 128 x 128 periodic mesh (98k dofs) and of one P1 Pois
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
 import meshes  # noqa: E402,F401
-import ufl  # noqa: E402
-from dolfinx import fem  # noqa: E402
-from mpi4py import MPI  # noqa: E402
+import ufl
+from dolfinx import fem
+from mpi4py import MPI
 
-from continuum.dg import DGConservationLaw, linear_advection  # noqa: E402
-from continuum.poisson import PoissonSolver  # noqa: E402
-from meshes.periodic import periodic_rectangle  # noqa: E402
-from meshes.sheets import sheet_pair_mesh  # noqa: E402
-from mpi_cases import dg_advection, manufactured_poisson  # noqa: E402
+from continuum.dg import DGConservationLaw, linear_advection
+from continuum.poisson import PoissonSolver
+from meshes.periodic import periodic_rectangle
+from meshes.sheets import sheet_pair_mesh
+from continuum.verification import dg_advection, manufactured_poisson
 
 comm = MPI.COMM_WORLD
 

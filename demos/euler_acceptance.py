@@ -1,28 +1,25 @@
 """Numbers for the Euler acceptance points of issue 5 part 1 (THEORY.md section 1).
 
-    PYTHONPATH=.:tests python -m demos.euler_acceptance [--out out/euler_acceptance.json] [--quick]
+    python -m demos.euler_acceptance [--out out/euler_acceptance.json] [--quick]
 
 Prints Sod L1 density errors per mesh (P1, P2), smooth-problem errors and rates (1D density wave,
 2D isentropic vortex), linear-wave frequencies vs theory (Bohm-Gross adiabatic/isothermal, Gaussian
 kernel by convolution, Jeans), and the relative drift of the totals on periodic boxes. Runs on
-any number of ranks (mpiexec -n 2 ... gives the same numbers). The cases live in tests/mpi_cases.py.
+any number of ranks (mpiexec -n 2 ... gives the same numbers). The cases live in continuum/verification.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import meshes  # noqa: F401
+from mpi4py import MPI
 
-import meshes  # noqa: E402,F401
-from mpi4py import MPI  # noqa: E402
-
-import mpi_cases as mc  # noqa: E402
+from continuum import verification as mc
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -23,11 +23,11 @@ def mpiexec() -> str:
 
 @pytest.fixture
 def run_parallel(tmp_path):
-    """run_parallel(case, nprocs=2, **kwargs) -> the JSON dict written by tests/mpi_cases.py on rank 0."""
+    """run_parallel(case, nprocs=2, **kwargs) -> the JSON dict written by continuum/verification.py on rank 0."""
 
     def run(case: str, nprocs: int = 2, **kwargs) -> dict:
         out = tmp_path / f"{case}_{nprocs}.json"
-        cmd = [mpiexec(), "-n", str(nprocs), sys.executable, str(HERE / "mpi_cases.py"), case, str(out),
+        cmd = [mpiexec(), "-n", str(nprocs), sys.executable, "-m", "continuum.verification", case, str(out),
                json.dumps(kwargs)]
         env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)

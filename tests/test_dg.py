@@ -11,7 +11,7 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from meshes.periodic import periodic_rectangle
-from mpi_cases import dg_advection
+from continuum.verification import dg_advection
 
 SIZES = [8, 16, 32]
 

@@ -11,30 +11,8 @@ from mpi4py import MPI
 from closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
 from continuum.dipolar import DipolarFluid
 from continuum.permittivity import eps_tensor_from_nn, run_sheet_response, sheet_pair_for, vacuum_drop
+from continuum.verification import CHI, N, PAR, W0, WL, debye_sheet_eps, oscillation_frequency, record
 from meshes.periodic import periodic_rectangle
-from mpi_cases import debye_sheet_eps
-
-PAR = DipolarParameters(mu=1.0, mass=1.0, inertia=0.25, kT=1.0, kT_r=1.0, eps0=1.0)
-N = 1.0
-CHI = PAR.static_susceptibility(N)          # 0.5
-W0 = PAR.w0                                 # 2
-WL = W0 * np.sqrt(1 + CHI)
-
-
-def oscillation_frequency(t, x):
-    """Angular frequency from the mean spacing of linearly interpolated zero crossings."""
-    s = np.sign(x)
-    i = np.flatnonzero(s[:-1] * s[1:] < 0)
-    tc = t[i] - x[i] * (t[i + 1] - t[i]) / (x[i + 1] - x[i])
-    return np.pi / np.mean(np.diff(tc))
-
-
-def record(fluid, dt, nsteps, observable):
-    t, x = np.empty(nsteps), np.empty(nsteps)
-    for k in range(nsteps):
-        t[k], x[k] = fluid.time, observable()
-        fluid.step(dt)
-    return t, x
 
 
 @pytest.mark.mpi

@@ -15,7 +15,7 @@ from closures.base import CorrelationClosure
 from closures.ideal import Adiabatic, Isothermal
 from continuum.euler import EulerSolver, EulerSystem, StateError
 from meshes.periodic import create_periodic_mesh, periodic_interval, structured_interval
-from mpi_cases import euler_bundle, euler_conservation, euler_riemann, euler_smooth, euler_wave
+from continuum.verification import euler_bundle, euler_conservation, euler_riemann, euler_smooth, euler_wave
 
 COMM = MPI.COMM_WORLD
 

@@ -14,7 +14,7 @@ from mpi4py import MPI
 from continuum.poisson import PoissonSolver
 from meshes.io import distribute, gmsh_sheet_pair, read_mesh
 from meshes.sheets import ELECTRODE_LEFT, ELECTRODE_RIGHT, sheet_pair_mesh
-from mpi_cases import manufactured_poisson
+from continuum.verification import manufactured_poisson
 
 SIZES = [16, 32, 64, 128]  # three refinements
 

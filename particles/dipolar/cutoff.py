@@ -171,6 +171,20 @@ class CutoffDipolarLJ:
 # The kernels below are written once and compiled twice: serial (prange = range) and parallel (numba threads).
 
 
+@numba.njit(cache=True, inline="always")
+def _minimum_image(dx, dy, box, hx, hy):
+    """The nearest periodic image of a separation (dx, dy) with |dx| < box[0], |dy| < box[1]; hx, hy = box / 2."""
+    if dx > hx:
+        dx -= box[0]
+    elif dx < -hx:
+        dx += box[0]
+    if dy > hy:
+        dy -= box[1]
+    elif dy < -hy:
+        dy += box[1]
+    return dx, dy
+
+
 def _sort_py(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy):
     """Wrap positions into the box and counting-sort every per-particle array by cell (cells in row-major
     order, stable within a cell); xs = (x, y, cos theta, sin theta). Returns the cell starts (ncx ncy + 1)."""
@@ -239,16 +253,7 @@ def _build_list_py(xs, box, start, ncx, ncy, r_list2, nl, nn):
                     continue
                 c2 = c1 + (cy + oy + ncy) % ncy
                 for j in range(max(start[c2], i + 1), start[c2 + 1]):
-                    dx = xi - xs[j, 0]
-                    dy = yi - xs[j, 1]
-                    if dx > hx:
-                        dx -= box[0]
-                    elif dx < -hx:
-                        dx += box[0]
-                    if dy > hy:
-                        dy -= box[1]
-                    elif dy < -hy:
-                        dy += box[1]
+                    dx, dy = _minimum_image(xi - xs[j, 0], yi - xs[j, 1], box, hx, hy)
                     if dx * dx + dy * dy < r_list2:
                         if m < cap:
                             nl[i, m] = j
@@ -279,16 +284,7 @@ def _forces_py(xs, box, nl, nn, c, fbuf, tbuf, want_energy):
             fxi, fyi, ti_sum = 0.0, 0.0, 0.0
             for k in range(nn[i]):
                 j = nl[i, k]
-                dx = xi - xs[j, 0]
-                dy = yi - xs[j, 1]
-                if dx > hx:
-                    dx -= box[0]
-                elif dx < -hx:
-                    dx += box[0]
-                if dy > hy:
-                    dy -= box[1]
-                elif dy < -hy:
-                    dy += box[1]
+                dx, dy = _minimum_image(xi - xs[j, 0], yi - xs[j, 1], box, hx, hy)
                 r2 = dx * dx + dy * dy
                 if r2 < rc2:
                     eij, fx, fy, ti, tj = _lj_dipole_pair(dx, dy, r2, pix, piy, xs[j, 2], xs[j, 3], c)

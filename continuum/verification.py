@@ -1,7 +1,10 @@
-"""Cases computed identically in-process (serial) and under mpiexec (tests compare the two).
+"""Verification problems of the continuum solvers (THEORY.md sections 1, 3, 4): manufactured periodic
+Poisson, DG advection, Debye sheet permittivity, Grad sheet runs with checkpoints, Euler Riemann / smooth /
+linear-wave / conservation cases.
 
-Each case is a function of (comm, **kwargs) returning a JSON-able dict; run as a script:
-    mpiexec -n 2 python tests/mpi_cases.py CASE OUT.json '{"kwarg": value}'
+Each case is a function of (comm, **kwargs) returning a JSON-able dict, computed identically in-process and
+under mpiexec (the tests compare the two; demos/euler_acceptance.py prints them). Run one as a script:
+    mpiexec -n 2 python -m continuum.verification CASE OUT.json '{"kwarg": value}'
 """
 
 from __future__ import annotations
@@ -16,9 +19,35 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
+from closures.rotational import DipolarParameters
 from continuum.dg import DGConservationLaw, linear_advection
 from continuum.poisson import PoissonSolver
 from meshes.periodic import periodic_rectangle
+
+
+# reference dipolar fluid of the tests and benchmarks: chi_s = 1/2, w0 = 2
+PAR = DipolarParameters(mu=1.0, mass=1.0, inertia=0.25, kT=1.0, kT_r=1.0, eps0=1.0)
+N = 1.0
+CHI = PAR.static_susceptibility(N)          # 0.5
+W0 = PAR.w0                                 # 2
+WL = W0 * np.sqrt(1 + CHI)
+
+
+def oscillation_frequency(t, x):
+    """Angular frequency from the mean spacing of linearly interpolated zero crossings."""
+    s = np.sign(x)
+    i = np.flatnonzero(s[:-1] * s[1:] < 0)
+    tc = t[i] - x[i] * (t[i + 1] - t[i]) / (x[i + 1] - x[i])
+    return np.pi / np.mean(np.diff(tc))
+
+
+def record(fluid, dt, nsteps, observable):
+    """(t, observable()) at each of nsteps steps of size dt."""
+    t, x = np.empty(nsteps), np.empty(nsteps)
+    for k in range(nsteps):
+        t[k], x[k] = fluid.time, observable()
+        fluid.step(dt)
+    return t, x
 
 
 def manufactured_poisson(comm: MPI.Comm, degree: int, sizes: list[int]) -> dict:
@@ -66,7 +95,7 @@ def dg_advection(comm: MPI.Comm, degree: int, sizes: list[int], cfl: float = 0.3
 
 def debye_sheet_eps(comm: MPI.Comm, omega: float, orientation: str = "x") -> dict:
     """eps_nn(omega) of the Debye-closure fluid (limiting case) from the driven sheet pair."""
-    from closures.rotational import Debye, DipolarParameters
+    from closures.rotational import Debye
     from continuum.dipolar import DipolarFluid
     from continuum.permittivity import closure_run_settings, run_sheet_response, sheet_pair_for
 
@@ -85,7 +114,7 @@ def debye_sheet_eps(comm: MPI.Comm, omega: float, orientation: str = "x") -> dic
 
 def grad_sheet_run(comm: MPI.Comm, steps: int, checkpoint: str = "", save_at: int = -1, resume: bool = False) -> dict:
     """Driven Grad-closure sheet run; optionally checkpoint at step save_at, or resume from checkpoint."""
-    from closures.rotational import DipolarParameters, GradRotational
+    from closures.rotational import GradRotational
     from continuum.checkpoint import load_checkpoint, save_checkpoint
     from continuum.dipolar import DipolarFluid
     from continuum.permittivity import sheet_pair_for
