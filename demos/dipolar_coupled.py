@@ -18,7 +18,7 @@ Continuum (DipolarFluid with translation: rho, rho U, rho D and the closure's fi
 
 Outputs in --out: summary.json (fits with errors; per closure the relative L2 errors of the P_x and psi
 amplitude profiles, of the time-mean rho profile, of the drop amplitude and of the drop waveform against
-MD, next to the MD sampling error), profiles.png (fields across the sheets) and response.png (drop in
+MD, next to the MD sampling error; the MD P_dv_xx profile, which every closure here sets to zero), profiles.png (fields across the sheets) and response.png (drop in
 time), closures.json, fields/<closure>.bp (VTX over the last period), md/ and continuum/ task records
 (--resume continues a killed run).
 
@@ -90,6 +90,19 @@ QUICK = {"n_particles": 16, "equil_steps": 500, "eq_replicas": 2, "eq_steps": 30
 
 # ----------------------------------------------------------------------------------------------------
 # MD tasks
+def harmonic(t: np.ndarray, x: np.ndarray, omega: float) -> np.ndarray:
+    """Lock-in amplitudes X^ = (2/T) sum_k x_k exp(i w t_k) dt of the columns of x (T, k), samples uniform over
+    whole periods (THEORY.md section 4)."""
+    return 2 * np.mean(x * np.exp(1j * omega * t)[:, None], axis=0)
+
+
+def one_period(t: np.ndarray, x: np.ndarray, omega: float, per: int) -> tuple[list, list]:
+    """(phase, x) of the first `per` samples (one period) sorted by phase w t mod 2 pi."""
+    phase = np.mod(omega * t[:per], 2 * math.pi)
+    order = np.argsort(phase)
+    return phase[order].tolist(), x[:per][order].tolist()
+
+
 def steps_per_period(config: dict, omega: float) -> tuple[int, float]:
     """(steps per period, dt <= config dt) so that a period is a whole number of MD steps."""
     per = math.ceil(2 * math.pi / (omega * config["dt"]))
@@ -121,6 +134,7 @@ def scalar_pressure(state, params, short) -> float:
 
 def equilibrium_task(config: dict, key: str, with_pairs: bool) -> dict:
     """Equilibrium replica: rotational relaxation fits, pressure, (optionally) pair moments."""
+    from particles.dipolar.observables import block_average
     from particles.dipolar.pair_moments import pair_moments
     from particles.dipolar.simulate import run
 
@@ -148,7 +162,6 @@ def equilibrium_task(config: dict, key: str, with_pairs: bool) -> dict:
                 pairs["edges"] = pm.edges
 
     run(lang, state, config["eq_steps" if with_pairs else "eos_steps"], rng, observe=observe)
-    from particles.dipolar.observables import block_average
 
     p, p_err = block_average(np.array(pressures), min(config["blocks"], len(pressures)))
     out = {"density": config["density"], "pressure": float(p), "pressure_err": float(p_err)}
@@ -187,8 +200,8 @@ def uniform_task(config: dict, key: str, omega: float) -> dict:
     t = dt * (np.arange(len(x)) + per + 1)
     n_blocks = config["blocks"]
     block = (config["uniform_periods"] // n_blocks) * per
-    amps = np.array([2 * np.mean(x[b * block:(b + 1) * block] * np.exp(1j * omega * t[b * block:(b + 1) * block])[:, None],
-                                 axis=0) for b in range(n_blocks)])
+    amps = np.array([harmonic(t[b * block:(b + 1) * block], x[b * block:(b + 1) * block], omega)
+                     for b in range(n_blocks)])
     mean = amps.mean(axis=0)
     err = (amps.real.std(axis=0, ddof=1) + 1j * amps.imag.std(axis=0, ddof=1)) / math.sqrt(n_blocks)
     names = ["p_x", "p_y", "B_x", "B_y", "P_dv_xx", "P_dv_xy", "P_dv_yx", "P_dv_yy", "P_wv_x", "P_wv_y"]
@@ -204,10 +217,12 @@ def sheet_geometry(config: dict) -> dict:
             "drop_vacuum": config["sigma0"] * L / (4 * params.eps0)}
 
 
-def md_fields(x: np.ndarray, theta: np.ndarray, params, geo: dict, sigma0: float, phase: float) -> np.ndarray:
-    """[rho (n), P_x (n), psi (n), drop] of one configuration: slab averages of rho and mu rho D_x at the slab
-    centres, psi of the sharp sheets (charge sigma0 cos(phase)) plus the point dipoles (zero mean over the
-    points) and psi(a) - psi(b)."""
+def md_fields(x: np.ndarray, theta: np.ndarray, v: np.ndarray, params, geo: dict, sigma0: float,
+              phase: float) -> np.ndarray:
+    """[rho (n), P_x (n), psi (n), drop, P_dv_xx (n)] of one configuration: slab averages of rho and
+    mu rho D_x at the slab centres, psi of the sharp sheets (charge sigma0 cos(phase)) plus the point dipoles
+    (zero mean over the points), psi(a) - psi(b), and the kinetic P_dv_xx = [d_x v_x] - [d_x][v_x]/[1]
+    per slab (particles.dipolar.pressure; no closure here carries it)."""
     L, pts, eps0 = geo["L"], geo["points"], params.eps0
     n = len(pts)
     h = L / n
@@ -227,7 +242,10 @@ def md_fields(x: np.ndarray, theta: np.ndarray, params, geo: dict, sigma0: float
 
     ends = psi(np.array([geo["a"], geo["b"]]))
     profile = psi(pts)
-    return np.concatenate([rho, px, profile - profile.mean(), [ends[0] - ends[1]]])
+    count = np.maximum(np.bincount(slab, minlength=n), 1)
+    sums = [np.bincount(slab, weights=w, minlength=n) for w in (dx * v[:, 0], dx, v[:, 0])]
+    pdv = (sums[0] - sums[1] * sums[2] / count) / (h * params.Ly)
+    return np.concatenate([rho, px, profile - profile.mean(), [ends[0] - ends[1]], pdv])
 
 
 def sheet_task(config: dict, key: str) -> dict:
@@ -250,17 +268,16 @@ def sheet_task(config: dict, key: str) -> dict:
 
     def observe(step, s, c):
         if step > skip:
-            rows.append(md_fields(s.x, s.theta, params, geo, config["sigma0"], w * s.t))
+            rows.append(md_fields(s.x, s.theta, s.v, params, geo, config["sigma0"], w * s.t))
 
     run(lang, state, skip + config["sheet_periods"] * per, rng, observe=observe)
     x = np.array(rows)
     t = dt * (skip + 1 + np.arange(len(x)))
-    amp = 2 * np.mean(x * np.exp(1j * w * t)[:, None], axis=0)
-    wave = x[:, -1].reshape(config["sheet_periods"], per).mean(axis=0)
-    phase = np.mod(w * t[:per], 2 * math.pi)
-    order = np.argsort(phase)
+    amp = harmonic(t, x, w)
+    drop = 3 * config["mesh_cells"]
+    phase, wave = one_period(t, x[:, drop].reshape(config["sheet_periods"], per).mean(axis=0), w, per)
     return {"amp_re": amp.real.tolist(), "amp_im": amp.imag.tolist(), "mean": x.mean(axis=0).tolist(),
-            "wave_phase": phase[order].tolist(), "wave": wave[order].tolist()}
+            "wave_phase": phase, "wave": wave}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -366,12 +383,10 @@ def continuum_task(config: dict, fitted: dict, name: str, d2: bool, fields_dir: 
     if writer is not None:
         writer.close()
     x, t = np.array(rows), np.array(times)
-    amp = 2 * np.mean(x * np.exp(1j * w * t)[:, None], axis=0)
-    phase = np.mod(w * t[:per], 2 * math.pi)
-    order = np.argsort(phase)
+    amp = harmonic(t, x, w)
+    phase, wave = one_period(t, x[:, -1], w, per)
     return {"amp_re": amp.real.tolist(), "amp_im": amp.imag.tolist(), "mean": x.mean(axis=0).tolist(),
-            "wave_phase": phase[order].tolist(), "wave": x[:per, -1][order].tolist(), "dt": dt,
-            "steps": before + measure}
+            "wave_phase": phase, "wave": wave, "dt": dt, "steps": before + measure}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -434,7 +449,7 @@ def summarise(config: dict, fits: DipolarMDClosures, md: dict, cont: dict) -> di
     grid = np.linspace(0, 2 * math.pi, 64, endpoint=False)
     waves = np.array([_waveform(r["wave_phase"], r["wave"], grid) for r in reps])
     wave, wave_err = waves.mean(axis=0), waves.std(axis=0, ddof=1) / math.sqrt(R)
-    s_rho, s_p, s_psi, s_drop = slice(0, nc), slice(nc, 2 * nc), slice(2 * nc, 3 * nc), 3 * nc
+    s_rho, s_p, s_psi, s_drop, s_dv = slice(0, nc), slice(nc, 2 * nc), slice(2 * nc, 3 * nc), 3 * nc, slice(3 * nc + 1, None)
     norm = lambda v: float(np.linalg.norm(v))  # noqa: E731
     n_ref = config["density"] * math.sqrt(nc)
     md_block = {
@@ -442,6 +457,9 @@ def summarise(config: dict, fits: DipolarMDClosures, md: dict, cont: dict) -> di
         "P_x_amp_re": amp[s_p].real.tolist(), "P_x_amp_im": amp[s_p].imag.tolist(), "P_x_amp_err": amp_err[s_p].tolist(),
         "psi_amp_re": amp[s_psi].real.tolist(), "psi_amp_im": amp[s_psi].imag.tolist(),
         "psi_amp_err": amp_err[s_psi].tolist(), "rho_mean": mean[s_rho].tolist(), "rho_mean_err": mean_err[s_rho].tolist(),
+        "P_dv_xx_amp_re": amp[s_dv].real.tolist(), "P_dv_xx_amp_im": amp[s_dv].imag.tolist(),
+        "P_dv_xx_amp_err": amp_err[s_dv].tolist(),
+        "P_dv_xx_max_sigma": float(np.max(np.abs(amp[s_dv]) / amp_err[s_dv])),
         "rho_amp_abs": np.abs(amp[s_rho]).tolist(), "drop_amp": [amp[s_drop].real, amp[s_drop].imag],
         "drop_amp_err": float(amp_err[s_drop]), "wave_phase": grid.tolist(), "wave": wave.tolist(),
         "wave_err": wave_err.tolist(),
@@ -471,8 +489,8 @@ def summarise(config: dict, fits: DipolarMDClosures, md: dict, cont: dict) -> di
 
 
 def plot(summary: dict, out: Path) -> None:
-    """profiles.png: Re/Im of the P_x and psi amplitudes and the mean rho across the sheets (MD with error
-    bars, every continuum variant); response.png: the drop over one period."""
+    """profiles.png: Re/Im of the P_x and psi amplitudes, the mean rho and the MD P_dv_xx amplitude across the
+    sheets (MD with error bars, every continuum variant); response.png: the drop over one period."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -480,7 +498,7 @@ def plot(summary: dict, out: Path) -> None:
 
     md, cont = summary["md"], summary["continuum"]
     x = np.array(md["points"])
-    fig, axes = plt.subplots(1, 5, figsize=(22, 4.2))
+    fig, axes = plt.subplots(1, 6, figsize=(28, 4.2))
     panels = [("P_x", "re"), ("P_x", "im"), ("psi", "re"), ("psi", "im")]
     for ax, (f, part) in zip(axes, panels):
         ax.errorbar(x, md[f"{f}_amp_{part}"], yerr=md[f"{f}_amp_err"], fmt="ks", capsize=3, label="MD")
@@ -491,11 +509,17 @@ def plot(summary: dict, out: Path) -> None:
     for j, (k, v) in enumerate(cont.items()):
         axes[4].plot(x, v["rho_mean"], "-" if k.endswith("mf") else "--", color=f"C{j // 2}", label=k)
     axes[4].set_title("time-mean rho")
+    for part, fmt in (("re", "ks"), ("im", "bo")):
+        axes[5].errorbar(x, md[f"P_dv_xx_amp_{part}"], yerr=md["P_dv_xx_amp_err"], fmt=fmt, capsize=3,
+                         label=f"MD, {'Re' if part == 're' else 'Im'}")
+    axes[5].axhline(0.0, color="C0", label="every closure")
+    axes[5].set_title("P_dv_xx^ (lock-in amplitude)")
+    axes[5].legend(fontsize=7)
     for ax in axes:
         ax.set_xlabel("x")
         for s in md["sheets"]:
             ax.axvline(s, color="grey", lw=0.5)
-    axes[4].legend(fontsize=7)
+    axes[4].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(out / "profiles.png", dpi=100)
     plt.close(fig)
