@@ -436,6 +436,26 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     return summary
 
 
+def p_dv_sheet_time(config: dict, amps: np.ndarray) -> dict:
+    """P_dv_xx as a linear response to the field gradient at the sheets: with the molecules' own dipole
+    force (mu/m)(d . grad) E, d_t P_dv_xx = (mu rho / 2m) d_x E_x - (relaxation) P_dv_xx, so across a sheet
+    int P_dv_xx^ dx = tau_dv (mu rho / 2m) [E_x^], [E_x^] = (+-sigma0 - [P_x^]) / eps0 its jump. tau_dv (complex,
+    a relaxation time) from the two slabs beside each sheet, odd combination of the sheets; error from the
+    replica spread of the numerator. amps: per-replica amplitudes (R, k) in the sheet_task layout."""
+    par = molecular_parameters(config)
+    nc = config["mesh_cells"]
+    h = sheet_geometry(config)["L"] / nc
+    a, b = nc // 4, 3 * nc // 4                              # first slab inside / outside the sheets
+    p_x = amps[:, nc:2 * nc].mean(axis=0)
+    jump = ((config["sigma0"] - (p_x[a] - p_x[a - 1])) - (-config["sigma0"] - (p_x[b] - p_x[b - 1]))) / par.eps0
+    dv = amps[:, 3 * nc + 1:]
+    num = h * (dv[:, a - 1] + dv[:, a] - dv[:, b - 1] - dv[:, b])
+    tau = num / (par.mu * config["density"] / (2 * par.mass) * jump)
+    err = np.hypot(tau.real.std(ddof=1), tau.imag.std(ddof=1)) / math.sqrt(len(tau))
+    return {"tau_dv": [float(tau.mean().real), float(tau.mean().imag)], "err": float(err),
+            "field_jump": [float(jump.real), float(jump.imag)]}
+
+
 def summarise(config: dict, fits: DipolarMDClosures, md: dict, cont: dict) -> dict:
     """Per-closure relative L2 errors against the MD replica mean (with the MD standard error beside)."""
     nc = config["mesh_cells"]
@@ -468,6 +488,7 @@ def summarise(config: dict, fits: DipolarMDClosures, md: dict, cont: dict) -> di
                            "rho_mean": norm(mean_err[s_rho]) / n_ref, "drop": float(amp_err[s_drop] / abs(amp[s_drop])),
                            "wave": norm(wave_err) / norm(wave)},
     }
+    md_block["P_dv_sheet_time"] = p_dv_sheet_time(config, amps)
     out = {"study": "dipolar MD vs continuum with MD-fitted closures, sheet-pair AC forcing (THEORY.md 2-4)",
            "config": config, "fitted_closures": fits.to_dict(), "md": md_block, "continuum": {}}
     out["fitted_closures"]["pair"] = "see closures.json"
