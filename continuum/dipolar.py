@@ -56,8 +56,8 @@ class DipolarFluid:
     :mod:`closures.rotational`; density: the (initial) number density n; translation: evolve rho
     and m (False: limiting case U = 0, rho = n); facet_tags / sigma0 / omega: sheet forcing
     cos(omega t) Q; sheet_length: length of each sheet (for the potential drop); correlation: a
-    PairMomentTable closure for the first-marginal terms S_x (needs translation) and S_th (needs a
-    closure evolving rho Omega) of :mod:`continuum.correlation`, on a grid covering the mesh's box;
+    PairMomentTable closure for the first-marginal terms S_x (needs translation) and S_th (entering
+    each closure as in ``_correlation_torque``) of :mod:`continuum.correlation`, on a grid covering the mesh's box;
     pressure: a barotropic P_vv closure of :mod:`closures.base` (default isothermal, kT/m).
     """
 
@@ -84,9 +84,6 @@ class DipolarFluid:
         self.V = V
         self._correlation = None
         if correlation is not None:
-            if closure.name != "local_equilibrium":
-                raise ValueError(f"correlation: the torque S_th enters d_t(rho Omega), which closure "
-                                 f"{closure.name!r} does not evolve; use LocalEquilibrium")
             self._correlation = correlation.kernels(params)
             self._S = fem.Function(fem.functionspace(mesh, ("Discontinuous Lagrange", degree, (3,))))
             self._grid = correlation
@@ -192,8 +189,26 @@ class DipolarFluid:
             S = self._S
             if self.translation:
                 comps[lay.m], comps[lay.m + 1] = comps[lay.m] + S[0], comps[lay.m + 1] + S[1]
-            comps[lay.r] = comps[lay.r] + S[2]
+            torque = self._correlation_torque(rho, p, S[2])
+            for k, t in torque.items():
+                comps[k] = comps[k] + t
         return ufl.as_vector(comps)
+
+    def _correlation_torque(self, rho, p, s_th) -> dict:
+        """Where the correlation torque S_th (torque density / I) enters, per closure {component: term}.
+
+        local equilibrium: d_t(rho Omega) += S_th. Grad: d_t B += S_th D_perp (B = int omega d_perp f, the
+        torque taken orientation-independent). Debye (overdamped, theta' = torque / (I gamma_r),
+        gamma_r = kT_r tau_D / I): d_t(rho D) += (S_th / gamma_r) D_perp.
+        """
+        lay, par = self.layout, self.params
+        d_perp = ufl.as_vector((-p[1], p[0])) / rho
+        if self.closure.rotational_components == 1:
+            return {lay.r: s_th}
+        if self.closure.rotational_components == 2:
+            return {lay.r: s_th * d_perp[0], lay.r + 1: s_th * d_perp[1]}
+        gamma_r = par.kT_r * self.closure.tau / par.inertia
+        return {lay.p: s_th / gamma_r * d_perp[0], lay.p + 1: s_th / gamma_r * d_perp[1]}
 
     def _grid_density(self) -> np.ndarray:
         """The stage density at the pair-moment grid nodes (same array on every rank)."""

@@ -23,6 +23,7 @@ STUDIES = {
     "permittivity": "demos.permittivity",
     "sheet_pair_poisson": "demos.sheet_pair_poisson",
     "permittivity_continuum": "demos.permittivity_continuum",
+    "dipolar_coupled": "demos.dipolar_coupled",
 }
 
 
