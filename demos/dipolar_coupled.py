@@ -40,9 +40,9 @@ from mpi4py import MPI
 from closures.dipolar_md import CLOSURE_NAMES, DipolarMDClosures, fit_dw_response, rotational_relaxation, symmetrise_square
 from closures.measured import fit_pressure
 from closures.rotational import DipolarParameters
-from demos.permittivity import equilibrated, md_system
 from hydrobridge.config import ConfigError, Option, validate
 from hydrobridge.tasks import run_tasks
+from particles.dipolar.replica import equilibrated, md_system
 
 SCHEMA = {
     "out": Option(str, "out/dipolar_coupled", "output folder"),

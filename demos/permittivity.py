@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +36,7 @@ from continuum.dipolar import DipolarFluid
 from continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
 from hydrobridge.config import ConfigError, Option, validate
 from hydrobridge.tasks import run_tasks
+from particles.dipolar.replica import equilibrated, md_system
 
 CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium")
 
@@ -67,39 +67,6 @@ SCHEMA = {
 QUICK = {"n_particles": 36, "equil_steps": 2000, "fluct_steps": 16000, "ac_steps": 8000, "max_lag": 400,
          "omegas": [2.0, 5.0, 12.0], "blocks": 5}
 IDEAL = {"interactions": False, "omegas": [0.3, 1.0, 3.0, 10.0]}
-
-
-# ----------------------------------------------------------------------------------------------------
-# the molecular system
-def md_system(config: dict):
-    from particles.dipolar.forcefield import force_field
-    from particles.dipolar.model import DipolarParams
-    from particles.dipolar.system import dipolar_force_field
-
-    n = config["n_particles"]
-    length = math.sqrt(n / config["density"])
-    params = DipolarParams(Lx=length, Ly=length, q=config["q"], l=config["l"])
-    base = (dipolar_force_field(params, accuracy=1e-5, n=n) if config["interactions"]
-            else force_field([], params.box))
-    return params, base
-
-
-def seed_of(config: dict, key: str) -> int:
-    return config["seed"] * 1_000_003 + zlib.crc32(key.encode())
-
-
-def equilibrated(config: dict, key: str):
-    from particles.dipolar.integrate import BAOAB
-    from particles.dipolar.model import lattice_state
-    from particles.dipolar.simulate import run
-
-    params, base = md_system(config)
-    rng = np.random.default_rng(seed_of(config, key))
-    state = lattice_state(params, config["n_particles"], config["kT"], rng)
-    if config["equil_steps"]:
-        lang = BAOAB(base, params, config["kT"], config["gamma"], config["gamma_r"], config["dt"])
-        state = run(lang, state, config["equil_steps"], rng)
-    return params, base, state, rng
 
 
 def fit_grid(config: dict) -> np.ndarray:
