@@ -519,7 +519,8 @@ def plot(summary: dict, out: Path) -> None:
 
     md, cont = summary["md"], summary["continuum"]
     x = np.array(md["points"])
-    fig, axes = plt.subplots(1, 6, figsize=(28, 4.2))
+    fig, grid = plt.subplots(2, 3, figsize=(16, 8))
+    axes = grid.ravel()
     panels = [("P_x", "re"), ("P_x", "im"), ("psi", "re"), ("psi", "im")]
     for ax, (f, part) in zip(axes, panels):
         ax.errorbar(x, md[f"{f}_amp_{part}"], yerr=md[f"{f}_amp_err"], fmt="ks", capsize=3, label="MD")
@@ -540,7 +541,7 @@ def plot(summary: dict, out: Path) -> None:
         ax.set_xlabel("x")
         for s in md["sheets"]:
             ax.axvline(s, color="grey", lw=0.5)
-    axes[4].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    axes[2].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(out / "profiles.png", dpi=100)
     plt.close(fig)
