@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from particles.kinetic.hmf import balescu_lenard_flux_1d, energy_per_particle, hmf_leapfrog, waterbag
+from particles.kinetic.hmf import (balescu_lenard_flux_1d, energy_per_particle, hmf_ensemble, hmf_leapfrog,
+                                  homogeneous_quartic, polytrope, waterbag)
 
 
 def test_waterbag_initial_state():
@@ -42,3 +43,34 @@ def test_one_dimensional_balescu_lenard_flux_vanishes_with_the_resonance_width()
     peaks = [np.abs(balescu_lenard_flux_1d(f, v, s, weight))[200:-200].max() for s in (0.1, 0.05)]
     assert peaks[0] > 1e-3  # a non-equilibrium f: the widened operator does act
     assert 3.5 < peaks[0] / peaks[1] < 4.5  # J = O(sigma^2) -> 0: the sigma = 0 flux is identically zero
+
+
+def test_homogeneous_quartic_state():
+    theta, p = homogeneous_quartic(200_000, 0.6, np.random.default_rng(4))
+    assert abs(p.mean()) < 1e-12 and abs((p * p).mean() - 0.6) < 1e-12
+    assert abs((p**4).mean() / 0.36 - 2.188) < 0.03  # Gamma(1/4) Gamma(5/4) / Gamma(3/4)^2
+    assert np.hypot(np.cos(theta).mean(), np.sin(theta).mean()) < 0.01
+    with pytest.raises(ValueError, match="temperature"):
+        homogeneous_quartic(10, -1.0, np.random.default_rng(0))
+
+
+def test_polytrope_is_a_self_consistent_stationary_state():
+    """F(e) ~ (e0 - e)_+^2 with <cos theta> = M: M and the momentum kurtosis stay put at large N, while a
+    magnetised water-bag with the same M (not a function of e) is far from stationary."""
+    theta, p = polytrope(20_000, 0.5, 2.0, np.random.default_rng(5))
+    assert abs(np.hypot(np.cos(theta).mean(), np.sin(theta).mean()) - 0.5) < 0.02
+    records = hmf_leapfrog(theta, p, 0.1, 600, 20)
+    assert np.abs(records[:, 0] - 0.5).max() < 0.015 and np.abs(records[:, 1] - 2.445).max() < 0.05  # measured 0.009
+    bag = hmf_leapfrog(*waterbag(20_000, 0.56, 0.5, np.random.default_rng(5)), 0.1, 600, 20)
+    assert np.abs(bag[:, 0] - 0.5).max() > 0.04  # measured 0.054: breathing
+    with pytest.raises(ValueError, match="magnetisation0"):
+        polytrope(10, 1.5, 2.0, np.random.default_rng(0))
+
+
+def test_ensemble_realisations_do_not_depend_on_the_ensemble_size_or_on_chunking():
+    def sample(n, rng):
+        return homogeneous_quartic(n, 0.6, rng)
+
+    three = hmf_ensemble(sample, 64, 3, 0.25, 4, 40, 80, seed=7)
+    two = hmf_ensemble(sample, 64, 2, 0.25, 4, 80, 80, seed=7)
+    assert three.shape == (3, 21, 3) and np.array_equal(three[:2], two)
