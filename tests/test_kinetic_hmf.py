@@ -3,8 +3,16 @@
 import numpy as np
 import pytest
 
-from particles.kinetic.hmf import (balescu_lenard_flux_1d, energy_per_particle, hmf_ensemble, hmf_leapfrog,
-                                  homogeneous_quartic, polytrope, waterbag)
+from particles.kinetic.hmf import (
+    balescu_lenard_flux_1d,
+    energy_per_particle,
+    hmf_dielectric,
+    hmf_ensemble,
+    hmf_leapfrog,
+    homogeneous_quartic,
+    polytrope,
+    waterbag,
+)
 
 
 def test_waterbag_initial_state():
@@ -74,3 +82,16 @@ def test_ensemble_realisations_do_not_depend_on_the_ensemble_size_or_on_chunking
     three = hmf_ensemble(sample, 64, 3, 0.25, 4, 40, 80, seed=7)
     two = hmf_ensemble(sample, 64, 2, 0.25, 4, 80, 80, seed=7)
     assert three.shape == (3, 21, 3) and np.array_equal(three[:2], two)
+
+
+def test_hmf_dielectric_of_a_maxwellian():
+    """eps_1(omega) = 1 - conj(1 + zeta Z(zeta)) / (2T); Vlasov threshold eps_1(0) = 0 at T = 1/2."""
+    from scipy.special import wofz
+
+    v = np.linspace(-10, 10, 2001)
+    for t in (0.5, 0.8):
+        eps = hmf_dielectric(np.exp(-v * v / (2 * t)) / np.sqrt(2 * np.pi * t), v)
+        zeta = v / np.sqrt(2 * t)
+        exact = 1 - np.conj(1 + zeta * 1j * np.sqrt(np.pi) * wofz(zeta)) / (2 * t)
+        assert np.abs(eps - exact)[500:1500].max() < 1e-3
+    assert abs(eps[1000] - 0.375) < 1e-3

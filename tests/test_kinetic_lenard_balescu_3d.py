@@ -8,8 +8,12 @@ from scipy.special import wofz
 from particles.kinetic.kernels import coulomb
 from particles.kinetic.landau_grid import evolve, landau_operator, make_grid
 from particles.kinetic.lenard_balescu import ScreenedPotential
-from particles.kinetic.lenard_balescu_3d import (kappa_integral, lenard_balescu_operator_3d, susceptibility_3d,
-                                                 unscreened_coulomb_log)
+from particles.kinetic.lenard_balescu_3d import (
+    kappa_integral,
+    lenard_balescu_operator_3d,
+    susceptibility_3d,
+    unscreened_coulomb_log,
+)
 
 KAPPA_MAX = 10.0
 RESOLUTION = {"n_theta": 8, "n_phi": 16, "n_circle": 12}
@@ -88,7 +92,7 @@ def test_lenard_balescu_3d_run_conserves_and_increases_entropy():
     potential = ScreenedPotential(0.5, 1.0)
     lam = unscreened_coulomb_log(potential, KAPPA_MAX)
     grid = make_grid(8, 5.0, coulomb(lam, 0.0), dim=3)  # the stability bound uses the unscreened kernel
-    f, times, history = evolve(lumpy(grid, v), grid, 1.0,
+    _, times, history = evolve(lumpy(grid, v), grid, 1.0,
                                operator=lambda u: lenard_balescu_operator_3d(u, grid, potential, KAPPA_MAX, **RESOLUTION))
     mass, px, py, pz, energy, entropy = np.array(history).T
     assert len(times) > 3

@@ -8,9 +8,14 @@ from particles.kinetic.anisotropy import bimaxwellian_rate, initial_decay_rate
 from particles.kinetic.kernels import coulomb
 from particles.kinetic.lenard_balescu import ScreenedPotential
 from particles.kinetic.quantum_lb import quantum_anisotropy_rate
-from particles.kinetic.quantum_screening import (chi_classical, chi_quantum, mean_inverse_eps2,
-                                                 screened_classical_rate, screened_quantum_evolve,
-                                                 screened_quantum_rate)
+from particles.kinetic.quantum_screening import (
+    chi_classical,
+    chi_quantum,
+    mean_inverse_eps2,
+    screened_classical_rate,
+    screened_quantum_evolve,
+    screened_quantum_rate,
+)
 
 POTENTIAL = ScreenedPotential(1.0, 1.0)
 TX, TY = 1.5, 0.5

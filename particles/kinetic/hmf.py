@@ -13,8 +13,8 @@ resonance v' = v): they relax only at order 1/N^2, on ~N^2 dynamical times (kine
 from collections.abc import Callable
 
 import numpy as np
-from scipy import optimize
 from numba import njit
+from scipy import optimize
 
 
 @njit(cache=True)
@@ -177,3 +177,18 @@ def polytrope(n: int, magnetisation0: float, index: float, rng: np.random.Genera
     s = np.sqrt(rng.beta(0.5, index + 1.0, n)) * rng.choice([-1.0, 1.0], n)  # density ~ (1 - s^2)^index
     p = s * np.sqrt(2.0 * (e0 + magnetisation0 * np.cos(theta)))
     return theta, p - p.mean()
+
+
+def hmf_dielectric(f: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """eps_1(omega = v) of the homogeneous HMF state f(v) (normalised to 1) on the uniform grid v:
+
+        eps_1(omega) = 1 - (1/2) chi(omega),   chi(omega) = int f'(u) / (omega - u - i0) du = pi H[f'] + i pi f',
+
+    (attractive cos interaction, |psi_1| = 1/2; eps_1(0) = 1 - 1/(2T) for a Maxwellian). Hilbert transform by
+    zero-padded FFT; eps_{-1}(-omega) = conj(eps_1(omega))."""
+    dv = v[1] - v[0]
+    fp = np.gradient(f, dv)
+    pad = 8 * len(v)
+    wavenumber = np.fft.fftfreq(pad, dv)
+    hilbert = np.fft.ifft(-1j * np.sign(wavenumber) * np.fft.fft(fp, n=pad)).real[: len(v)]
+    return 1.0 - 0.5 * np.pi * (hilbert + 1j * fp)

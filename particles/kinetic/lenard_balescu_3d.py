@@ -26,7 +26,12 @@ import numpy as np
 from numba import njit
 
 from particles.kinetic.landau_grid import LandauGrid, divergence, gradient
-from particles.kinetic.lenard_balescu import ScreenedPotential, SusceptibilityTable
+from particles.kinetic.lenard_balescu import (
+    ScreenedPotential,
+    SusceptibilityTable,
+    chi_from_derivative,
+    deposit_derivative,
+)
 
 C_3D = 2.0 / (2.0 * np.pi) ** 3
 
@@ -34,9 +39,6 @@ C_3D = 2.0 / (2.0 * np.pi) ** 3
 @njit(cache=True)
 def _project_3d(f, v, h, ex, ey, ez, u0, du, nu):
     """F_e'(u) on the u-grid for every direction (ex, ey, ez flattened), smoothed as in lenard_balescu._project."""
-    s1, s2 = 0.8 * h, 1.1 * h
-    a1, a2 = s2 * s2 / (s2 * s2 - s1 * s1), s1 * s1 / (s2 * s2 - s1 * s1)
-    reach = int(np.ceil(6.0 * s2 / du))
     n = v.shape[0]
     out = np.zeros((ex.shape[0], nu))
     for m in range(ex.shape[0]):
@@ -44,13 +46,7 @@ def _project_3d(f, v, h, ex, ey, ez, u0, du, nu):
             for b in range(n):
                 for c in range(n):
                     proj = ex[m] * v[a] + ey[m] * v[b] + ez[m] * v[c]
-                    mass = f[a, b, c] * h * h * h
-                    centre = int(np.rint((proj - u0) / du))
-                    for i in range(max(0, centre - reach), min(nu, centre + reach + 1)):
-                        x = u0 + du * i - proj
-                        g1 = np.exp(-0.5 * (x / s1) ** 2) / (np.sqrt(2 * np.pi) * s1**3)
-                        g2 = np.exp(-0.5 * (x / s2) ** 2) / (np.sqrt(2 * np.pi) * s2**3)
-                        out[m, i] -= mass * x * (a1 * g1 - a2 * g2)
+                    deposit_derivative(out[m], f[a, b, c] * h * h * h, proj, u0, du, h)
     return out
 
 
@@ -62,11 +58,7 @@ def susceptibility_3d(f: np.ndarray, grid: LandauGrid, n_theta: int, n_phi: int)
     nu = int(np.ceil(2 * half / du)) + 1
     th, ph = np.meshgrid(np.pi * np.arange(n_theta + 1) / n_theta, 2 * np.pi * np.arange(n_phi) / n_phi, indexing="ij")
     ex, ey, ez = (np.sin(th) * np.cos(ph)).ravel(), (np.sin(th) * np.sin(ph)).ravel(), np.cos(th).ravel()
-    derivative = _project_3d(f, grid.v, grid.h, ex, ey, ez, -half, du, nu)
-    pad = 4 * nu
-    omega = 2 * np.pi * np.fft.fftfreq(pad, du)
-    hilbert = np.fft.ifft(-1j * np.sign(omega) * np.fft.fft(derivative, n=pad, axis=1), axis=1).real[:, :nu]
-    chi = np.pi * (hilbert + 1j * derivative)
+    chi = chi_from_derivative(_project_3d(f, grid.v, grid.h, ex, ey, ez, -half, du, nu), du)
     return SusceptibilityTable(chi.reshape(n_theta + 1, n_phi, nu), -half, du)
 
 

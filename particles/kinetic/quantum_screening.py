@@ -31,12 +31,11 @@ quantum_lb.py: seed 003 writes the same c_d in (1.11) and (1.18), and its own Se
 """
 
 import numpy as np
-from numba import njit
 from scipy.special import wofz
 
 from particles.kinetic.lenard_balescu import ScreenedPotential
-from particles.kinetic.mbc import collide, seed_numba
-from particles.kinetic.quantum_lb import C_2D
+from particles.kinetic.mbc import seed_numba
+from particles.kinetic.quantum_lb import C_2D, advance
 
 
 def g_maxwellian(w: np.ndarray, temperature: np.ndarray) -> np.ndarray:
@@ -154,58 +153,6 @@ class ScreeningTable:
         self.bound = float(self.values.max())
 
 
-@njit(cache=True)
-def _table_at(values, kappa_max, w_max, ex, ey, kappa, w):
-    """Trilinear interpolation of the table at direction e (folded to theta in [0, pi] with w -> -w), clamped."""
-    if ey < 0.0 or (ey == 0.0 and ex < 0.0):
-        ex, ey, w = -ex, -ey, -w
-    n_dir, n_k, n_w = values.shape[0] - 1, values.shape[1] - 1, values.shape[2] - 1
-    t = np.arctan2(ey, ex) / np.pi * n_dir
-    m = min(int(t), n_dir - 1)
-    ft = t - m
-    x = min(kappa / kappa_max, 1.0) * n_k
-    i = min(int(x), n_k - 1)
-    fk = x - i
-    y = (min(max(w, -w_max), w_max) + w_max) / (2 * w_max) * n_w
-    j = min(int(y), n_w - 1)
-    fw = y - j
-    out = 0.0
-    for dm, wt in ((0, 1 - ft), (1, ft)):
-        for di, wk in ((0, 1 - fk), (1, fk)):
-            out += wt * wk * ((1 - fw) * values[m + dm, i + di, j] + fw * values[m + dm, i + di, j + 1])
-    return out
-
-
-@njit(cache=True)
-def _advance_screened(v, duration, alpha, kappa0, hbar, values, kappa_max, w_max, bound):
-    """Thinned jump process of quantum_lb._advance with the extra acceptance |eps_h|^-2 / bound."""
-    n = v.shape[0]
-    w_max_rate = C_2D * (alpha / kappa0**2) ** 2 / (2 * hbar**3) * bound
-    total_rate = 2 * np.pi * w_max_rate * (n - 1) / 2.0
-    t = np.random.exponential(1.0 / total_rate)
-    count = 0
-    while t < duration:
-        i = np.random.randint(n)
-        j = np.random.randint(n - 1)
-        if j >= i:
-            j += 1
-        chi = np.random.uniform(-np.pi, np.pi)
-        zx, zy = v[i, 0] - v[j, 0], v[i, 1] - v[j, 1]
-        r = np.hypot(zx, zy)
-        kappa = r * np.sin(0.5 * abs(chi)) / hbar
-        a = np.arctan2(zy, zx)
-        sgn = 1.0 if chi >= 0 else -1.0
-        ex, ey = -sgn * np.sin(a + 0.5 * chi), sgn * np.cos(a + 0.5 * chi)
-        w = ex * 0.5 * (v[i, 0] + v[j, 0]) + ey * 0.5 * (v[i, 1] + v[j, 1])
-        accept = (kappa0 * kappa0 / (kappa * kappa + kappa0 * kappa0)) ** 2
-        accept *= _table_at(values, kappa_max, w_max, ex, ey, kappa, w) / bound
-        if np.random.random() < accept:
-            collide(v, i, j, chi)
-            count += 1
-        t += np.random.exponential(1.0 / total_rate)
-    return count
-
-
 def screened_quantum_evolve(v0: np.ndarray, times: np.ndarray, potential: ScreenedPotential, hbar: float,
                             seed: int) -> tuple[np.ndarray, int]:
     """Snapshots (len(times), N, 2) of the screened quantum binary-collision process and the collision count.
@@ -220,7 +167,7 @@ def screened_quantum_evolve(v0: np.ndarray, times: np.ndarray, potential: Screen
         if t_out > t:
             c = v - v.mean(axis=0)
             table = ScreeningTable(potential, hbar, float((c[:, 0] ** 2).mean()), float((c[:, 1] ** 2).mean()))
-            count += _advance_screened(v, t_out - t, potential.alpha, potential.kappa0, hbar, table.values,
+            count += advance(v, t_out - t, potential.alpha, potential.kappa0, hbar, table.values,
                                        table.kappa_max, table.w_max, table.bound)
         t = t_out
         out[k] = v
