@@ -170,7 +170,7 @@ def plot(result: dict, path: str) -> None:
         for n, t, dk in zip(sysres["sizes"], sysres["records_time"], sysres["kurtosis_change"]):
             ax.plot(np.array(t) / n**power, dk, label=f"N = {n}")
         ax.axhline(np.mean(sysres["target"]), color="k", ls=":", lw=1)
-        ax.set(xlabel=f"t / N^{power}", ylabel="<K(t) - K(0)>", title=f"{key}: exponent {sysres['exponent']:.2f}"
+        ax.set(xlabel=f"t / N^{power}", ylabel="<K(t) - K(t_ref)>", title=f"{key}: exponent {sysres['exponent']:.2f}"
                f" +- {sysres['exponent_error']:.2f}")
         ax.legend(fontsize=8)
     ax = axes[2]
