@@ -109,3 +109,15 @@ def test_relaxation_time_estimator_of_the_blocking_demo():
         expected = tau0 * np.sqrt(np.log(1 / 0.75) * np.log(1 / 0.5))
         assert relaxation_time(records, 1.0, (0.25, 0.5), 1, 100.0) == pytest.approx(expected, rel=1e-3)
     assert np.isnan(relaxation_time(records[:, :200], 1.0, (0.25, 0.5), 1, 100.0))  # not reached yet
+
+
+@pytest.mark.mpi
+def test_ensemble_split_over_ranks_equals_serial():
+    from mpi4py import MPI
+
+    def sample(n, rng):
+        return polytrope(n, 0.5, 2.0, rng)
+
+    split = hmf_ensemble(sample, 64, 5, 0.25, 4, 40, 80, seed=3, comm=MPI.COMM_WORLD)
+    serial = hmf_ensemble(sample, 64, 5, 0.25, 4, 40, 80, seed=3)
+    assert np.array_equal(split, serial)
