@@ -8,6 +8,12 @@ Forces cost O(N) through the magnetisation M. Integration: leapfrog (kick-drift-
 exactly momentum conserving (the forces sum to N (-M_x M_y + M_y M_x) = 0).
 Homogeneous states (M = 0) have a 1D homogeneous Balescu-Lenard flux that vanishes identically (local
 resonance v' = v): they relax only at order 1/N^2, on ~N^2 dynamical times (kinetic blocking).
+Magnetised stationary states F(e) (e = p^2/2 - M cos theta) holding librating and circulating orbits have a
+non-monotonic orbital frequency, non-local resonances and 1/N relaxation.
+
+States: waterbag (homogeneous or magnetised water-bag), homogeneous_quartic (smooth non-Maxwellian homogeneous),
+polytrope (self-consistent F(e) ~ (e0 - e)_+^n). hmf_ensemble runs independent realisations (MPI-split);
+hmf_dielectric is eps_1(omega) of a homogeneous state; balescu_lenard_flux_1d the widened 1D flux.
 """
 
 from collections.abc import Callable
