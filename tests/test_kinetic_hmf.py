@@ -10,6 +10,7 @@ from particles.kinetic.hmf import (
     hmf_ensemble,
     hmf_leapfrog,
     homogeneous_quartic,
+    magnetisation_fluctuation,
     polytrope,
     waterbag,
 )
@@ -121,3 +122,19 @@ def test_ensemble_split_over_ranks_equals_serial():
     split = hmf_ensemble(sample, 64, 5, 0.25, 4, 40, 80, seed=3, comm=MPI.COMM_WORLD)
     serial = hmf_ensemble(sample, 64, 5, 0.25, 4, 40, 80, seed=3)
     assert np.array_equal(split, serial)
+
+
+def test_magnetisation_fluctuation_level():
+    """N <|M|^2> = int f / |eps_1|^2 reduces to the fluctuation-dissipation value 1 / (1 - 1/(2T)) for a
+    Maxwellian, and the simulated homogeneous Maxwellian state (N = 2000, T = 0.8) has that level."""
+    v = np.linspace(-12, 12, 4801)
+    t = 0.8
+    f = np.exp(-v * v / (2 * t)) / np.sqrt(2 * np.pi * t)
+    assert magnetisation_fluctuation(f, v) == pytest.approx(1 / (1 - 1 / (2 * t)), rel=1e-3)
+    rng = np.random.default_rng(9)
+    levels = []
+    for _ in range(4):
+        p = rng.normal(size=2000) * np.sqrt(t)
+        records = hmf_leapfrog(rng.uniform(-np.pi, np.pi, 2000), p - p.mean(), 0.2, 2000, 10)
+        levels.append(2000 * (records[20:, 0] ** 2).mean())
+    assert np.mean(levels) == pytest.approx(1 / (1 - 1 / (2 * t)), rel=0.15)

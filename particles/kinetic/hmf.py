@@ -198,3 +198,10 @@ def hmf_dielectric(f: np.ndarray, v: np.ndarray) -> np.ndarray:
     wavenumber = np.fft.fftfreq(pad, dv)
     hilbert = np.fft.ifft(-1j * np.sign(wavenumber) * np.fft.fft(fp, n=pad)).real[: len(v)]
     return 1.0 - 0.5 * np.pi * (hilbert + 1j * fp)
+
+
+def magnetisation_fluctuation(f: np.ndarray, v: np.ndarray) -> float:
+    """N <|M|^2> of a stable homogeneous state (1/N Balescu-Lenard fluctuation theory, dressed Poisson noise):
+
+        N <|M|^2> = int f(omega) / |eps_1(omega)|^2 d omega   (= 1 / eps_1(0) = 1 / (1 - 1/(2T)) for a Maxwellian)."""
+    return float((f / np.abs(hmf_dielectric(f, v)) ** 2).sum() * (v[1] - v[0]))
