@@ -163,9 +163,10 @@ def run_system(name: str, sample, sizes: list[int], realisations: int, dt: float
         out["rms_magnetisation"].append(m_rms)
         out["energy_drift"].append(drift)
         if rank == 0:
+            level = f" (N <|M|^2> = {n * m_rms**2:.2f})" if name == "blocked" else ""
             print(f"  {name:9s} N = {n:4d}   tau = {tau:9.1f} +- {np.nanstd(boot):7.1f}   tau/t_ref = {tau / t_ref:5.0f}"
-                  f"   rms|M| = {m_rms:.3f} (N <|M|^2> = {n * m_rms**2:.2f})"
-                  f"   max |U - U0| = {drift:.1e}   ({time.perf_counter() - start:.0f} s)", flush=True)
+                  f"   rms|M| = {m_rms:.3f}{level}   max |U - U0| = {drift:.1e}"
+                  f"   ({time.perf_counter() - start:.0f} s)", flush=True)
     sizes_arr = np.log(np.array(sizes, dtype=float))
     out["exponent"] = float(np.polyfit(sizes_arr, np.log(out["tau"]), 1)[0])
     boots = np.array(out.pop("boot"))

@@ -30,6 +30,9 @@ gaps 0.128, 0.070, 0.037 at hbar = 1/4, 1/8, 1/16: O(hbar); with screening see q
 (1.11) requires.)
 """
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 from scipy import integrate
@@ -120,13 +123,28 @@ def advance(v: np.ndarray, duration: float, alpha: float, kappa0: float, hbar: f
     return count
 
 
-UNSCREENED = np.ones((2, 2, 2))
+class Screening(NamedTuple):
+    """A screening table for `advance`: values[theta_e, kappa, w] = |eps_hbar|^-2, its ranges and its maximum."""
+
+    values: np.ndarray
+    kappa_max: float
+    w_max: float
+    bound: float
+
+
+UNSCREENED = Screening(np.ones((2, 2, 2)), 1.0, 1.0, 1.0)
 
 
 def quantum_evolve(
-    v0: np.ndarray, times: np.ndarray, potential: ScreenedPotential, hbar: float, seed: int
+    v0: np.ndarray,
+    times: np.ndarray,
+    potential: ScreenedPotential,
+    hbar: float,
+    seed: int,
+    screening: Callable[[np.ndarray], Screening] = lambda v: UNSCREENED,
 ) -> tuple[np.ndarray, int]:
-    """Snapshots (len(times), N, 2) of the quantum (Born) binary-collision process and the collision count."""
+    """Snapshots (len(times), N, 2) of the quantum binary-collision process and the collision count.
+    screening(v) gives the table used until the next output time (default eps = 1: the Born operator)."""
     if potential.kappa0 <= 0.0:
         raise ValueError("needs kappa0 > 0 (V(0) finite) for a bounded collision rate")
     seed_numba(seed)
@@ -134,7 +152,9 @@ def quantum_evolve(
     out = np.empty((len(times),) + v.shape)
     t, count = 0.0, 0
     for k, t_out in enumerate(times):
-        count += advance(v, t_out - t, potential.alpha, potential.kappa0, hbar, UNSCREENED, 1.0, 1.0, 1.0)
+        if t_out > t:
+            table = screening(v)
+            count += advance(v, t_out - t, potential.alpha, potential.kappa0, hbar, *table)
         t = t_out
         out[k] = v
     return out, count

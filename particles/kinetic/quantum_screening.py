@@ -34,8 +34,7 @@ import numpy as np
 from scipy.special import wofz
 
 from particles.kinetic.lenard_balescu import ScreenedPotential
-from particles.kinetic.mbc import seed_numba
-from particles.kinetic.quantum_lb import C_2D, advance
+from particles.kinetic.quantum_lb import C_2D, Screening, quantum_evolve
 
 
 def g_maxwellian(w: np.ndarray, temperature: np.ndarray) -> np.ndarray:
@@ -134,41 +133,27 @@ def screened_quantum_rate(potential: ScreenedPotential, hbar: float, tx: float, 
     return float(-0.5 * total / (tx - ty))
 
 
-class ScreeningTable:
+def screening_table(potential: ScreenedPotential, hbar: float, tx: float, ty: float,
+                    n_dir: int = 32, n_kappa: int = 96, n_w: int = 96) -> Screening:
     """|eps_h(e, kappa, w)|^-2 of a frozen bi-Maxwellian, for the particle process (one value per candidate
     collision): theta_e in [0, pi] (n_dir + 1 values), kappa in [0, kappa_max], w in [-w_max, w_max] (clamped
     outside: eps -> 1 as V(kappa) -> 0), and its maximum, the thinning bound."""
-
-    def __init__(self, potential: ScreenedPotential, hbar: float, tx: float, ty: float,
-                 n_dir: int = 32, n_kappa: int = 96, n_w: int = 96):
-        self.theta = np.pi * np.arange(n_dir + 1) / n_dir
-        self.kappa_max = 40.0 * max(potential.kappa0, 1.0)
-        self.w_max = 8.0 * np.sqrt(max(tx, ty))
-        self.kappa = np.linspace(0.0, self.kappa_max, n_kappa)
-        self.w = np.linspace(-self.w_max, self.w_max, n_w)
-        th, ka, w = np.meshgrid(self.theta, self.kappa, self.w, indexing="ij")
-        t_e = _projected_temperature(np.cos(th), np.sin(th), tx, ty)
-        chi = chi_quantum(w, 0.5 * hbar * np.maximum(ka, 1e-9), t_e)
-        self.values = 1.0 / np.abs(1.0 + _potential(ka, potential) * chi) ** 2
-        self.bound = float(self.values.max())
+    kappa_max = 40.0 * max(potential.kappa0, 1.0)
+    w_max = 8.0 * np.sqrt(max(tx, ty))
+    th, ka, w = np.meshgrid(np.pi * np.arange(n_dir + 1) / n_dir, np.linspace(0.0, kappa_max, n_kappa),
+                            np.linspace(-w_max, w_max, n_w), indexing="ij")
+    chi = chi_quantum(w, 0.5 * hbar * np.maximum(ka, 1e-9), _projected_temperature(np.cos(th), np.sin(th), tx, ty))
+    values = 1.0 / np.abs(1.0 + _potential(ka, potential) * chi) ** 2
+    return Screening(values, kappa_max, w_max, float(values.max()))
 
 
 def screened_quantum_evolve(v0: np.ndarray, times: np.ndarray, potential: ScreenedPotential, hbar: float,
                             seed: int) -> tuple[np.ndarray, int]:
     """Snapshots (len(times), N, 2) of the screened quantum binary-collision process and the collision count.
     The screening table is rebuilt at every output time from the bi-Maxwellian with the particles' T_x, T_y."""
-    if potential.kappa0 <= 0.0:
-        raise ValueError("needs kappa0 > 0 (V(0) finite) for a bounded collision rate")
-    seed_numba(seed)
-    v = np.array(v0, dtype=np.float64, order="C")
-    out = np.empty((len(times),) + v.shape)
-    t, count = 0.0, 0
-    for k, t_out in enumerate(times):
-        if t_out > t:
-            c = v - v.mean(axis=0)
-            table = ScreeningTable(potential, hbar, float((c[:, 0] ** 2).mean()), float((c[:, 1] ** 2).mean()))
-            count += advance(v, t_out - t, potential.alpha, potential.kappa0, hbar, table.values,
-                                       table.kappa_max, table.w_max, table.bound)
-        t = t_out
-        out[k] = v
-    return out, count
+
+    def screening(v: np.ndarray) -> Screening:
+        c = v - v.mean(axis=0)
+        return screening_table(potential, hbar, float((c[:, 0] ** 2).mean()), float((c[:, 1] ** 2).mean()))
+
+    return quantum_evolve(v0, times, potential, hbar, seed, screening)
