@@ -3,7 +3,17 @@
 import numpy as np
 import pytest
 
-from particles.kinetic.hmf import balescu_lenard_flux_1d, energy_per_particle, hmf_leapfrog, waterbag
+from particles.kinetic.hmf import (
+    balescu_lenard_flux_1d,
+    energy_per_particle,
+    hmf_dielectric,
+    hmf_ensemble,
+    hmf_leapfrog,
+    homogeneous_quartic,
+    magnetisation_fluctuation,
+    polytrope,
+    waterbag,
+)
 
 
 def test_waterbag_initial_state():
@@ -42,3 +52,89 @@ def test_one_dimensional_balescu_lenard_flux_vanishes_with_the_resonance_width()
     peaks = [np.abs(balescu_lenard_flux_1d(f, v, s, weight))[200:-200].max() for s in (0.1, 0.05)]
     assert peaks[0] > 1e-3  # a non-equilibrium f: the widened operator does act
     assert 3.5 < peaks[0] / peaks[1] < 4.5  # J = O(sigma^2) -> 0: the sigma = 0 flux is identically zero
+
+
+def test_homogeneous_quartic_state():
+    theta, p = homogeneous_quartic(200_000, 0.6, np.random.default_rng(4))
+    assert abs(p.mean()) < 1e-12 and abs((p * p).mean() - 0.6) < 1e-12
+    assert abs((p**4).mean() / 0.36 - 2.188) < 0.03  # Gamma(1/4) Gamma(5/4) / Gamma(3/4)^2
+    assert np.hypot(np.cos(theta).mean(), np.sin(theta).mean()) < 0.01
+    with pytest.raises(ValueError, match="temperature"):
+        homogeneous_quartic(10, -1.0, np.random.default_rng(0))
+
+
+def test_polytrope_is_a_self_consistent_stationary_state():
+    """F(e) ~ (e0 - e)_+^2 with <cos theta> = M: M and the momentum kurtosis stay put at large N, while a
+    magnetised water-bag with the same M (not a function of e) is far from stationary."""
+    theta, p = polytrope(20_000, 0.5, 2.0, np.random.default_rng(5))
+    assert abs(np.hypot(np.cos(theta).mean(), np.sin(theta).mean()) - 0.5) < 0.02
+    records = hmf_leapfrog(theta, p, 0.1, 600, 20)
+    assert np.abs(records[:, 0] - 0.5).max() < 0.015 and np.abs(records[:, 1] - 2.445).max() < 0.05  # measured 0.009
+    bag = hmf_leapfrog(*waterbag(20_000, 0.56, 0.5, np.random.default_rng(5)), 0.1, 600, 20)
+    assert np.abs(bag[:, 0] - 0.5).max() > 0.04  # measured 0.054: breathing
+    with pytest.raises(ValueError, match="magnetisation0"):
+        polytrope(10, 1.5, 2.0, np.random.default_rng(0))
+
+
+def test_ensemble_realisations_do_not_depend_on_the_ensemble_size_or_on_chunking():
+    def sample(n, rng):
+        return homogeneous_quartic(n, 0.6, rng)
+
+    three = hmf_ensemble(sample, 64, 3, 0.25, 4, 40, 80, seed=7)
+    two = hmf_ensemble(sample, 64, 2, 0.25, 4, 80, 80, seed=7)
+    assert three.shape == (3, 21, 3) and np.array_equal(three[:2], two)
+
+
+def test_hmf_dielectric_of_a_maxwellian():
+    """eps_1(omega) = 1 - conj(1 + zeta Z(zeta)) / (2T); Vlasov threshold eps_1(0) = 0 at T = 1/2."""
+    from scipy.special import wofz
+
+    v = np.linspace(-10, 10, 2001)
+    for t in (0.5, 0.8):
+        eps = hmf_dielectric(np.exp(-v * v / (2 * t)) / np.sqrt(2 * np.pi * t), v)
+        zeta = v / np.sqrt(2 * t)
+        exact = 1 - np.conj(1 + zeta * 1j * np.sqrt(np.pi) * wofz(zeta)) / (2 * t)
+        assert np.abs(eps - exact)[500:1500].max() < 1e-3
+    assert abs(eps[1000] - 0.375) < 1e-3
+
+
+def test_relaxation_time_estimator_of_the_blocking_demo():
+    """Exponential relaxation K(t) = 3 - (3 - K0) exp(-t / tau0): t_f - t_ref = -tau0 ln(1 - f)."""
+    from demos.kinetic_blocking import relaxation_time
+
+    t = np.arange(0.0, 5000.0, 1.0)
+    for tau0 in (300.0, 600.0):
+        k = 3.0 - 0.8 * np.exp(-t / tau0)
+        records = np.zeros((2, len(t), 3))
+        records[:, :, 1] = k
+        expected = tau0 * np.sqrt(np.log(1 / 0.75) * np.log(1 / 0.5))
+        assert relaxation_time(records, 1.0, (0.25, 0.5), 1, 100.0) == pytest.approx(expected, rel=1e-3)
+    assert np.isnan(relaxation_time(records[:, :200], 1.0, (0.25, 0.5), 1, 100.0))  # not reached yet
+
+
+@pytest.mark.mpi
+def test_ensemble_split_over_ranks_equals_serial():
+    from mpi4py import MPI
+
+    def sample(n, rng):
+        return polytrope(n, 0.5, 2.0, rng)
+
+    split = hmf_ensemble(sample, 64, 5, 0.25, 4, 40, 80, seed=3, comm=MPI.COMM_WORLD)
+    serial = hmf_ensemble(sample, 64, 5, 0.25, 4, 40, 80, seed=3)
+    assert np.array_equal(split, serial)
+
+
+def test_magnetisation_fluctuation_level():
+    """N <|M|^2> = int f / |eps_1|^2 reduces to the fluctuation-dissipation value 1 / (1 - 1/(2T)) for a
+    Maxwellian, and the simulated homogeneous Maxwellian state (N = 2000, T = 0.8) has that level."""
+    v = np.linspace(-12, 12, 4801)
+    t = 0.8
+    f = np.exp(-v * v / (2 * t)) / np.sqrt(2 * np.pi * t)
+    assert magnetisation_fluctuation(f, v) == pytest.approx(1 / (1 - 1 / (2 * t)), rel=1e-3)
+    rng = np.random.default_rng(9)
+    levels = []
+    for _ in range(4):
+        p = rng.normal(size=2000) * np.sqrt(t)
+        records = hmf_leapfrog(rng.uniform(-np.pi, np.pi, 2000), p - p.mean(), 0.2, 2000, 10)
+        levels.append(2000 * (records[20:, 0] ** 2).mean())
+    assert np.mean(levels) == pytest.approx(1 / (1 - 1 / (2 * t)), rel=0.15)

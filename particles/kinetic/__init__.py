@@ -6,7 +6,11 @@ Modules:
     landau_grid     conservative, entropy-decaying finite-difference Landau operator and RK4 integration.
     mbc             microcanonical binary-collision particle process (seed 001) and pair correlations.
     anisotropy      analytic bi-Maxwellian temperature-relaxation rate and its measurement.
-    lenard_balescu  classical Lenard-Balescu operator with dynamical screening eps(k, v) (seed 003).
-    hmf             HMF model on a ring (leapfrog, water-bags) and the 1D Balescu-Lenard flux (seed 000).
+    lenard_balescu  classical Lenard-Balescu operator with dynamical screening eps(k, v), 2D (seed 003).
+    lenard_balescu_3d  the same in 3D (full grid, Coulomb-logarithm cut-off).
+    hmf             HMF model on a ring (leapfrog, MPI ensembles; water-bag, smooth homogeneous and magnetised
+                    polytrope states) and the 1D Balescu-Lenard flux (seed 000).
     quantum_lb      quantum Lenard-Balescu collisions without screening (eps = 1): rates and particle process.
+    quantum_screening  quantum LB with the dynamical (Lindhard-type) screening eps_hbar of eq. 1.12: rates,
+                    classical limit, particle process.
 """

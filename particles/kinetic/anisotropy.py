@@ -13,6 +13,8 @@ nu = 1/2 for every f (second moments close); Coulomb Phi = Lambda/|z|^3 without 
 T_x = T_y = T gives nu = Lambda sqrt(pi) / (4 T^(3/2)).
 """
 
+import itertools
+
 import numpy as np
 from scipy import integrate
 
@@ -31,10 +33,10 @@ def bimaxwellian_rate(kernel: LandauKernel, tx: float, ty: float, n_angles: int 
         c2, s2 = np.cos(a) ** 2, np.sin(a) ** 2
         w = c2 / (4 * tx) + s2 / (4 * ty)
 
-        def radial(r: float) -> float:
+        def radial(r: float, w: float = w) -> float:
             return phi(r, kernel) * r**5 * np.exp(-w * r * r)
 
-        total += c2 * s2 * sum(integrate.quad(radial, lo, hi)[0] for lo, hi in zip(splits[:-1], splits[1:]))
+        total += c2 * s2 * sum(integrate.quad(radial, lo, hi)[0] for lo, hi in itertools.pairwise(splits))
     expectation = total * (2 * np.pi / n_angles) / (4 * np.pi * np.sqrt(tx * ty))
     return 2.0 * expectation / (tx * ty)
 

@@ -55,40 +55,48 @@ class SusceptibilityTable(NamedTuple):
 
 
 @njit(cache=True)
-def _project(f: np.ndarray, v: np.ndarray, h: float, thetas: np.ndarray, u0: float, du: float, nu: int) -> np.ndarray:
-    """F_e'(u) on the u-grid for every direction, from h^2 f_k placed at e.v_k and smoothed by the kernel
-    K = (s2^2 G_s1 - s1^2 G_s2) / (s2^2 - s1^2) (G_s: centred Gaussian of width s; s1 = 0.8 h, s2 = 1.1 h)."""
+def deposit_derivative(row: np.ndarray, mass: float, centre_u: float, u0: float, du: float, h: float) -> None:
+    """Add -mass K'(u - centre_u) to row (the u-grid u0 + du i), K = (s2^2 G_s1 - s1^2 G_s2) / (s2^2 - s1^2)
+    (G_s: centred Gaussian of width s; s1 = 0.8 h, s2 = 1.1 h): one grid value's share of F_e'."""
     s1, s2 = 0.8 * h, 1.1 * h
     a1, a2 = s2 * s2 / (s2 * s2 - s1 * s1), s1 * s1 / (s2 * s2 - s1 * s1)
     reach = int(np.ceil(6.0 * s2 / du))
+    centre = int(np.rint((centre_u - u0) / du))
+    for i in range(max(0, centre - reach), min(row.shape[0], centre + reach + 1)):
+        x = u0 + du * i - centre_u
+        g1 = np.exp(-0.5 * (x / s1) ** 2) / (np.sqrt(2 * np.pi) * s1**3)
+        g2 = np.exp(-0.5 * (x / s2) ** 2) / (np.sqrt(2 * np.pi) * s2**3)
+        row[i] -= mass * x * (a1 * g1 - a2 * g2)
+
+
+@njit(cache=True)
+def _project(f: np.ndarray, v: np.ndarray, h: float, thetas: np.ndarray, u0: float, du: float, nu: int) -> np.ndarray:
+    """F_e'(u) on the u-grid for every direction, from h^2 f_k placed at e.v_k and smoothed (deposit_derivative)."""
     out = np.zeros((len(thetas), nu))
     for m in range(len(thetas)):
         ex, ey = np.cos(thetas[m]), np.sin(thetas[m])
         for a in range(v.shape[0]):
             for b in range(v.shape[0]):
-                c = ex * v[a] + ey * v[b]
-                mass = f[a, b] * h * h
-                centre = int(np.rint((c - u0) / du))
-                for i in range(max(0, centre - reach), min(nu, centre + reach + 1)):
-                    x = u0 + du * i - c
-                    g1 = np.exp(-0.5 * (x / s1) ** 2) / (np.sqrt(2 * np.pi) * s1 ** 3)
-                    g2 = np.exp(-0.5 * (x / s2) ** 2) / (np.sqrt(2 * np.pi) * s2 ** 3)
-                    out[m, i] -= mass * x * (a1 * g1 - a2 * g2)
+                deposit_derivative(out[m], f[a, b] * h * h, ex * v[a] + ey * v[b], u0, du, h)
     return out
 
 
+def chi_from_derivative(derivative: np.ndarray, du: float) -> np.ndarray:
+    """chi = pi H[F'] + i pi F' along the last axis (Hilbert transform by zero-padded FFT)."""
+    nu = derivative.shape[-1]
+    pad = 4 * nu
+    omega = 2 * np.pi * np.fft.fftfreq(pad, du)
+    hilbert = np.fft.ifft(-1j * np.sign(omega) * np.fft.fft(derivative, n=pad, axis=-1), axis=-1).real[..., :nu]
+    return np.pi * (hilbert + 1j * derivative)
+
+
 def susceptibility(f: np.ndarray, grid: LandauGrid, n_dir: int) -> SusceptibilityTable:
-    """chi_e(u) = pi H[F_e'](u) + i pi F_e'(u) for theta in [0, pi]; Hilbert transform by zero-padded FFT."""
+    """chi_e(u) = pi H[F_e'](u) + i pi F_e'(u) for theta in [0, pi]."""
     half = np.sqrt(2.0) * (abs(grid.v[0]) + 7 * grid.h)
     du = grid.h / 8
     nu = int(np.ceil(2 * half / du)) + 1
-    u0 = -half
     thetas = np.pi * np.arange(n_dir + 1) / n_dir
-    derivative = _project(f, grid.v, grid.h, thetas, u0, du, nu)
-    pad = 4 * nu
-    omega = 2 * np.pi * np.fft.fftfreq(pad, du)
-    hilbert = np.fft.ifft(-1j * np.sign(omega) * np.fft.fft(derivative, n=pad, axis=1), axis=1).real[:, :nu]
-    return SusceptibilityTable(np.pi * (hilbert + 1j * derivative), u0, du)
+    return SusceptibilityTable(chi_from_derivative(_project(f, grid.v, grid.h, thetas, -half, du, nu), du), -half, du)
 
 
 def kernel_table(table: SusceptibilityTable, potential: ScreenedPotential) -> np.ndarray:

@@ -49,6 +49,16 @@ def collide(v: np.ndarray, i: int, j: int, theta: float) -> None:
 
 
 @njit(cache=True)
+def random_pair(n: int) -> tuple[int, int]:
+    """A uniformly random ordered pair (i, j), i != j, of 0..n-1 (numba's generator)."""
+    i = np.random.randint(n)
+    j = np.random.randint(n - 1)
+    if j >= i:
+        j += 1
+    return i, j
+
+
+@njit(cache=True)
 def _advance(v: np.ndarray, duration: float, kernel: LandauKernel, sin2_max: float, rate: float, pmax: float) -> int:
     """Run the process for `duration` (exponential waiting times); returns the number of collisions."""
     n = v.shape[0]
@@ -56,10 +66,7 @@ def _advance(v: np.ndarray, duration: float, kernel: LandauKernel, sin2_max: flo
     t = np.random.exponential(1.0 / total_rate)
     count = 0
     while t < duration:
-        i = np.random.randint(n)
-        j = np.random.randint(n - 1)
-        if j >= i:
-            j += 1
+        i, j = random_pair(n)
         r = np.hypot(v[i, 0] - v[j, 0], v[i, 1] - v[j, 1])
         theta = np.arcsin(np.sqrt(sin2_max * phi(r, kernel) / pmax))
         if np.random.random() < 0.5:
