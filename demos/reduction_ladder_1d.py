@@ -14,10 +14,12 @@ Rungs:
   of the same gas in canonical equilibrium (Andersen-thermostatted MD, ``md_gr``). Every h is that of the
   homogeneous gas at the mean density rho_bar, applied across the bump: a documented extrapolation
   (``extrapolate=True``, recorded in summary.json);
-* Euler with the MD-measured equation of state (``md_pressure``): p(rho) = kinetic + virial + contact
-  pressure measured by thermostatted MD at several densities (at the demo's temperature), minus the local
-  mean-field part rho^2 V~(0)/2 (the convolution carries the nonlocal mean field), fitted by a cubic;
-  the fitted density range is checked against the Euler state at every sample time.
+* Euler with the MD-measured equation of state and no convolution (``md_pressure``, the local
+  equation-of-state rung): p(rho) = kinetic + virial + contact pressure measured by thermostatted MD at
+  several densities (at the demo's temperature), fitted by a cubic; it holds mean field and correlations
+  in their local (long-wavelength) form. The fitted density range is checked against the Euler state at
+  every sample time. (Keeping the convolution and using only p - rho^2 V~(0)/2 as a local correlation
+  pressure was tried: for a = 0 that part decreases with rho above rho ~ 0.25, an ill-posed local law.)
 The MD-fitted closures are saved in --out (md_pressure.json, md_pair_correlation.json, with provenance
 and units) and reused by later runs with the same system.
 
@@ -153,7 +155,7 @@ def md_pair_sample(cfg: dict, pair: int, times: np.ndarray, edges: np.ndarray) -
 # --- closures measured by thermostatted MD (fitted once, saved, reused) -------------------------------
 
 def _md_system(cfg: dict) -> dict:
-    keys = ("n", "ring", "a", "v0", "xi", "beta", "eos_densities", "eos_time", "gr_runs")
+    keys = ("n", "ring", "a", "v0", "xi", "beta", "eos_densities", "eos_equilibrate", "eos_time", "gr_runs")
     return {k: cfg[k] for k in keys}
 
 
@@ -166,7 +168,7 @@ def _eos_densities(cfg: dict) -> np.ndarray:
 
 
 def md_closures(cfg: dict, out: Path, comm) -> tuple[PressureClosure, PairCorrelation, dict]:
-    """MeasuredPressure (local part, mean field removed) and the MD h(r) at rho_bar, loaded from out if
+    """MeasuredPressure p(rho) (kinetic + virial + contact) and the MD h(r) at rho_bar, loaded from out if
     they were fitted for the same system, else measured with Andersen MD over the ranks and saved."""
     system = _md_system(cfg)
     p_path, h_path = out / "md_pressure.json", out / "md_pair_correlation.json"
@@ -183,19 +185,18 @@ def md_closures(cfg: dict, out: Path, comm) -> tuple[PressureClosure, PairCorrel
     local = []
     for kind, dens, seed in tasks[comm.rank::comm.size]:
         s = sample_canonical(cfg["n"], round(cfg["n"] / dens, 1), cfg["a"], cfg["beta"], cfg["v0"], cfg["xi"],
-                             PHI6, t_equilibrate=100.0, t_sample=cfg["eos_time"], sample_interval=2.0,
+                             PHI6, t_equilibrate=cfg["eos_equilibrate"], t_sample=cfg["eos_time"], sample_interval=2.0,
                              r_max=80.0, nbins=160, seed=seed)
         local.append((kind, s))
     done = [x for part in comm.allgather(local) for x in part]
     eos = sorted((s for kind, s in done if kind == "eos"), key=lambda s: s.density)
     grs = [s for kind, s in done if kind == "gr"]
-    v_tilde0 = cfg["v0"] * 2.0 * np.pi / 3.0                  # int V dx for phi = 1/(1+x^6)
     rho = np.array([s.density for s in eos])
     p_md = np.array([s.pressure for s in eos])
     prov = {"system": system, "source": "Andersen-thermostatted hard-rod MD (particles.hard_rods.thermostat)",
             "temperature": kT, "p_md": p_md.tolist(), "rho": rho.tolist(),
-            "mean_field_removed": "rho^2 V~(0) / 2", "measured_temperature": [s.temperature for s in eos]}
-    pressure = fit_pressure(rho, p_md - 0.5 * v_tilde0 * rho**2, degree=3, provenance=prov)
+            "measured_temperature": [s.temperature for s in eos]}
+    pressure = fit_pressure(rho, p_md, degree=3, provenance=prov)
     pressure.units = "rho: 1/length (1D); p: rho velocity^2 (m = 1)"
     g = np.array([s.g for s in grs])
     h = from_md(grs[0].r, g.mean(0), rho_bar,
@@ -243,7 +244,12 @@ def euler_rung(cfg: dict, name: str, times: np.ndarray, edges: np.ndarray, md_pr
     dphi = lambda s: phi_derivatives(np.ascontiguousarray(s, dtype=float), PHI6)[1]  # noqa: E731
     base = dict(V0=cfg["v0"], xi=cfg["xi"], dphi=dphi, images=1, kernel_name="1/(1+x^6)")
     h = correlation_closure(cfg, name, md_h)
-    mf = ConvolutionMeanField1D(**base) if h is None else CorrelatedConvolutionMeanField1D(**base, pair_correlation=h)
+    if name == "md_pressure":
+        mf = None                                                  # local equation of state (module doc)
+    elif h is None:
+        mf = ConvolutionMeanField1D(**base)
+    else:
+        mf = CorrelatedConvolutionMeanField1D(**base, pair_correlation=h)
     pm = periodic_interval(MPI.COMM_SELF, cfg["cells"], L)
     solver = EulerSolver(EulerSystem(1, closure, mean_field=mf), pm.mesh, degree=1)
     xs, rho_x = bump_profile(cfg)
@@ -392,7 +398,8 @@ def main(argv=None) -> dict:
     cfg = {"n": 100, "ring": 500.0, "v0": 4.0, "xi": 20.0, "beta": 2.5, "amplitude": 2.0, "width": 25.0,
            "dt": 0.1, "t_end": 40.0 if args.quick else 120.0, "samples": 5 if args.quick else 7,
            "pairs": args.pairs or (64 if args.quick else 800), "bins": 50, "cells": 100, "seed": 1,
-           "eos_densities": 5, "eos_time": 300.0 if args.quick else 2000.0, "gr_runs": 2 if args.quick else 6}
+           "eos_densities": 5, "eos_equilibrate": 50.0 if args.quick else 200.0,
+           "eos_time": 200.0 if args.quick else 2000.0, "gr_runs": 2 if args.quick else 6}
     if cfg["pairs"] < 2:
         p.error(f"--pairs {cfg['pairs']}: expected at least 2 (standard errors)")
     results = {}

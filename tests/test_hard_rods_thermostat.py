@@ -37,3 +37,20 @@ def test_bad_input_is_named():
         sample_canonical(100, 50.0, 1.0, 2.5, 0.0, 20.0, PHI6)
     with pytest.raises(ValueError, match="r_max"):
         sample_canonical(10, 50.0, 1.0, 2.5, 0.0, 20.0, PHI6, r_max=40.0)
+
+
+@pytest.mark.slow
+def test_thermostatted_md_samples_the_canonical_structure_of_monte_carlo():
+    """Rods + 1/(1+x^6) potential (a = 1, V0 = 4, xi = 20, beta = 2.5, rho = 0.2), N = 50: the Andersen MD
+    g(r) and the Metropolis g(r) of the same finite canonical ensemble agree within their errors."""
+    from particles.hard_rods.equilibrium import sample_pair_correlation
+
+    n, ring, a, beta, v0, xi = 50, 250.0, 1.0, 2.5, 4.0, 20.0
+    md = np.array([sample_canonical(n, ring, a, beta, v0, xi, PHI6, t_equilibrate=100.0, t_sample=2000.0,
+                                    sample_interval=2.0, r_max=40.0, nbins=40, seed=s).g for s in range(4)])
+    mc = np.array([sample_pair_correlation(n, ring, a, beta, v0, xi, PHI6, r_max=40.0, nbins=40, sweeps=10000,
+                                           seed=7 + 3 * s)[1] for s in range(4)])
+    se = np.hypot(md.std(0, ddof=1), mc.std(0, ddof=1)) / 2.0
+    d = np.abs(md.mean(0) - mc.mean(0))[1:]                               # r > 1: outside the core
+    assert np.mean(d < 3 * se[1:]) >= 0.9 and np.max(d) < 0.05
+    assert np.max(np.abs(md.mean(0) - 1.0)) > 0.1                         # real structure (contact peak)

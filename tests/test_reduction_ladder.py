@@ -62,7 +62,7 @@ def test_rungs_conserve_mass_and_closures_stop_outside_their_range():
         assert status == "ok"
         assert abs(rho[1].sum() - rho[0].sum()) < 1e-3 * rho[0].sum()     # bin averages of a conserved field
         assert np.all(rho > 0)
-    narrow = MeasuredPressure([0.0, 0.4, 0.1], 0.19, 0.21)
+    narrow = MeasuredPressure([0.0, 0.4, 0.8], 0.19, 0.21)
     rho, m, status = euler_rung(cfg, "md_pressure", np.array([0.0, 5.0]), edges, md_pressure=narrow)
     assert status.startswith("stopped at t = 0") and "fitted range" in status and np.all(np.isnan(rho))
     tonks = TonksPressure(0.4, 1.0)
