@@ -64,7 +64,8 @@ MD g(r), PY; 0.138 gBBGKY; 0.118 weak coupling, whose h = -beta V overstates the
 1/(1 - a rho)^4 yet lands closest): the error left is that of the Euler reduction itself (the MD bump
 spreads without the shoulders the Euler rungs steepen, see profiles.png). For point particles (a = 0,
 collisionless apart from V) HNC, PY and MD g(r) reduce the density error at t = 10..30 and are unresolved
-at t = 40; weak coupling and gBBGKY (the same h up to the O(dtheta) diagonal) increase the momentum error.
+at t = 40; weak coupling and gBBGKY (both -beta V at a = 0: the gBBGKY closure has no collective term, so
+no screening, while rho beta V~(0) = 4.2 screens HNC's h strongly) increase the momentum error.
 The local equation of state (md_pressure) is worse than the nonlocal mean field for rods (bump width 25
 ~ xi = 20): the nonlocality of the mean field matters more than the correlation correction.
 """
