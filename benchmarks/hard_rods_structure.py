@@ -81,8 +81,9 @@ def main() -> None:
                     dd = np.abs(g_oz - shift - g_ref)[m]
                     print(f"   {closure.upper():>3} {label:>20} vs {ref}: max |dg| = {dd.max():.4f}, "
                           f"mean |dg| = {dd.mean():.4f}, fraction within 3 SE: {np.mean(dd < 3 * se[m]):.2f}")
-            print(f"   {closure.upper():>3} g(2, 10, 30) = {np.round(np.interp([2, 10, 30], r, g_oz), 4)} "
-                  f"(MD {np.round(np.interp([2, 10, 30], r, g_md), 4)}, MC {np.round(np.interp([2, 10, 30], r, g_mc), 4)})")
+            at = [2, 10, 30]
+            print(f"   {closure.upper():>3} g(2, 10, 30) = {np.round(np.interp(at, r, g_oz), 4)} "
+                  f"(MD {np.round(np.interp(at, r, g_md), 4)}, MC {np.round(np.interp(at, r, g_mc), 4)})")
 
 
 if __name__ == "__main__":
