@@ -25,7 +25,8 @@ __all__ = ["OZSolution", "solve_oz_1d", "tonks_g"]
 
 @dataclass(frozen=True)
 class OZSolution:
-    """r >= 0 grid (n/2 points), g, c, the closure name, iterations and the final residual max|dgamma|."""
+    """r >= 0 grid (n/2 points), g, c, the closure name, iterations, the final residual max|dgamma| and
+    the number density solved for."""
 
     r: np.ndarray
     g: np.ndarray
@@ -33,6 +34,7 @@ class OZSolution:
     closure: str
     iterations: int
     residual: float
+    density: float
 
 
 def solve_oz_1d(beta_u: Callable[[np.ndarray], np.ndarray], density: float, closure: str = "py",
@@ -97,7 +99,7 @@ def solve_oz_1d(beta_u: Callable[[np.ndarray], np.ndarray], density: float, clos
     c = c_of(g0)
     h = c + g0
     half = n // 2
-    return OZSolution(r[:half], 1.0 + h[:half], c[:half], closure, it, residual)
+    return OZSolution(r[:half], 1.0 + h[:half], c[:half], closure, it, residual, float(density))
 
 
 def tonks_g(r: np.ndarray, density: float, a: float) -> np.ndarray:

@@ -41,6 +41,10 @@ def test_oz_and_weak_coupling_closures_round_trip(tmp_path):
     h.save(tmp_path / "h.json")
     back = load_pair_correlation(tmp_path / "h.json")
     np.testing.assert_array_equal(back(np.linspace(-9, 9, 50)), h(np.linspace(-9, 9, 50)))
+    assert back.density == 0.3 and back.density_range == (0.3, 0.3)
+    with pytest.raises(ValueError, match="leaves the range"):          # h of rho = 0.3 only
+        back.check_range(np.array([0.25, 0.3]))
+    from_oz(sol, extrapolate=True).check_range(np.array([0.25, 0.3]))   # documented extrapolation
     wc = weak_coupling(lambda r: 0.2 / (1 + r**6), r_max=8.0)
     assert np.max(np.abs(wc(sol.r[sol.r < 8]) - h(sol.r[sol.r < 8]))) < 0.05   # HNC ~ -beta u when weak
     with pytest.raises(ValueError, match="increasing"):

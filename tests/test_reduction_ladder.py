@@ -1,9 +1,12 @@
-"""1D reduction ladder pieces: the Euler initial state is the MD ensemble's, and the rungs conserve mass."""
+"""1D reduction ladder pieces: the Euler initial state is the MD ensemble's, the rungs conserve mass, the
+variance-reduced MD estimator keeps the symmetries, the paired error statistics, closure range checks."""
 
 import numpy as np
 import pytest
 
-from demos.reduction_ladder_1d import TonksPressure, bump_profile, euler_rung, md_realisation
+from closures.measured import MeasuredPressure
+from demos.reduction_ladder_1d import (TonksPressure, bump_profile, euler_rung, md_pair_sample, md_realisation,
+                                       rung_errors)
 
 CFG = {"n": 100, "ring": 500.0, "v0": 4.0, "xi": 20.0, "beta": 2.5, "amplitude": 2.0, "width": 25.0,
        "dt": 0.1, "bins": 25, "cells": 50, "seed": 1}
@@ -24,13 +27,44 @@ def test_euler_initial_profile_is_the_md_ensemble_mean(a):
     assert np.ptp(expected) > 0.2                      # a real bump (peak / background about 3)
 
 
-def test_rungs_conserve_mass_and_tonks_pressure():
+def test_antithetic_mirrored_sample_keeps_the_symmetries():
+    """Pair sample: density even and momentum odd under x -> L - x; at t = 0 the momentum cancels exactly."""
     cfg = {**CFG, "a": 1.0}
-    centres = np.linspace(5.0, 495.0, 50)
+    edges = np.linspace(0.0, cfg["ring"], cfg["bins"] + 1)
+    rho, mom = md_pair_sample(cfg, 3, np.array([0.0, 2.0]), edges)
+    np.testing.assert_array_equal(rho, rho[:, ::-1])
+    np.testing.assert_array_equal(mom, -mom[:, ::-1])
+    assert np.max(np.abs(mom[0])) < 1e-12 and np.max(np.abs(mom[1])) > 1e-3
+    assert rho[1].sum() * (edges[1] - edges[0]) == pytest.approx(cfg["n"])
+
+
+def test_paired_error_difference_and_its_verdict():
+    """err^2 - err_base^2 is exact for the sample mean, and a rung closer to the truth is found to reduce it."""
+    rng = np.random.default_rng(0)
+    truth = np.sin(np.linspace(0, 2 * np.pi, 30))[None, :].repeat(2, 0)
+    samples = truth[None] + 0.3 * rng.standard_normal((400, 2, 30))
+    ref = samples.mean(0)
+    base, better = truth + 0.2, truth + 0.02
+    e = rung_errors(better, ref, samples, 1.0, base)
+    direct = np.sum((better - ref) ** 2, axis=1) - np.sum((base - ref) ** 2, axis=1)
+    np.testing.assert_allclose(e["err2_minus_mean_field_err2"], direct, rtol=1e-12)
+    assert e["vs_mean_field"] == ["reduces", "reduces"]
+    assert rung_errors(base, ref, samples, 1.0, base)["vs_mean_field"] == ["unresolved", "unresolved"]
+    se = np.sqrt(np.sum(samples.var(0, ddof=1), axis=1) / 400)
+    assert np.all(np.array(e["relative_l2_error"]) < 2 * np.hypot(se, 0.02 * np.sqrt(30)))
+
+
+def test_rungs_conserve_mass_and_closures_stop_outside_their_range():
+    cfg = {**CFG, "a": 1.0}
+    edges = np.linspace(0.0, cfg["ring"], 51)
     for name in ("mean_field", "hnc"):
-        rho, m = euler_rung(cfg, name, np.array([0.0, 5.0]), centres)
-        assert abs(rho[1].sum() - rho[0].sum()) < 1e-3 * rho[0].sum()     # point samples of a conserved field
+        rho, m, status = euler_rung(cfg, name, np.array([0.0, 5.0]), edges)
+        assert status == "ok"
+        assert abs(rho[1].sum() - rho[0].sum()) < 1e-3 * rho[0].sum()     # bin averages of a conserved field
         assert np.all(rho > 0)
+    narrow = MeasuredPressure([0.0, 0.4, 0.8], 0.19, 0.21)
+    rho, m, status = euler_rung(cfg, "md_pressure", np.array([0.0, 5.0]), edges, md_pressure=narrow)
+    assert status.startswith("stopped at t = 0") and "fitted range" in status and np.all(np.isnan(rho))
     tonks = TonksPressure(0.4, 1.0)
     assert tonks.pressure({"rho": 0.5}) == pytest.approx(0.4 * 0.5 / 0.5)
     with pytest.raises(ValueError, match="kT"):

@@ -48,6 +48,8 @@ def forces(y: np.ndarray, a: float, tab: np.ndarray, dx: float, ring: float, f: 
         xi_ = y[i] + a * i
         for j in range(i + 1, n):
             d = y[j] + a * j - xi_
+            if d < 0.0:                # Runge-Kutta stage positions may cross (a small): wrap into [0, L)
+                d += ring
             if d <= half:
                 v, dv = table_eval(d, tab, inv_dx)
                 dv = -dv
