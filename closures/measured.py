@@ -4,6 +4,9 @@
   measured by MD at several densities and one temperature, fitted by a polynomial in rho (so it is a
   UFL expression inside the weak form). It knows the density range it was fitted on: ``check_range``
   raises ValueError for states outside it (``extrapolate=True`` allows them, recorded in the file).
+* MeasuredEquationOfState: p(rho, kT) = sum_jk c_jk rho^j kT^k fitted to MD at several densities and
+  temperatures; ``at_temperature(kT)`` is the MeasuredPressure of an isothermal rung at that temperature
+  (ValueError if kT is outside the fitted temperature range).
 * pair_moment_table: the MD pair moments M2(r), M2perp(r) of a homogeneous, unpolarised state, turned
   into the d2(r) = M2(r) / n^2 table of :class:`continuum.correlation.PairMomentTable` (first-marginal
   terms S_x, S_th).
@@ -23,7 +26,7 @@ import numpy as np
 
 from closures.base import PressureClosure
 
-__all__ = ["MeasuredPressure", "fit_pressure", "pair_moment_table", "save_closure", "load_closure"]
+__all__ = ["MeasuredPressure", "MeasuredEquationOfState", "fit_pressure", "fit_equation_of_state", "pair_moment_table", "save_closure", "load_closure"]
 
 
 class MeasuredPressure(PressureClosure):
@@ -84,6 +87,63 @@ def fit_pressure(rho: np.ndarray, p: np.ndarray, p_err: np.ndarray | None = None
     return MeasuredPressure(list(coef), float(rho.min()), float(rho.max()), provenance=provenance)
 
 
+class MeasuredEquationOfState:
+    """p(rho, kT) = sum_{j,k} coefficients[j][k] rho^j kT^k on [rho_min, rho_max] x [kT_min, kT_max]."""
+
+    def __init__(self, coefficients: list[list[float]], rho_min: float, rho_max: float, kT_min: float,
+                 kT_max: float, extrapolate: bool = False, provenance: dict | None = None,
+                 units: str = "rho: 1/length^d; kT: energy; p: rho velocity^2") -> None:
+        c = np.asarray(coefficients, dtype=float)
+        if c.ndim != 2 or c.shape[0] < 2:
+            raise ValueError(f"coefficients: expected a (degree_rho + 1, degree_kT + 1) table with degree_rho >= 1, "
+                             f"got shape {c.shape}")
+        if not 0 < kT_min <= kT_max:
+            raise ValueError(f"kT_min = {kT_min}, kT_max = {kT_max}: expected 0 < kT_min <= kT_max")
+        self.coefficients = c.tolist()
+        self.rho_min, self.rho_max = float(rho_min), float(rho_max)
+        self.kT_min, self.kT_max, self.extrapolate = float(kT_min), float(kT_max), bool(extrapolate)
+        self.provenance, self.units = dict(provenance or {}), units
+
+    def pressure(self, rho: np.ndarray, kT: float) -> np.ndarray:
+        """p at densities rho and temperature kT (no range check)."""
+        return np.polynomial.polynomial.polyval2d(np.asarray(rho, float), np.full(np.shape(rho), kT),
+                                                  np.asarray(self.coefficients))
+
+    def at_temperature(self, kT: float) -> MeasuredPressure:
+        """The barotropic closure p(rho) = p(rho, kT) of an isothermal rung (ValueError outside the fitted kT
+        range unless the equation of state extrapolates)."""
+        if not self.extrapolate and not self.kT_min <= kT <= self.kT_max:
+            raise ValueError(f"kT = {kT:.4g} leaves the fitted range [{self.kT_min:.4g}, {self.kT_max:.4g}] of "
+                             f"MeasuredEquationOfState; refit or set extrapolate=True")
+        c = np.asarray(self.coefficients)
+        rho_coefficients = c @ (kT ** np.arange(c.shape[1]))
+        return MeasuredPressure(list(rho_coefficients), self.rho_min, self.rho_max, self.extrapolate,
+                                {**self.provenance, "kT": kT, "from": "MeasuredEquationOfState"}, self.units)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"closure": "MeasuredEquationOfState", "coefficients": self.coefficients,
+                "rho_min": self.rho_min, "rho_max": self.rho_max, "kT_min": self.kT_min, "kT_max": self.kT_max,
+                "extrapolate": self.extrapolate, "provenance": self.provenance, "units": self.units}
+
+
+def fit_equation_of_state(rho: np.ndarray, kT: np.ndarray, p: np.ndarray, p_err: np.ndarray | None = None,
+                          degree_rho: int = 2, degree_kT: int = 1,
+                          provenance: dict | None = None) -> MeasuredEquationOfState:
+    """Weighted least-squares fit of measured (rho, kT, p) points by sum_{j<=degree_rho, k<=degree_kT}
+    c_jk rho^j kT^k; the fitted ranges are those of the data."""
+    rho, kT, p = (np.asarray(x, float) for x in (rho, kT, p))
+    if not rho.shape == kT.shape == p.shape:
+        raise ValueError(f"rho, kT, p: expected equal shapes, got {rho.shape}, {kT.shape}, {p.shape}")
+    if np.unique(np.round(kT, 12)).size <= degree_kT or np.unique(np.round(rho, 12)).size <= degree_rho:
+        raise ValueError(f"rho, kT: {np.unique(rho).size} densities and {np.unique(kT).size} temperatures cannot "
+                         f"fix degrees ({degree_rho}, {degree_kT})")
+    basis = np.polynomial.polynomial.polyvander2d(rho, kT, [degree_rho, degree_kT])
+    w = np.ones_like(p) if p_err is None else 1.0 / np.maximum(np.asarray(p_err, float), 1e-300)
+    coef, *_ = np.linalg.lstsq(basis * w[:, None], p * w, rcond=None)
+    return MeasuredEquationOfState(coef.reshape(degree_rho + 1, degree_kT + 1).tolist(), rho.min(), rho.max(),
+                                   kT.min(), kT.max(), provenance=provenance)
+
+
 def pair_moment_table(edges: np.ndarray, m2: np.ndarray, m2perp: np.ndarray, density: float,
                       box: tuple[float, float]):
     """PairMomentTable (FFT-ordered periodic grid of bin width) with d2 = M2 / n^2, d2perp = M2perp / n^2.
@@ -124,7 +184,9 @@ def load_closure(path: str | Path):
     kind = data.pop("closure", None)
     if kind == "MeasuredPressure":
         return MeasuredPressure(**data)
+    if kind == "MeasuredEquationOfState":
+        return MeasuredEquationOfState(**data)
     classes = {"Isothermal": Isothermal, "Polytropic": Polytropic, "Adiabatic": Adiabatic}
     if kind not in classes:
-        raise ValueError(f"{path}: unknown closure {kind!r}; expected MeasuredPressure or {sorted(classes)}")
+        raise ValueError(f"{path}: unknown closure {kind!r}; expected MeasuredPressure, MeasuredEquationOfState or {sorted(classes)}")
     return classes[kind](**data)

@@ -16,11 +16,13 @@ Rungs:
   (``extrapolate=True``, recorded in summary.json);
 * Euler with the MD-measured equation of state and no convolution (``md_pressure``, the local
   equation-of-state rung): p(rho) = kinetic + virial + contact pressure measured by thermostatted MD at
-  several densities (at the demo's temperature), fitted by a cubic; it holds mean field and correlations
+  several densities and temperatures (0.8, 1, 1.25 times the demo's kT), fitted by p(rho, kT), cubic in rho
+  and quadratic in kT (closures.measured.MeasuredEquationOfState), used at the demo's kT (the Euler rungs
+  are isothermal); it holds mean field and correlations
   in their local (long-wavelength) form. The fitted density range is checked against the Euler state at
   every sample time. (Keeping the convolution and using only p - rho^2 V~(0)/2 as a local correlation
   pressure was tried: for a = 0 that part decreases with rho above rho ~ 0.25, an ill-posed local law.)
-The MD-fitted closures are saved in --out (md_pressure.json, md_pair_correlation.json, with provenance
+The MD-fitted closures are saved in --out (md_equation_of_state.json, md_pair_correlation.json, with provenance
 and units) and reused by later runs with the same system.
 
 MD variance reduction: realisations come in antithetic pairs (the same positions, velocities u and -u),
@@ -88,7 +90,7 @@ from mpi4py import MPI
 from closures.base import PressureClosure
 from closures.gbbgky_correlation import thermal_gbbgky_closure
 from closures.ideal import Isothermal
-from closures.measured import fit_pressure, load_closure, save_closure
+from closures.measured import fit_equation_of_state, load_closure, save_closure
 from closures.ornstein_zernike import solve_oz_1d
 from closures.pair_correlation import PairCorrelation, from_md, from_oz, load_pair_correlation, weak_coupling
 from continuum.euler import ConvolutionMeanField1D, CorrelatedConvolutionMeanField1D, EulerSolver, EulerSystem
@@ -187,7 +189,8 @@ def md_pair_sample(cfg: dict, pair: int, times: np.ndarray, edges: np.ndarray) -
 # --- closures measured by thermostatted MD (fitted once, saved, reused) -------------------------------
 
 def _md_system(cfg: dict) -> dict:
-    keys = ("n", "ring", "a", "v0", "xi", "beta", "eos_densities", "eos_equilibrate", "eos_time", "gr_runs")
+    keys = ("n", "ring", "a", "v0", "xi", "beta", "eos_densities", "eos_temperatures", "eos_equilibrate",
+            "eos_time", "gr_runs")
     return {k: cfg[k] for k in keys}
 
 
@@ -200,36 +203,41 @@ def _eos_densities(cfg: dict) -> np.ndarray:
 
 
 def md_closures(cfg: dict, out: Path, comm) -> tuple[PressureClosure, PairCorrelation, dict]:
-    """MeasuredPressure p(rho) (kinetic + virial + contact) and the MD h(r) at rho_bar, loaded from out if
-    they were fitted for the same system, else measured with Andersen MD over the ranks and saved."""
+    """The MD equation of state p(rho, kT) (kinetic + virial + contact, over eos_densities x eos_temperatures
+    times the demo's kT; its isothermal MeasuredPressure at kT is the md_pressure rung) and the MD h(r) at
+    rho_bar; loaded from out if they were fitted for the same system, else measured with Andersen MD over
+    the ranks and saved."""
     system = _md_system(cfg)
-    p_path, h_path = out / "md_pressure.json", out / "md_pair_correlation.json"
-    if p_path.exists() and h_path.exists():
-        pressure, h = load_closure(p_path), load_pair_correlation(h_path)
-        if pressure.provenance.get("system") == system and h.provenance.get("system") == system:
-            return pressure, h, {"reused": True}
     kT = 1.0 / cfg["beta"]
-    densities = _eos_densities(cfg)
+    p_path, h_path = out / "md_equation_of_state.json", out / "md_pair_correlation.json"
+    if p_path.exists() and h_path.exists():
+        eos, h = load_closure(p_path), load_pair_correlation(h_path)
+        if eos.provenance.get("system") == system and h.provenance.get("system") == system:
+            return eos.at_temperature(kT), h, {"reused": True, "md_equation_of_state": eos.to_dict()}
     rho_bar = cfg["n"] / cfg["ring"]
-    tasks = [("eos", float(d), 11 + k) for k, d in enumerate(densities)]
-    tasks += [("gr", rho_bar, 101 + k) for k in range(cfg["gr_runs"])]
+    states = [(float(d), kT * f) for d in _eos_densities(cfg) for f in cfg["eos_temperatures"]]
+    tasks = [("eos", d, t, 11 + k) for k, (d, t) in enumerate(states)]
+    tasks += [("gr", rho_bar, kT, 101 + k) for k in range(cfg["gr_runs"])]
     t0 = time.perf_counter()
     local = []
-    for kind, dens, seed in tasks[comm.rank::comm.size]:
-        s = sample_canonical(cfg["n"], round(cfg["n"] / dens, 1), cfg["a"], cfg["beta"], cfg["v0"], cfg["xi"],
+    for kind, dens, temp, seed in tasks[comm.rank::comm.size]:
+        s = sample_canonical(cfg["n"], round(cfg["n"] / dens, 1), cfg["a"], 1.0 / temp, cfg["v0"], cfg["xi"],
                              PHI6, t_equilibrate=cfg["eos_equilibrate"], t_sample=cfg["eos_time"], sample_interval=2.0,
                              r_max=80.0, nbins=160, seed=seed)
         local.append((kind, s))
     done = [x for part in comm.allgather(local) for x in part]
-    eos = sorted((s for kind, s in done if kind == "eos"), key=lambda s: s.density)
+    runs = [s for kind, s in done if kind == "eos"]
     grs = [s for kind, s in done if kind == "gr"]
-    rho = np.array([s.density for s in eos])
-    p_md = np.array([s.pressure for s in eos])
+    rho = np.array([s.density for s in runs])
+    temp = np.array([1.0 / s.beta for s in runs])                 # thermostat temperature
+    p_md = np.array([s.pressure for s in runs])
     prov = {"system": system, "source": "Andersen-thermostatted hard-rod MD (particles.hard_rods.thermostat)",
-            "temperature": kT, "p_md": p_md.tolist(), "rho": rho.tolist(),
-            "measured_temperature": [s.temperature for s in eos]}
-    pressure = fit_pressure(rho, p_md, degree=3, provenance=prov)
-    pressure.units = "rho: 1/length (1D); p: rho velocity^2 (m = 1)"
+            "rho": rho.tolist(), "kT": temp.tolist(), "p_md": p_md.tolist(),
+            "measured_temperature": [s.temperature for s in runs]}
+    eos = fit_equation_of_state(rho, temp, p_md, degree_rho=3, degree_kT=min(2, len(cfg["eos_temperatures"]) - 1),
+                                provenance=prov)
+    eos.units = "rho: 1/length (1D); kT: energy; p: rho velocity^2 (m = 1)"
+    pressure = eos.at_temperature(kT)
     g = np.array([s.g for s in grs])
     h = from_md(grs[0].r, g.mean(0), rho_bar,
                 {"system": system, "runs": len(grs), "t_sample": cfg["eos_time"], "thermostat": "Andersen 0.2",
@@ -237,10 +245,10 @@ def md_closures(cfg: dict, out: Path, comm) -> tuple[PressureClosure, PairCorrel
                 extrapolate=True)
     if comm.rank == 0:
         out.mkdir(parents=True, exist_ok=True)
-        save_closure(p_path, pressure)
+        save_closure(p_path, eos)
         h.save(h_path)
     return pressure, h, {"reused": False, "seconds": time.perf_counter() - t0,
-                         "eos": {"rho": rho.tolist(), "p": p_md.tolist()}}
+                         "md_equation_of_state": eos.to_dict()}
 
 
 # --- continuum rungs -------------------------------------------------------------------------------------
@@ -430,7 +438,7 @@ def main(argv=None) -> dict:
     cfg = {"n": 100, "ring": 500.0, "v0": 4.0, "xi": 20.0, "beta": 2.5, "amplitude": 2.0, "width": 25.0,
            "dt": 0.1, "t_end": 40.0 if args.quick else 120.0, "samples": 5 if args.quick else 7,
            "pairs": args.pairs or (64 if args.quick else 800), "bins": 50, "cells": 100, "seed": 1,
-           "eos_densities": 5, "eos_equilibrate": 50.0 if args.quick else 200.0,
+           "eos_densities": 5, "eos_temperatures": [0.8, 1.0, 1.25], "eos_equilibrate": 50.0 if args.quick else 200.0,
            "eos_time": 200.0 if args.quick else 2000.0, "gr_runs": 2 if args.quick else 6}
     if cfg["pairs"] < 2:
         p.error(f"--pairs {cfg['pairs']}: expected at least 2 (standard errors)")

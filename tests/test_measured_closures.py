@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from closures.measured import MeasuredPressure, fit_pressure, load_closure, pair_moment_table, save_closure
+from closures.measured import (
+    MeasuredPressure,
+    fit_equation_of_state,
+    fit_pressure,
+    load_closure,
+    pair_moment_table,
+    save_closure,
+)
 
 
 def test_fit_recovers_the_law_and_round_trips(tmp_path):
@@ -19,6 +26,24 @@ def test_fit_recovers_the_law_and_round_trips(tmp_path):
     with pytest.raises(ValueError, match="fitted range"):
         closure.check_range(np.array([0.1, 0.5]))
     MeasuredPressure(closure.coefficients, 0.2, 0.8, extrapolate=True).check_range(np.array([0.1]))
+
+
+def test_equation_of_state_in_density_and_temperature(tmp_path):
+    """p(rho, kT) = kT rho (1 + b rho) - c rho^2 (a second virial coefficient plus a mean-field attraction)
+    is recovered from a (rho, kT) grid; at_temperature gives the isothermal law; kT outside is refused."""
+    rho, kT = (x.ravel() for x in np.meshgrid(np.linspace(0.1, 0.5, 5), [0.3, 0.4, 0.5]))
+    b, c = 0.8, 0.2
+    eos = fit_equation_of_state(rho, kT, kT * rho * (1 + b * rho) - c * rho**2, degree_rho=2, degree_kT=1,
+                                provenance={"source": "synthetic"})
+    iso = eos.at_temperature(0.45)
+    np.testing.assert_allclose(iso.coefficients, [0.0, 0.45, 0.45 * b - c], atol=1e-12)
+    assert (iso.rho_min, iso.rho_max) == (0.1, 0.5) and iso.provenance["kT"] == 0.45
+    with pytest.raises(ValueError, match="kT = 0.6 leaves the fitted range"):
+        eos.at_temperature(0.6)
+    save_closure(tmp_path / "eos.json", eos)
+    assert load_closure(tmp_path / "eos.json").to_dict() == eos.to_dict()
+    with pytest.raises(ValueError, match="temperatures cannot"):
+        fit_equation_of_state(rho[:5], kT[:5], rho[:5], degree_kT=1)
 
 
 def test_unphysical_fit_is_rejected():
