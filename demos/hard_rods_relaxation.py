@@ -39,15 +39,22 @@ def _comm():
     return MPI.COMM_WORLD if MPI.COMM_WORLD.Get_size() > 1 else None
 
 
-def run_md(kind: int, v0: float, n_real: int, t_end: float, n_samples: int, comm, out: str) -> dict | None:
-    """MD ensemble of one case; rank 0 returns the reduced observables."""
+def run_md(kind: int, v0: float, n_real: int, t_end: float, dt_sample: float, h: float, comm,
+           out: str) -> dict | None:
+    """MD ensemble of one case sampled every dt_sample up to t_end; rank 0 returns the reduced observables.
+
+    The checkpoint name does not contain t_end: a longer run of the same ensemble is reused (and cut at t_end),
+    a shorter one is continued."""
     sys = ens.RodSystem(kind=kind, v0=v0, a=A, xi=XI, beta=BETA, theta0=THETA0, ring=RING,
-                        n=int(round(DENSITY * RING)))
+                        n=int(round(DENSITY * RING)), h=h)
+    n_samples = int(round(t_end / dt_sample))
     t0 = time.perf_counter()
-    res = ens.run_ensemble(sys, n_real, 2024, t_end, n_samples, np.linspace(-4, 4, 81), comm,
-                           checkpoint=os.path.join(out, f"md_ckpt_phi{kind}_R{n_real}_T{t_end:g}_S{n_samples}"))
+    res = ens.run_ensemble(sys, n_real, 2024, n_samples * dt_sample, n_samples, np.linspace(-4, 4, 81), comm,
+                           checkpoint=os.path.join(out, f"md_ckpt_phi{kind}_V{v0:g}_R{n_real}_dt{dt_sample:g}_h{h:g}"))
     if res is None:
         return None
+    keep = res["times"] <= t_end * (1 + 1e-9)
+    res = {"times": res["times"][keep], "obs": res["obs"][:, keep]}
     obs = res["obs"]
     kurt, kerr = jackknife(obs[:, :, :4], kurtosis_from_moments)
     ekin, ekin_err = mean_and_error(obs[:, :, 4])
@@ -105,24 +112,39 @@ def _jsonable(x):
     return x
 
 
+def _time_scale(v0: float) -> float:
+    """d t_bar / d t of the seed's rescaled time."""
+    return float(rescaled_time(1.0, A, DENSITY, v0, XI, V_BAR))
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", required=True)
     p.add_argument("--quick", action="store_true", help="small ensemble, short run (a few minutes)")
     p.add_argument("--n-real", type=int, default=None)
-    p.add_argument("--t-end", type=float, default=None)
+    p.add_argument("--t-bar-end", type=float, nargs="+", default=None,
+                   help="end of the run in t_bar, one value for all cases or one per case")
+    p.add_argument("--dt-bar", type=float, default=None, help="sampling interval in t_bar")
+    p.add_argument("--h", type=float, default=0.1, help="MD time step")
+    p.add_argument("--case", type=int, nargs="+", default=list(range(len(CASES))), help="indices into CASES")
+    p.add_argument("--md-only", action="store_true", help="production: run (and checkpoint) the MD only")
     args = p.parse_args(argv)
     n_real = args.n_real or (8 if args.quick else 16)
-    t_end = args.t_end or (160.0 if args.quick else 800.0)
-    n_samples = 8 if args.quick else 40
+    t_bar_end = args.t_bar_end or [0.02 if args.quick else 0.2]
+    if len(t_bar_end) not in (1, len(args.case)):
+        raise ValueError(f"--t-bar-end: expected 1 or {len(args.case)} values, got {len(t_bar_end)}")
+    t_bar_end = t_bar_end * len(args.case) if len(t_bar_end) == 1 else t_bar_end
+    dt_bar = args.dt_bar or (0.0025 if args.quick else 0.0125)
     grid = (36, 80, 2.0) if args.quick else (60, 125, 2.0)
     comm = _comm()
     rank = comm.Get_rank() if comm is not None else 0
     os.makedirs(args.out, exist_ok=True)
     results = []
-    for name, kind, v0 in CASES:
-        md = run_md(kind, v0, n_real, t_end, n_samples, comm, args.out)
-        if rank != 0:
+    for case, tb_end in zip(args.case, t_bar_end):
+        name, kind, v0 = CASES[case]
+        dt_sample = args.h * max(1, round(dt_bar / _time_scale(v0) / args.h))
+        md = run_md(kind, v0, n_real, tb_end / _time_scale(v0), dt_sample, args.h, comm, args.out)
+        if rank != 0 or args.md_only:
             continue
         kin = run_gbbgky(kind, v0, md["t"], *grid)
         dk = np.abs(md["kurtosis"] - kin["kurtosis"])
@@ -137,10 +159,10 @@ def main(argv: list[str] | None = None) -> None:
               f"+- {md['kurtosis_err'][-1]:.3f}, gBBGKY -> {kin['kurtosis'][-1]:.3f}; max |diff| {dk.max():.3f}; "
               f"MD energy rel. err {md['energy_rel_err']:.1e}; walls MD {md['wall_s']:.0f}s gBBGKY {kin['wall_s']:.0f}s",
               flush=True)
-    if rank == 0:
+    if rank == 0 and not args.md_only:
         plot(results, os.path.join(args.out, "hard_rods_relaxation.png"))
         with open(os.path.join(args.out, "summary.json"), "w") as f:
-            json.dump(_jsonable({"quick": args.quick, "n_real": n_real, "t_end": t_end, "cases": results}), f, indent=1)
+            json.dump(_jsonable({"quick": args.quick, "n_real": n_real, "t_bar_end": t_bar_end, "h": args.h, "cases": results}), f, indent=1)
 
 
 if __name__ == "__main__":

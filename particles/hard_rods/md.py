@@ -23,13 +23,12 @@ import math
 
 import numba
 import numpy as np
-from scipy.integrate._ivp import dop853_coefficients as _dop853
 
+from .dop853 import tableau
 from .potential import table_eval
 
-# Dormand-Prince 8(5,3) 12-stage tableau, 8th-order weights (Hairer, Norsett & Wanner), as tabulated by SciPy.
-RK_A: np.ndarray = np.ascontiguousarray(_dop853.A[:_dop853.N_STAGES, :_dop853.N_STAGES])
-RK_B: np.ndarray = np.ascontiguousarray(_dop853.B)
+# Dormand-Prince 8(5,3) 12-stage tableau, 8th-order weights (Hairer, Norsett & Wanner; dop853.py).
+RK_A, RK_B = tableau()
 
 
 @numba.njit(cache=True)
