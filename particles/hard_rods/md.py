@@ -36,8 +36,9 @@ def forces(y: np.ndarray, a: float, tab: np.ndarray, dx: float, ring: float, f: 
     """Fill f with F_i = -sum_j V_L'(x_i - x_j), x_i = y_i + a i; return the interaction energy.
 
     V_L is the tabulated periodic potential (potential.ring_table, node spacing dx). Rods are
-    rank-ordered, so for j > i the separation d = x_j - x_i lies in [0, L) and V_L'(x_i - x_j) is
-    -V_L'(d) for d <= L/2 and V_L'(L - d) beyond."""
+    rank-ordered, so for j > i the separation d = x_j - x_i lies in [0, L) (wrapped into it when the
+    stage positions of a Runge-Kutta step, which ignore the hard core, overlap; essential for a = 0) and
+    V_L'(x_i - x_j) is -V_L'(d) for d <= L/2 and V_L'(L - d) beyond."""
     n = y.size
     half = 0.5 * ring
     inv_dx = 1.0 / dx
@@ -47,6 +48,10 @@ def forces(y: np.ndarray, a: float, tab: np.ndarray, dx: float, ring: float, f: 
         xi_ = y[i] + a * i
         for j in range(i + 1, n):
             d = y[j] + a * j - xi_
+            if d < 0.0:            # Runge-Kutta stages ignore the hard core: rods may overlap there
+                d += ring
+            elif d >= ring:
+                d -= ring
             if d <= half:
                 v, dv = table_eval(d, tab, inv_dx)
                 dv = -dv
