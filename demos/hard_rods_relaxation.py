@@ -7,12 +7,20 @@ rho_bar = 0.2, ring 500): hard-rod MD ensembles (error bars over realisations) a
 on one PNG, numbers in summary.json. Agreement is reported for the kurtosis level and for its change since
 t = 0 (same realisations, so the sampling noise of the initial state cancels).
 
-    python -m demos.hard_rods_relaxation --out out/hard_rods [--quick] [--n-real R] [--t-end T]
+    python -m demos.hard_rods_relaxation --out out/hard_rods [--quick] [--n-real R] [--t-bar-end TB [TB2]]
     mpiexec -n 2 python -m demos.hard_rods_relaxation ...   (realisations split over ranks)
 
---quick: 8 realisations to t = 160 (~2 min on 2 cores). Default: 16 realisations to t = 800 (t_bar = 0.05
-and 0.19; ~25 min on 2 cores). The seed's kinetic regime (t_bar ~ 1, i.e. t ~ 16000 for V0 = 4) costs
-~40 ms of CPU per realisation and unit time, i.e. hours for a useful ensemble.
+Long runs: the MD checkpoints every sample (interval --dt-bar in t_bar) under a name without the run
+length, so a production run can be started per case in the background and the figure made later from
+whatever it has reached (a --t-bar-end at or below the checkpoint's last sample reuses it without running):
+
+    nice -n 10 python -m demos.hard_rods_relaxation --out out/prod --case 1 --n-real 8 --t-bar-end 1 \
+        --dt-bar 0.0125 --h 0.2 --md-only &
+    python -m demos.hard_rods_relaxation --out out/prod --n-real 8 --t-bar-end 0.1 --dt-bar 0.0125 --h 0.2 ...
+
+--quick: 8 realisations to t_bar = 0.02 (the correlation build-up transient only). Cost: ~40 ms of CPU per
+realisation and unit time (h = 0.1; 30-40 ms at h = 0.2), i.e. t_bar = 1 costs ~10 min (V0 = 8) and ~40 min
+(V0 = 4) of CPU per realisation.
 """
 import argparse
 import json
