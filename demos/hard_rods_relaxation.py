@@ -146,11 +146,18 @@ def _time_scale(v0: float) -> float:
     return float(rescaled_time(1.0, A, DENSITY, v0, XI, V_BAR))
 
 
+def _per_case(option: str, values: list, n_cases: int) -> list:
+    """One value for all cases or one per case."""
+    if len(values) not in (1, n_cases):
+        raise ValueError(f"{option}: expected 1 or {n_cases} values, got {len(values)}")
+    return values * n_cases if len(values) == 1 else values
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", required=True)
     p.add_argument("--quick", action="store_true", help="small ensemble, short run (a few minutes)")
-    p.add_argument("--n-real", type=int, default=None)
+    p.add_argument("--n-real", type=int, nargs="+", default=None, help="realisations, one for all or one per case")
     p.add_argument("--t-bar-end", type=float, nargs="+", default=None,
                    help="end of the run in t_bar, one value for all cases or one per case")
     p.add_argument("--dt-bar", type=float, default=None, help="sampling interval in t_bar")
@@ -160,11 +167,8 @@ def main(argv: list[str] | None = None) -> None:
                    help="gBBGKY velocity points, ring modes and time step")
     p.add_argument("--md-only", action="store_true", help="production: run (and checkpoint) the MD only")
     args = p.parse_args(argv)
-    n_real = args.n_real or (8 if args.quick else 16)
-    t_bar_end = args.t_bar_end or [0.02 if args.quick else 0.2]
-    if len(t_bar_end) not in (1, len(args.case)):
-        raise ValueError(f"--t-bar-end: expected 1 or {len(args.case)} values, got {len(t_bar_end)}")
-    t_bar_end = t_bar_end * len(args.case) if len(t_bar_end) == 1 else t_bar_end
+    n_real = _per_case("--n-real", args.n_real or [8 if args.quick else 16], len(args.case))
+    t_bar_end = _per_case("--t-bar-end", args.t_bar_end or [0.02 if args.quick else 0.2], len(args.case))
     dt_bar = args.dt_bar or (0.0025 if args.quick else 0.0125)
     grid = args.grid or ((36, 80, 2.0) if args.quick else (60, 125, 2.0))
     grid = (int(grid[0]), int(grid[1]), float(grid[2]))
@@ -172,10 +176,10 @@ def main(argv: list[str] | None = None) -> None:
     rank = comm.Get_rank() if comm is not None else 0
     os.makedirs(args.out, exist_ok=True)
     results = []
-    for case, tb_end in zip(args.case, t_bar_end):
+    for case, tb_end, n_r in zip(args.case, t_bar_end, n_real):
         name, kind, v0 = CASES[case]
         dt_sample = args.h * max(1, round(dt_bar / _time_scale(v0) / args.h))
-        md = run_md(kind, v0, n_real, tb_end / _time_scale(v0), dt_sample, args.h, comm, args.out)
+        md = run_md(kind, v0, n_r, tb_end / _time_scale(v0), dt_sample, args.h, comm, args.out)
         if rank != 0 or args.md_only:
             continue
         kin = {name_v: run_gbbgky(kind, v0, md["t"], *grid, two_body=tb) for name_v, tb in VARIANTS.items()}
