@@ -170,13 +170,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--t-bar-end", type=float, nargs="+", default=None,
                    help="end of the run in t_bar, one value for all cases or one per case")
     p.add_argument("--dt-bar", type=float, default=None, help="sampling interval in t_bar")
-    p.add_argument("--h", type=float, default=0.1, help="MD time step")
+    p.add_argument("--h", type=float, nargs="+", default=[0.1], help="MD time step, one for all or one per case")
     p.add_argument("--case", type=int, nargs="+", default=list(range(len(CASES))), help="indices into CASES")
     p.add_argument("--grid", type=float, nargs=3, default=None, metavar=("N_THETA", "N_MODES", "H"),
                    help="gBBGKY velocity points, ring modes and time step")
     p.add_argument("--md-only", action="store_true", help="production: run (and checkpoint) the MD only")
     args = p.parse_args(argv)
     n_real = _per_case("--n-real", args.n_real or [8 if args.quick else 16], len(args.case))
+    steps = _per_case("--h", args.h, len(args.case))
     t_bar_end = _per_case("--t-bar-end", args.t_bar_end or [0.02 if args.quick else 0.2], len(args.case))
     dt_bar = args.dt_bar or (0.0025 if args.quick else 0.0125)
     grid = args.grid or ((36, 80, 2.0) if args.quick else (60, 125, 2.0))
@@ -185,10 +186,10 @@ def main(argv: list[str] | None = None) -> None:
     rank = comm.Get_rank() if comm is not None else 0
     os.makedirs(args.out, exist_ok=True)
     results = []
-    for case, tb_end, n_r in zip(args.case, t_bar_end, n_real):
+    for case, tb_end, n_r, h in zip(args.case, t_bar_end, n_real, steps):
         name, kind, v0 = CASES[case]
-        dt_sample = args.h * max(1, round(dt_bar / _time_scale(v0) / args.h))
-        md = run_md(kind, v0, n_r, tb_end / _time_scale(v0), dt_sample, args.h, comm, args.out)
+        dt_sample = h * max(1, round(dt_bar / _time_scale(v0) / h))
+        md = run_md(kind, v0, n_r, tb_end / _time_scale(v0), dt_sample, h, comm, args.out)
         if rank != 0 or args.md_only:
             continue
         kin = {name_v: run_gbbgky(kind, v0, md["t"], *grid, two_body=tb) for name_v, tb in VARIANTS.items()}
@@ -209,7 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     if rank == 0 and not args.md_only:
         plot(results, os.path.join(args.out, "hard_rods_relaxation.png"))
         with open(os.path.join(args.out, "summary.json"), "w") as f:
-            json.dump(_jsonable({"quick": args.quick, "n_real": n_real, "t_bar_end": t_bar_end, "h": args.h, "cases": results}), f, indent=1)
+            json.dump(_jsonable({"quick": args.quick, "n_real": n_real, "t_bar_end": t_bar_end, "h": steps, "cases": results}), f, indent=1)
 
 
 if __name__ == "__main__":
