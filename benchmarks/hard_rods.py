@@ -9,6 +9,13 @@
    stage as in the seed. Accuracy: rho at the end of both runs compared with each other.
 
     python -m benchmarks.hard_rods [--t-md 2] [--t-kin 2]
+
+Measured (python -m benchmarks.hard_rods --t-md 1 --t-kin 0.2, machine under load average ~11, so absolute
+times are inflated; both codes shared it): MD 508 ms vs SciPy 59000 ms per unit time, 116x, energy errors
+2.8e-12 (ours, h = 0.1, t = 20) and 1e-15 (SciPy, t = 1), both far below the seed's 1e-10; gBBGKY RK4 562 s
+per unit time, exponential 8.4 s per unit time on [0, 100] (re-diagonalisations while rho moves fast) and
+0.93 s on [100, 400]: 67x in the transient, 605x after it, ~200x over [0, 400]; one exponential step of 0.2
+differs from 10 RK4 steps by 2.5e-5 of the change of rho.
 """
 import argparse
 import time
@@ -139,8 +146,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"gBBGKY RK4 dt=0.02: {rk:.2f} s per unit time (t={args.t_kin:g}); exponential h={h:g} (re-diagonalisations "
           f"included): {ex1:.3f} s per unit time on [0, {marks[0]:g}] (transient), {ex2:.3f} on [{marks[0]:g}, {marks[1]:g}]")
     print(f"gBBGKY one exponential step of {args.t_kin:g} vs RK4: |rho_exp - rho_rk4| / |rho_rk4 - rho_0| = {diff:.1e}")
-    print(f"gBBGKY speed-up per unit simulated time: {rk / ex1:.0f}x in the transient, {rk / ex2:.0f}x after it "
-          f"(target >= 100x)")
+    print(f"gBBGKY speed-up per unit simulated time: {rk / ex1:.0f}x in the transient, {rk / ex2:.0f}x after it, "
+          f"{rk * marks[1] / w2:.0f}x over [0, {marks[1]:g}] (target >= 100x)")
 
 
 if __name__ == "__main__":

@@ -116,3 +116,15 @@ def test_ensemble_is_independent_of_the_rank_layout():
     if comm.Get_rank() == 0:
         ser = ens.run_ensemble(sys, 5, 8, 5.0, 2, EDGES)
         assert np.array_equal(par["obs"], ser["obs"]) and np.array_equal(par["hist"], ser["hist"])
+
+
+def test_dop853_tableau_order_conditions():
+    """Own copy of Hairer's DOP853 constants: consistent nodes and 8th-order quadrature conditions."""
+    from particles.hard_rods.dop853 import tableau
+    a, b = tableau()
+    c = a.sum(axis=1)
+    assert np.allclose(np.triu(a), 0.0)
+    assert c[1] == pytest.approx(5.26001519587677318785587544488e-2, abs=1e-16)
+    assert max(abs(b @ c**k - 1.0 / (k + 1)) for k in range(8)) < 1e-14
+    assert abs(b @ c**8 - 1.0 / 9.0) > 1e-6                                # order 8, not 9
+    assert abs(b @ (a @ c**6) - 1.0 / 56.0) < 1e-14                       # a tree of order 8

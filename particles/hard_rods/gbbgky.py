@@ -6,8 +6,9 @@ on the ring z in [0, L), kept as Fourier-Galerkin modes g(z) = (1/L) sum_m g_m e
 k_m = 2 pi m / L, m = 1..M (g_0 = 0: the source V'(z) has no k = 0 part; g_{-m} = conj(g_m)).
 
     d_t rho = d_theta int dz dtheta' V'(z) g_{theta theta'}(z)                                       (SA.2)
-    (d_t + bold A d_z - bold D d_z^2) g = V'(z) bold C  [+ collective term of SA.3]                   (SB.1)
+    (d_t + bold A d_z - bold D d_z^2) g = V'(z) bold C  [+ collective term] [+ two-body term]        (SB.1)
     collective: int dz' V'(z - z') (rho'(theta) int g_{gamma theta'}(z') dgamma - (theta <-> theta'))
+    two-body:   V'(z) (d_theta - d_theta') g_{theta theta'}(z)          (SA.3, third term, f = 1)
 
 with bold A = A (x) 1 - 1 (x) A, bold D = DD (x) 1 + 1 (x) DD, bold C of SA.13 (ghd.source_matrix). Per mode
 (operator matrices act on the first index from the left and on the second through the transpose):
@@ -19,14 +20,22 @@ mu_ij = -k (conj(lam_i) + lam_j), and both source terms are rank 2 in theta, so 
 A and DD are frozen between re-diagonalisations (re-done when rho has moved by `refreeze_tol`). Time
 stepping: exponential (ETD-RK2, Cox-Matthews) for Y; rho is advanced with the exact time integral of the
 same interpolated Y trajectory, so number, momentum and total energy (kinetic + (1/2) int V g) are
-conserved to round-off: column sums of A are theta and of DD zero for any rho, and bold C and the
-collective term have zero double integral.
+conserved to round-off: column sums of A are theta and of DD zero for any rho, and bold C, the
+collective and the two-body term have zero double integral.
+
+The two-body term is the two-particle Liouvillian V'(z)(d_theta - d_theta') acting on g, with the sign of the
+one acting on rho rho that gives bold C (SA.3 as extracted prints the opposite sign, which would not come
+from one Liouvillian). It is a product in z, evaluated pseudo-spectrally (zero-padded FFT, no aliasing into
+|m| <= M) and treated explicitly in the ETD step; its k = 0 part, which only changes the theta-resolved
+int dz g (double integral zero), is dropped with the g_0 = 0 truncation. The three-point SC.1 term of SA.3
+is not included: as extracted, the regular part of (R^t)^-1 (R^t)^-1 f g integrated over gamma diverges
+for hard rods (a gamma-independent term remains), so its form could not be pinned.
 
 Markov limit (SB.8): d_t rho = d_theta (2/L) sum_{m>0} k V~^2 Re[X_m w], (k DD - iA) X + X (k DD + iA)^T = C
 (the ring-mode form of d_theta int dk/2pi k V~^2 [(k D - iA)^-1 C]),
 solved in the same eigenbasis: X = U Y conj(U)^T, Y_ij = C^_ij / (lam_i + conj(lam_j)), regularised by a
 Tikhonov shift eps where that denominator vanishes (a -> 0, theta = theta'). The SA.3 terms that are
-nonlinear in V (V'(z) (d_theta - d_theta') g and the SC.1 three-point term) are not included.
+nonlinear in V (two-body and SC.1 three-point terms) are not part of SB.8.
 """
 from dataclasses import dataclass, field
 
@@ -161,14 +170,30 @@ def density_correlation(setup: KineticSetup, state: SB1State, z: np.ndarray) -> 
     return 2.0 / setup.ring * (np.cos(np.outer(z, setup.k)) @ wgw.real - np.sin(np.outer(z, setup.k)) @ wgw.imag)
 
 
+def _two_body_modes(setup: KineticSetup, g: np.ndarray) -> np.ndarray:
+    """Modes m = 1..M of V'(z) (d_theta - d_theta') g(z), from the modes g_m (M, n, n) (g_0 = 0)."""
+    n_modes = g.shape[0]
+    size = 3 * n_modes + 1
+    grad = setup.dtheta @ g - g @ setup.dtheta.T
+    full = np.zeros((size,) + g.shape[1:], complex)
+    full[1:n_modes + 1] = grad
+    full[size - n_modes:] = grad[::-1].conj()
+    dv = np.zeros(size, complex)
+    dv[1:n_modes + 1] = 1j * setup.k * setup.vhat
+    dv[size - n_modes:] = dv[n_modes:0:-1].conj()
+    values = np.fft.ifft(full, axis=0) * np.fft.ifft(dv)[:, None, None] * size**2 / setup.ring**2   # on z_p
+    return (np.fft.fft(values, axis=0) * setup.ring / size)[1:n_modes + 1]
+
+
 def _hermitian(y: np.ndarray) -> np.ndarray:
     """g_m^T = conj(g_m) (g(z)^T = g(-z), g real) means Y^H = Y: remove the round-off that breaks it."""
     return 0.5 * (y + y.conj().transpose(0, 2, 1))
 
 
 def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = True,
-             refreeze_tol: float = 1e-2) -> None:
-    """Advance SB.1 (+ collective term) by h with ETD-RK2; rho by the exact integral of the Y trajectory."""
+             refreeze_tol: float = 1e-2, two_body: bool = False) -> None:
+    """Advance SB.1 (+ collective, + two-body term) by h with ETD-RK2; rho by the exact integral of the Y
+    trajectory."""
     if np.abs(state.rho - state.rho_frozen).max() > refreeze_tol * np.abs(state.rho).max():
         _refreeze(setup, state)
     if state.cache.get("h") != h:
@@ -180,12 +205,16 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
     r = state.u.transpose(0, 2, 1) @ setup.w                  # U^T w
 
     def forcing(y: np.ndarray) -> np.ndarray:
-        if not collective:
-            return src
-        left = np.einsum("mi,mij->mj", r.conj(), y)          # conj(r)^T Y
-        right = np.einsum("mij,mj->mi", y, r)                # Y r
-        coll = p.conj()[:, :, None] * left[:, None, :] - right[:, :, None] * p[:, None, :]
-        return src + ikv[:, None, None] * coll
+        total = src
+        if collective:
+            left = np.einsum("mi,mij->mj", r.conj(), y)          # conj(r)^T Y
+            right = np.einsum("mij,mj->mi", y, r)                # Y r
+            total = total + ikv[:, None, None] * (p.conj()[:, :, None] * left[:, None, :]
+                                                  - right[:, :, None] * p[:, None, :])
+        if two_body:
+            g = state.u.conj() @ y @ state.u.transpose(0, 2, 1)
+            total = total + state.uinv.conj() @ _two_body_modes(setup, g) @ state.uinv.transpose(0, 2, 1)
+        return total
 
     p1, p2, p3 = state.cache["phi"]
     n0 = forcing(state.y)
@@ -198,13 +227,13 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
 
 
 def sb1_run(setup: KineticSetup, rho0: np.ndarray, times: np.ndarray, h: float, collective: bool = True,
-            refreeze_tol: float = 1e-2) -> dict[str, np.ndarray]:
+            refreeze_tol: float = 1e-2, two_body: bool = False) -> dict[str, np.ndarray]:
     """Integrate SB.1 from (rho0, g = 0), recording rho, kurtosis and energies at `times` (multiples of h)."""
     state = sb1_initial(setup, rho0)
     out = {"times": np.asarray(times, float), "rho": [], "kurtosis": [], "ekin": [], "ecorr": []}
     for t_out in out["times"]:
         while state.t < t_out - 1e-9 * h:
-            sb1_step(setup, state, min(h, t_out - state.t), collective, refreeze_tol)
+            sb1_step(setup, state, min(h, t_out - state.t), collective, refreeze_tol, two_body)
         ekin, ecorr = energies(setup, state)
         out["rho"].append(state.rho.copy())
         out["kurtosis"].append(ghd.excess_kurtosis(setup.theta, setup.w, state.rho))

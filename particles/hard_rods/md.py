@@ -23,13 +23,12 @@ import math
 
 import numba
 import numpy as np
-from scipy.integrate._ivp import dop853_coefficients as _dop853
 
+from .dop853 import tableau
 from .potential import table_eval
 
-# Dormand-Prince 8(5,3) 12-stage tableau, 8th-order weights (Hairer, Norsett & Wanner), as tabulated by SciPy.
-RK_A: np.ndarray = np.ascontiguousarray(_dop853.A[:_dop853.N_STAGES, :_dop853.N_STAGES])
-RK_B: np.ndarray = np.ascontiguousarray(_dop853.B)
+# Dormand-Prince 8(5,3) 12-stage tableau, 8th-order weights (Hairer, Norsett & Wanner; dop853.py).
+RK_A, RK_B = tableau()
 
 
 @numba.njit(cache=True)
@@ -37,8 +36,9 @@ def forces(y: np.ndarray, a: float, tab: np.ndarray, dx: float, ring: float, f: 
     """Fill f with F_i = -sum_j V_L'(x_i - x_j), x_i = y_i + a i; return the interaction energy.
 
     V_L is the tabulated periodic potential (potential.ring_table, node spacing dx). Rods are
-    rank-ordered, so for j > i the separation d = x_j - x_i lies in [0, L) and V_L'(x_i - x_j) is
-    -V_L'(d) for d <= L/2 and V_L'(L - d) beyond."""
+    rank-ordered, so for j > i the separation d = x_j - x_i lies in [0, L) (wrapped into it when the
+    stage positions of a Runge-Kutta step, which ignore the hard core, overlap; essential for a = 0) and
+    V_L'(x_i - x_j) is -V_L'(d) for d <= L/2 and V_L'(L - d) beyond."""
     n = y.size
     half = 0.5 * ring
     inv_dx = 1.0 / dx
@@ -48,8 +48,10 @@ def forces(y: np.ndarray, a: float, tab: np.ndarray, dx: float, ring: float, f: 
         xi_ = y[i] + a * i
         for j in range(i + 1, n):
             d = y[j] + a * j - xi_
-            if d < 0.0:                # Runge-Kutta stage positions may cross (a small): wrap into [0, L)
+            if d < 0.0:            # Runge-Kutta stages ignore the hard core: rods may overlap there
                 d += ring
+            elif d >= ring:
+                d -= ring
             if d <= half:
                 v, dv = table_eval(d, tab, inv_dx)
                 dv = -dv
