@@ -70,6 +70,9 @@ at t = 40; weak coupling and gBBGKY (both -beta V at a = 0: the gBBGKY closure h
 no screening, while rho beta V~(0) = 4.2 screens HNC's h strongly) increase the momentum error.
 The local equation of state (md_pressure) is worse than the nonlocal mean field for rods (bump width 25
 ~ xi = 20): the nonlocality of the mean field matters more than the correlation correction.
+(The table predates the p(rho, kT) fit of the md_pressure rung; a --quick run after it, 4 min 10 s, gave
+the same verdicts: md_pressure worse than mean field at t = 20..40 (a = 1 density), every correlation
+source better from t = 30 (a = 1 density) and t = 20 (a = 1 momentum, weak coupling from t = 30).)
 """
 
 from __future__ import annotations
