@@ -27,7 +27,6 @@ time), closures.json, fields/<closure>.bp (VTX over the last period), md/ and co
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 from pathlib import Path
@@ -40,7 +39,7 @@ from mpi4py import MPI
 from closures.dipolar_md import CLOSURE_NAMES, DipolarMDClosures, fit_dw_response, rotational_relaxation, symmetrise_square
 from closures.measured import fit_pressure
 from closures.rotational import DipolarParameters
-from hydrobridge.config import ConfigError, Option, validate
+from hydrobridge.config import Option, study_main
 from hydrobridge.tasks import run_tasks
 from particles.dipolar.replica import equilibrated, md_system
 
@@ -561,21 +560,9 @@ def plot(summary: dict, out: Path) -> None:
     plt.close(fig)
 
 
-def parse(argv) -> tuple[dict, Path, bool]:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", type=Path, default=Path("out/dipolar_coupled"))
-    p.add_argument("--quick", action="store_true", help="tiny system and ensemble (seconds; a smoke test)")
-    p.add_argument("--resume", action="store_true", help="continue a killed run")
-    a = p.parse_args(argv)
-    try:
-        return validate(QUICK if a.quick else {}, SCHEMA, "command line"), a.out, a.resume
-    except ConfigError as exc:
-        p.error(str(exc))
-
-
 def main(argv=None) -> dict:
-    config, out, resume = parse(argv)
-    return run_study(config, out, resume)
+    return study_main(__doc__.splitlines()[0], SCHEMA, run_study, "out/dipolar_coupled",
+                      {"quick": (QUICK, "tiny system and ensemble (seconds; a smoke test)")}, argv)
 
 
 if __name__ == "__main__":

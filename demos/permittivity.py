@@ -21,7 +21,6 @@ Runs independent MD and continuum tasks in parallel over MPI ranks:
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 from pathlib import Path
@@ -34,7 +33,7 @@ from mpi4py import MPI
 from closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
 from continuum.dipolar import DipolarFluid
 from continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
-from hydrobridge.config import ConfigError, Option, validate
+from hydrobridge.config import Option, study_main
 from hydrobridge.tasks import run_tasks
 from particles.dipolar.replica import equilibrated, md_system
 
@@ -328,23 +327,10 @@ def plot(summary: dict, fit_w: np.ndarray, fit_eps: np.ndarray, path: Path) -> N
     fig.savefig(path, dpi=110)
 
 
-def parse(argv) -> tuple[dict, Path, bool]:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", type=Path, default=Path("out/permittivity"))
-    p.add_argument("--quick", action="store_true", help="small ensemble, 3 frequencies (minutes)")
-    p.add_argument("--ideal", action="store_true", help="ideal rotors (interactions off)")
-    p.add_argument("--resume", action="store_true", help="continue a killed run")
-    a = p.parse_args(argv)
-    raw = {**(QUICK if a.quick else {}), **(IDEAL if a.ideal else {})}
-    try:
-        return validate(raw, SCHEMA, "command line"), a.out, a.resume
-    except ConfigError as exc:
-        p.error(str(exc))
-
-
 def main(argv=None) -> dict:
-    config, out, resume = parse(argv)
-    return run_study(config, out, resume)
+    return study_main(__doc__.splitlines()[0], SCHEMA, run_study, "out/permittivity",
+                      {"quick": (QUICK, "small ensemble, 3 frequencies (minutes)"),
+                       "ideal": (IDEAL, "ideal rotors (interactions off)")}, argv)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,15 @@ known key), wrong types, values out of range, missing required keys.
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Option", "ConfigError", "validate", "load_config"]
+__all__ = ["Option", "ConfigError", "validate", "load_config", "study_main"]
 
 _MISSING = object()
 
@@ -103,3 +105,22 @@ def load_config(path: str | Path) -> dict:
         return tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"not valid TOML: {exc}"], str(path)) from None
+
+
+def study_main(description: str, schema: dict[str, Option], run_study: Callable[[dict, Path, bool], dict],
+               default_out: str, presets: dict[str, tuple[dict, str]], argv: list[str] | None = None) -> dict:
+    """Command line of a study module (``python -m demos.X``): --out, --resume and one flag per preset
+    (name -> (config overrides, help)); the overrides of the flags given are merged in order and validated
+    like a TOML file, then ``run_study(config, out, resume)`` runs."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--out", type=Path, default=Path(default_out))
+    for name, (_, help_text) in presets.items():
+        p.add_argument(f"--{name}", action="store_true", help=help_text)
+    p.add_argument("--resume", action="store_true", help="continue a killed run")
+    a = p.parse_args(argv)
+    raw = {k: v for name, (overrides, _) in presets.items() if getattr(a, name) for k, v in overrides.items()}
+    try:
+        config = validate(raw, schema, "command line")
+    except ConfigError as exc:
+        p.error(str(exc))
+    return run_study(config, a.out, a.resume)

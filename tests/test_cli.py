@@ -61,3 +61,23 @@ def test_sigkill_and_resume_give_the_same_summary(tmp_path):
     a = json.loads((tmp_path / "ref" / "summary.json").read_text())
     b = json.loads((tmp_path / "killed" / "summary.json").read_text())
     assert a == b
+
+
+def test_study_main_merges_presets_and_rejects_bad_ones(tmp_path, capsys):
+    """python -m demos.X: preset flags are merged in order and validated like a TOML file."""
+    from hydrobridge.config import Option, study_main
+
+    schema = {"n": Option(int, 4, "size", minimum=1), "w": Option(float, 1.0, "frequency")}
+    seen = {}
+
+    def run_study(config, out, resume):
+        seen.update(config=config, out=out, resume=resume)
+        return config
+
+    presets = {"quick": ({"n": 2}, "small"), "fast": ({"w": 3.0}, "high w"), "broken": ({"n": 0}, "bad")}
+    assert study_main("demo", schema, run_study, "out/x", presets, ["--quick", "--fast", "--resume"]) == \
+        {"n": 2, "w": 3.0}
+    assert seen["out"] == Path("out/x") and seen["resume"] is True
+    with pytest.raises(SystemExit):
+        study_main("demo", schema, run_study, "out/x", presets, ["--broken"])
+    assert "n = 0" in capsys.readouterr().err
