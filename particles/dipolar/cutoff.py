@@ -303,21 +303,28 @@ def _forces_py(xs, box, nl, nn, c, fbuf, tbuf, want_energy):
     return ebuf.sum()
 
 
+@numba.njit(cache=True, inline="always")
+def _kick_drift_one(i, xs, x0, v, th, om, fx, fy, ti, hv, hw, dt, dmax):
+    """Molecule i: B(dt/2) with force (fx, fy) and torque ti, A(dt), cos / sin theta into xs[i, 2:4], and its
+    squared displacement since the last list build into dmax[i]."""
+    v[i, 0] += hv * fx
+    v[i, 1] += hv * fy
+    om[i] += hw * ti
+    xs[i, 0] += dt * v[i, 0]
+    xs[i, 1] += dt * v[i, 1]
+    th[i] += dt * om[i]
+    xs[i, 2] = math.cos(th[i])
+    xs[i, 3] = math.sin(th[i])
+    ddx = xs[i, 0] - x0[i, 0]
+    ddy = xs[i, 1] - x0[i, 1]
+    dmax[i] = ddx * ddx + ddy * ddy
+
+
 def _kick_drift_py(xs, x0, v, th, om, f, tau, hv, hw, dt, dmax):
     """B(dt/2) then A(dt) (positions not wrapped until the next sort), cos / sin theta, and the largest
     squared displacement since the last list build."""
     for i in numba.prange(xs.shape[0]):
-        v[i, 0] += hv * f[i, 0]
-        v[i, 1] += hv * f[i, 1]
-        om[i] += hw * tau[i]
-        xs[i, 0] += dt * v[i, 0]
-        xs[i, 1] += dt * v[i, 1]
-        th[i] += dt * om[i]
-        xs[i, 2] = math.cos(th[i])
-        xs[i, 3] = math.sin(th[i])
-        ddx = xs[i, 0] - x0[i, 0]
-        ddy = xs[i, 1] - x0[i, 1]
-        dmax[i] = ddx * ddx + ddy * ddy
+        _kick_drift_one(i, xs, x0, v, th, om, f[i, 0], f[i, 1], tau[i], hv, hw, dt, dmax)
     return dmax.max()
 
 
@@ -341,17 +348,7 @@ def _finish_py(xs, x0, v, th, om, f, tau, fbuf, tbuf, m, inertia, hv, hw, dt, ek
         om[i] += hw * ti
         ekin[i] = 0.5 * m * (v[i, 0] * v[i, 0] + v[i, 1] * v[i, 1]) + 0.5 * inertia * om[i] * om[i]
         if start_next:
-            v[i, 0] += hv * fx
-            v[i, 1] += hv * fy
-            om[i] += hw * ti
-            xs[i, 0] += dt * v[i, 0]
-            xs[i, 1] += dt * v[i, 1]
-            th[i] += dt * om[i]
-            xs[i, 2] = math.cos(th[i])
-            xs[i, 3] = math.sin(th[i])
-            ddx = xs[i, 0] - x0[i, 0]
-            ddy = xs[i, 1] - x0[i, 1]
-            dmax[i] = ddx * ddx + ddy * ddy
+            _kick_drift_one(i, xs, x0, v, th, om, fx, fy, ti, hv, hw, dt, dmax)
     return dmax.max()
 
 
