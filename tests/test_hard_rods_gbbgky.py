@@ -87,11 +87,13 @@ def test_sb1_keeps_sa20_stationary():
     assert np.abs(gb.correlation_modes(state) - g).max() < 2e-3 * np.abs(g).max()
 
 
-@pytest.mark.parametrize("collective, two_body", [(False, False), (True, False), (True, True)])
-def test_sb1_conserves_number_momentum_energy(collective, two_body):
+@pytest.mark.parametrize("collective, two_body, three_point",
+                         [(False, False, False), (True, False, False), (True, True, False), (True, True, True)])
+def test_sb1_conserves_number_momentum_energy(collective, two_body, three_point):
     st = _setup(kind=PHI3, v0=8.0)
     rho0 = ghd.boosted_state(st.theta, st.w, 0.2, 2.5, 1.0) * (1 + 0.2 * np.tanh(st.theta))
-    res = gb.sb1_run(st, rho0, np.arange(0.0, 61.0, 20.0), 1.0, collective=collective, two_body=two_body)
+    res = gb.sb1_run(st, rho0, np.arange(0.0, 61.0, 20.0), 1.0, collective=collective, two_body=two_body,
+                     three_point=three_point)
     mom = np.array([_moments(st, r) for r in res["rho"]])
     energy = res["ekin"] + res["ecorr"]
     assert np.abs(mom[:, 0] - mom[0, 0]).max() < 1e-14                 # number: exact
@@ -111,7 +113,30 @@ def test_two_body_term_matches_direct_convolution():
     dv = {m: 1j * st.k[m - 1] * st.vhat[m - 1] for m in range(1, 9)}
     dv |= {-m: np.conj(dv[m]) for m in range(1, 9)}
     direct = np.array([sum(dv[q] * full.get(m - q, 0.0) for q in dv) / st.ring for m in range(1, 9)])
-    assert np.abs(gb._two_body_modes(st, g) - direct).max() < 1e-13 * np.abs(direct).max()
+    assert np.abs(gb._force_product_modes(st, grad) - direct).max() < 1e-13 * np.abs(direct).max()
+
+
+def test_three_point_term_is_sc1_contracted():
+    """The SC.1 term against its definition on the grid: g3_{{theta,gamma},theta''} = [sum_xi (R^t)^-1_{theta xi}
+    (R^t)^-1_{gamma xi} g_{xi theta''}]^reg with the kernel (R^t)^-1 = delta / w - a rho (x) 1 and the self part
+    delta_{theta gamma} g_{theta theta''} / w removed; BBGKY three-body term with particle 3 at the contact of
+    particle 2 (+ d_theta) and of particle 1 (- d_theta'):
+    V'(z) [d_theta int g3_{theta,{gamma,theta'}}(z) - d_theta' int g3_{{theta,gamma},theta'}(z)] dgamma."""
+    st = _setup(n_theta=12, n_modes=6)
+    rng = np.random.default_rng(1)
+    g = rng.normal(size=(6, 12, 12)) + 1j * rng.normal(size=(6, 12, 12))
+    g = 0.5 * (g + g.conj().transpose(0, 2, 1))               # g_m^T = conj(g_m): g(z) real, g(z)^T = g(-z)
+    rho = ghd.boosted_state(st.theta, st.w, 0.2, 2.5, 1.0)
+    w = st.w
+    rinv = np.diag(1.0 / w) - st.a * rho[:, None] * np.ones(12)[None, :]
+    g3 = np.einsum("x,tx,cx,mxs->mtcs", w, rinv, rinv, g)     # (m, theta, gamma, theta'')
+    g3 -= np.einsum("tc,mts->mtcs", np.diag(1.0 / w), g)
+    pair_first = np.einsum("mtcs,c->mts", g3, w)              # int dgamma g3_{{theta,gamma},theta'}(z)
+    pair_second = pair_first.conj().transpose(0, 2, 1)        # int dgamma g3_{theta,{gamma,theta'}}(z), z -> -z
+    x = st.dtheta @ pair_second - pair_first @ st.dtheta.T
+    expected = gb._force_product_modes(st, x)
+    got = gb._local_term_modes(st, g, rho, two_body=False, three_point=True)
+    assert np.abs(got - expected).max() < 1e-12 * np.abs(expected).max()
 
 
 def test_two_body_correction_is_third_order_in_v0():
@@ -125,3 +150,12 @@ def test_two_body_correction_is_third_order_in_v0():
         diffs.append(np.abs(runs[1] - runs[0]).max())
     assert diffs[0] > 0.0
     assert diffs[1] / diffs[0] == pytest.approx(8.0, rel=0.05)
+
+
+def test_unstable_step_is_reported_not_returned_as_nan():
+    """The rho-g coupling is explicit: too large a step on a fine velocity grid diverges (here by t ~ 270);
+    sb1_run must stop with the step named instead of returning NaN curves."""
+    st = _setup(kind=PHI3, v0=8.0, n_theta=72, n_modes=40)
+    rho0 = ghd.boosted_state(st.theta, st.w, 0.2, 2.5, 1.0)
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="unstable at h = 10"):
+        gb.sb1_run(st, rho0, np.array([400.0]), 10.0, collective=False)

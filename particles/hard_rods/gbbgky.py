@@ -20,16 +20,25 @@ mu_ij = -k (conj(lam_i) + lam_j), and both source terms are rank 2 in theta, so 
 A and DD are frozen between re-diagonalisations (re-done when rho has moved by `refreeze_tol`). Time
 stepping: exponential (ETD-RK2, Cox-Matthews) for Y; rho is advanced with the exact time integral of the
 same interpolated Y trajectory, so number, momentum and total energy (kinetic + (1/2) int V g) are
-conserved to round-off: column sums of A are theta and of DD zero for any rho, and bold C, the
-collective and the two-body term have zero double integral.
+conserved to round-off: column sums of A are theta and of DD zero for any rho, and bold C and the
+collective, two-body and three-point terms have zero double integral.
 
-The two-body term is the two-particle Liouvillian V'(z)(d_theta - d_theta') acting on g, with the sign of the
-one acting on rho rho that gives bold C (SA.3 as extracted prints the opposite sign, which would not come
-from one Liouvillian). It is a product in z, evaluated pseudo-spectrally (zero-padded FFT, no aliasing into
-|m| <= M) and treated explicitly in the ETD step; its k = 0 part, which only changes the theta-resolved
-int dz g (double integral zero), is dropped with the g_0 = 0 truncation. The three-point SC.1 term of SA.3
-is not included: as extracted, the regular part of (R^t)^-1 (R^t)^-1 f g integrated over gamma diverges
-for hard rods (a gamma-independent term remains), so its form could not be pinned.
+The two-body term is the two-particle Liouvillian V'(z)(d_theta - d_theta') g, with the sign of the one acting
+on rho rho that gives bold C (SA.3 as extracted prints the opposite sign, which would not come from one
+Liouvillian). The three-point term of SA.3 is closed with SC.1, g3_{{theta,gamma},theta''}(z) =
+[(R^t)^-1_{theta xi} (R^t)^-1_{gamma xi} g_{xi theta''}(z)]^reg; for hard rods (R^t)^-1_{theta xi} = delta - a rho_theta
+and the regular part drops the self term delta(theta - gamma) g, so that
+
+    int dgamma g3_{{theta,gamma},theta'}(z) = -a (1 - aN) rho_theta G_theta'(z) - aN g_{theta theta'}(z),
+    G_theta'(z) = int g_{xi theta'}(z) dxi.
+
+It enters with the BBGKY signs of a third particle at the contact of particle 2 (+V'(z) d_theta) or of
+particle 1 (-V'(z) d_theta'); SA.3 as extracted prints both with the opposite sign, like the two-body term.
+The terms local in z are products V'(z) X(z), evaluated pseudo-spectrally (zero-padded FFT, no aliasing into
+|m| <= M) and treated explicitly in the ETD step; their k = 0 part, which only changes the theta-resolved
+int dz g (double integral zero), is dropped with the g_0 = 0 truncation. Measured on the seed's figure 2
+(demos/hard_rods_relaxation.py): the O(V0^3) terms slow the relaxation (the collective term most); with them
+the kurtosis follows the MD at V0 = 4, without them at V0 = 8 (numbers in the demo's docstring).
 
 Markov limit (SB.8): d_t rho = d_theta (2/L) sum_{m>0} k V~^2 Re[X_m w], (k DD - iA) X + X (k DD + iA)^T = C
 (the ring-mode form of d_theta int dk/2pi k V~^2 [(k D - iA)^-1 C]),
@@ -170,19 +179,36 @@ def density_correlation(setup: KineticSetup, state: SB1State, z: np.ndarray) -> 
     return 2.0 / setup.ring * (np.cos(np.outer(z, setup.k)) @ wgw.real - np.sin(np.outer(z, setup.k)) @ wgw.imag)
 
 
-def _two_body_modes(setup: KineticSetup, g: np.ndarray) -> np.ndarray:
-    """Modes m = 1..M of V'(z) (d_theta - d_theta') g(z), from the modes g_m (M, n, n) (g_0 = 0)."""
-    n_modes = g.shape[0]
+def _force_product_modes(setup: KineticSetup, x: np.ndarray) -> np.ndarray:
+    """Modes m = 1..M of V'(z) X(z) from the modes X_m (M, n, n) of a real X (X_0 = 0), pseudo-spectrally."""
+    n_modes = x.shape[0]
     size = 3 * n_modes + 1
-    grad = setup.dtheta @ g - g @ setup.dtheta.T
-    full = np.zeros((size,) + g.shape[1:], complex)
-    full[1:n_modes + 1] = grad
-    full[size - n_modes:] = grad[::-1].conj()
+    full = np.zeros((size,) + x.shape[1:], complex)
+    full[1:n_modes + 1] = x
+    full[size - n_modes:] = x[::-1].conj()
     dv = np.zeros(size, complex)
     dv[1:n_modes + 1] = 1j * setup.k * setup.vhat
     dv[size - n_modes:] = dv[n_modes:0:-1].conj()
     values = np.fft.ifft(full, axis=0) * np.fft.ifft(dv)[:, None, None] * size**2 / setup.ring**2   # on z_p
     return (np.fft.fft(values, axis=0) * setup.ring / size)[1:n_modes + 1]
+
+
+def _local_term_modes(setup: KineticSetup, g: np.ndarray, rho: np.ndarray, two_body: bool,
+                      three_point: bool) -> np.ndarray:
+    """Modes of the SA.3 terms local in z: V'(z) X(z) with, from the modes g_m (M, n, n),
+
+        two-body:     X = (d_theta - d_theta') g
+        three-point:  X = -aN (d_theta - d_theta') g - a (1 - aN) [rho_theta' d_theta G~_theta - rho_theta d_theta' G_theta']
+                      (SC.1 with (R^t)^-1 = 1 - a rho (x) 1, G~ = int g_{theta xi} dxi, G = int g_{xi theta'} dxi)."""
+    n_tot = float(setup.w @ rho)
+    x = ((1.0 if two_body else 0.0) - (setup.a * n_tot if three_point else 0.0)) * (
+        setup.dtheta @ g - g @ setup.dtheta.T)
+    if three_point:
+        row = (g @ setup.w) @ setup.dtheta.T          # d_theta G~_theta   (M, n)
+        col = (setup.w @ g) @ setup.dtheta.T          # d_theta' G_theta'  (M, n)
+        x = x - setup.a * (1.0 - setup.a * n_tot) * (row[:, :, None] * rho[None, None, :]
+                                                     - rho[None, :, None] * col[:, None, :])
+    return _force_product_modes(setup, x)
 
 
 def _hermitian(y: np.ndarray) -> np.ndarray:
@@ -191,9 +217,9 @@ def _hermitian(y: np.ndarray) -> np.ndarray:
 
 
 def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = True,
-             refreeze_tol: float = 1e-2, two_body: bool = False) -> None:
-    """Advance SB.1 (+ collective, + two-body term) by h with ETD-RK2; rho by the exact integral of the Y
-    trajectory."""
+             refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False) -> None:
+    """Advance SB.1 (+ collective, + two-body, + SC.1 three-point term) by h with ETD-RK2; rho by the exact
+    integral of the Y trajectory."""
     if np.abs(state.rho - state.rho_frozen).max() > refreeze_tol * np.abs(state.rho).max():
         _refreeze(setup, state)
     if state.cache.get("h") != h:
@@ -211,9 +237,10 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
             right = np.einsum("mij,mj->mi", y, r)                # Y r
             total = total + ikv[:, None, None] * (p.conj()[:, :, None] * left[:, None, :]
                                                   - right[:, :, None] * p[:, None, :])
-        if two_body:
+        if two_body or three_point:
             g = state.u.conj() @ y @ state.u.transpose(0, 2, 1)
-            total = total + state.uinv.conj() @ _two_body_modes(setup, g) @ state.uinv.transpose(0, 2, 1)
+            local = _local_term_modes(setup, g, state.rho, two_body, three_point)
+            total = total + state.uinv.conj() @ local @ state.uinv.transpose(0, 2, 1)
         return total
 
     p1, p2, p3 = state.cache["phi"]
@@ -227,13 +254,17 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
 
 
 def sb1_run(setup: KineticSetup, rho0: np.ndarray, times: np.ndarray, h: float, collective: bool = True,
-            refreeze_tol: float = 1e-2, two_body: bool = False) -> dict[str, np.ndarray]:
+            refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False) -> dict[str, np.ndarray]:
     """Integrate SB.1 from (rho0, g = 0), recording rho, kurtosis and energies at `times` (multiples of h)."""
     state = sb1_initial(setup, rho0)
     out = {"times": np.asarray(times, float), "rho": [], "kurtosis": [], "ekin": [], "ecorr": []}
     for t_out in out["times"]:
         while state.t < t_out - 1e-9 * h:
-            sb1_step(setup, state, min(h, t_out - state.t), collective, refreeze_tol, two_body)
+            sb1_step(setup, state, min(h, t_out - state.t), collective, refreeze_tol, two_body, three_point)
+            if not np.isfinite(state.rho).all():
+                raise FloatingPointError(f"sb1_run: rho is no longer finite at t = {state.t:g}; the explicit rho-g "
+                                         f"coupling is unstable at h = {h:g} on {setup.theta.size} velocity points "
+                                         f"(finer grids need smaller h): reduce h")
         ekin, ecorr = energies(setup, state)
         out["rho"].append(state.rho.copy())
         out["kurtosis"].append(ghd.excess_kurtosis(setup.theta, setup.w, state.rho))
