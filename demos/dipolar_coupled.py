@@ -39,20 +39,14 @@ from mpi4py import MPI
 from closures.dipolar_md import CLOSURE_NAMES, DipolarMDClosures, fit_dw_response, rotational_relaxation, symmetrise_square
 from closures.measured import fit_pressure
 from closures.rotational import DipolarParameters
+from demos.dipolar_options import system_options
 from hydrobridge.config import Option, study_main
 from hydrobridge.tasks import run_tasks
 from particles.dipolar.replica import equilibrated, md_system
 
 SCHEMA = {
     "out": Option(str, "out/dipolar_coupled", "output folder"),
-    "n_particles": Option(int, 36, "number of molecules", minimum=2),
-    "density": Option(float, 0.6, "number density", minimum=0.0, open_minimum=True),
-    "kT": Option(float, 1.0, "temperature (energy units)", minimum=0.0, open_minimum=True),
-    "q": Option(float, 3.0, "site charge (mu = q l)", minimum=0.0, open_minimum=True),
-    "l": Option(float, 0.5, "site separation", minimum=0.0, open_minimum=True),
-    "interactions": Option(bool, True, "dipole-dipole + short-range interactions (false: ideal rotors)"),
-    "gamma": Option(float, 0.5, "translational Langevin friction rate", minimum=0.0, open_minimum=True),
-    "gamma_r": Option(float, 2.0, "rotational Langevin friction rate", minimum=0.0, open_minimum=True),
+    **system_options(36),
     "dt": Option(float, 0.005, "MD time step (rounded down to a whole number of steps per period)",
                  minimum=0.0, open_minimum=True),
     "equil_steps": Option(int, 2000, "equilibration steps before each MD run", minimum=0),

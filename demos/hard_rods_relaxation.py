@@ -224,11 +224,10 @@ def main(argv: list[str] | None = None) -> None:
         if rank != 0 or args.md_only:
             continue
         kin = {name_v: run_gbbgky(kind, v0, md["t"], *grid, terms) for name_v, terms in VARIANTS.items()}
-        results.append({"case": name, "v0": v0, "t": md["t"],
-                        "t_bar": rescaled_time(md["t"], A, DENSITY, v0, XI, V_BAR), "md": md, "gbbgky": kin,
+        t_bar = rescaled_time(md["t"], A, DENSITY, v0, XI, V_BAR)
+        results.append({"case": name, "v0": v0, "t": md["t"], "t_bar": t_bar, "md": md, "gbbgky": kin,
                         "kurtosis_initial_exact": boosted_kurtosis(BETA, THETA0),
-                        "agreement": {name_v: agreement(md, k, rescaled_time(md["t"], A, DENSITY, v0, XI, V_BAR))
-                                      for name_v, k in kin.items()}})
+                        "agreement": {name_v: agreement(md, k, t_bar) for name_v, k in kin.items()}})
         print(f"{name}: MD kurtosis {md['kurtosis'][0]:.3f} -> {md['kurtosis'][-1]:.3f} +- "
               f"{md['kurtosis_err'][-1]:.3f} (change {md['kurtosis_change'][-1]:.3f} +- "
               f"{md['kurtosis_change_err'][-1]:.3f}); MD energy rel. err {md['energy_rel_err']:.1e}; "

@@ -33,6 +33,7 @@ from mpi4py import MPI
 from closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
 from continuum.dipolar import DipolarFluid
 from continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
+from demos.dipolar_options import system_options
 from hydrobridge.config import Option, study_main
 from hydrobridge.tasks import run_tasks
 from particles.dipolar.replica import equilibrated, md_system
@@ -41,14 +42,7 @@ CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "gra
 
 SCHEMA = {
     "out": Option(str, "out/permittivity", "output folder"),
-    "n_particles": Option(int, 64, "number of molecules", minimum=2),
-    "density": Option(float, 0.6, "number density", minimum=0.0, open_minimum=True),
-    "kT": Option(float, 1.0, "temperature (energy units)", minimum=0.0, open_minimum=True),
-    "q": Option(float, 3.0, "site charge (mu = q l)", minimum=0.0, open_minimum=True),
-    "l": Option(float, 0.5, "site separation", minimum=0.0, open_minimum=True),
-    "interactions": Option(bool, True, "dipole-dipole + short-range interactions (false: ideal rotors)"),
-    "gamma": Option(float, 0.5, "translational Langevin friction rate", minimum=0.0, open_minimum=True),
-    "gamma_r": Option(float, 2.0, "rotational Langevin friction rate", minimum=0.0, open_minimum=True),
+    **system_options(64),
     "dt": Option(float, 0.005, "MD time step", minimum=0.0, open_minimum=True),
     "equil_steps": Option(int, 4000, "equilibration steps before each MD run", minimum=0),
     "fluct_steps": Option(int, 40000, "steps of each equilibrium (fluctuation) replica", minimum=100),
