@@ -89,25 +89,45 @@ def test_derivative_matrix_conserves_moments():
     assert np.abs(d @ theta**3 - 3 * theta**2)[3:-3].max() < 1e-10
 
 
-def test_diffusion_matrix_normalisation_by_tracer_monte_carlo():
-    """Var(x)/(2t) of a hard-rod tracer = DD_diag. At V0 = 0 the MD is exactly free flight of contracted
-    points (test_hard_rods_md), so the tracer is sampled from it directly: Poisson contracted positions of
-    density N/(1 - aN), velocities from rho; each crossing moves the tracer's rod by +a (it overtakes) or
-    -a (it is overtaken). Pins the factor 2 and the 1/(1 - aN) of DD."""
+def test_diffusion_matrix_and_pair_covariance_by_tracer_monte_carlo():
+    """Var(x)/(2t) of a hard-rod tracer = DD_diag, and the covariance of two tracers is
+    ghd.pair_displacement_covariance. At V0 = 0 the MD is exactly free flight of contracted points
+    (test_hard_rods_md), so tracers are sampled from it directly: Poisson contracted positions of density
+    N/(1 - aN), velocities from rho; each crossing moves the tracer's rod by +a (it overtakes) or -a (it is
+    overtaken). Pins the factor 2 and the 1/(1 - aN) of DD, and shows that two quasi-particles of close
+    velocity do not diffuse independently (the D (x) 1 + 1 (x) D of SA.12 overestimates their relative
+    variance several-fold)."""
     rng = np.random.default_rng(4)
     theta, w = ghd.velocity_grid(6.0, 241)
-    n_tot, t, half = 0.2, 50.0, 400.0
+    n_tot, t, half, z = 0.2, 50.0, 400.0, 10.0
     rho = ghd.boosted_state(theta, w, n_tot, 2.5, 1.0)
-    i0 = int(np.argmin(np.abs(theta - 0.3)))
-    theta0 = theta[i0]
-    dd_diag = ghd.diffusion_matrix(theta, w, rho, A_ROD)[i0, i0]   # a^2/(2(1-aN)) int rho |theta0 - g|
+    i1, i2 = int(np.argmin(np.abs(theta - 0.3))), int(np.argmin(np.abs(theta - 0.5)))
+    dd = ghd.diffusion_matrix(theta, w, rho, A_ROD)   # a^2/(2(1-aN)) int rho |theta0 - g| on the diagonal
+    cov = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, theta[i1], theta[i2], z, t)
+    np.testing.assert_allclose(np.diag(cov), 2 * t * np.diag(dd)[[i1, i2]], rtol=1e-12)
     n_samples = 20000
-    jumps = np.empty(n_samples)
+    jumps = np.empty((n_samples, 2))
     for s in range(n_samples):
         n = rng.poisson(2 * half * n_tot / (1 - A_ROD * n_tot))
         y = rng.uniform(-half, half, n)
         v = np.where(rng.random(n) < 0.5, -1.0, 1.0) + rng.normal(0.0, np.sqrt(0.2), n)
-        reach = (theta0 - v) * t
-        jumps[s] = A_ROD * (np.count_nonzero((y > 0) & (y < reach)) - np.count_nonzero((y < 0) & (y > reach)))
-    var = jumps.var()
-    assert abs(var / (2 * t) - dd_diag) < 4 * np.sqrt(2.0 / n_samples) * dd_diag
+        for k, (start, th) in enumerate(((0.0, theta[i1]), ((1 - A_ROD * n_tot) * z, theta[i2]))):
+            end = start + (th - v) * t
+            jumps[s, k] = A_ROD * (np.count_nonzero((y > start) & (y < end)) - np.count_nonzero((y < start) & (y > end)))
+    sample = np.cov(jumps.T)
+    tol = 4 * np.sqrt(2.0 / n_samples)
+    assert abs(sample[0, 0] / (2 * t) - dd[i1, i1]) < tol * dd[i1, i1]
+    rel, rel_model = sample[0, 0] + sample[1, 1] - 2 * sample[0, 1], cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]
+    assert abs(rel - rel_model) < tol * rel_model
+    assert rel_model < 0.25 * (cov[0, 0] + cov[1, 1])     # far from independent diffusion
+
+
+def test_pair_displacement_covariance_limits():
+    """Equal velocities from the same point move together (relative variance 0); tracers further apart than
+    any rod travels in t share no crossings (covariance 0)."""
+    theta, w = ghd.velocity_grid(6.0, 121)
+    rho = ghd.boosted_state(theta, w, 0.2, 2.5, 1.0)
+    same = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, 0.7, 0.7, 0.0, 30.0)
+    assert abs(same[0, 0] + same[1, 1] - 2 * same[0, 1]) < 1e-12 * same[0, 0]
+    far = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, 0.7, -0.4, 1e4, 30.0)
+    assert far[0, 1] == 0.0 and far[0, 0] > 0.0

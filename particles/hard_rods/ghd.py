@@ -83,6 +83,33 @@ def diffusion_matrix(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: float
     return a * a / (2.0 * (1.0 - a * n_tot)) * (np.diag(width) - rho[:, None] * dist * w[None, :])
 
 
+def pair_displacement_covariance(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: float, theta1: float,
+                                 theta2: float, z: float, t: float) -> np.ndarray:
+    """2 x 2 covariance of the displacements X_k(t) - theta_k t of two quasi-particles (velocities theta1,
+    theta2, initial separation z) in the free hard-rod gas of state rho.
+
+    In contracted coordinates the rods are free Poisson points of density rho / (1 - a N); a quasi-particle
+    moves by a for every rod that crosses it, sign(theta_k - g) for a rod of velocity g, i.e. for the rods
+    starting in the interval I_k between y_k and y_k + (theta_k - g) t (y_1 = 0, y_2 = (1 - a N) z). Hence
+
+        Cov_kl = a^2 / (1 - a N) int dg rho(g) sign(theta_k - g) sign(theta_l - g) |I_k(g) n I_l(g)|,
+
+    Cov_kk = 2 t DD_kk. The pair propagator D (x) 1 + 1 (x) D of SA.12 assumes Cov_12 = 0, i.e. a relative
+    variance Cov_11 + Cov_22 instead of Cov_11 + Cov_22 - 2 Cov_12."""
+    n_tot, _ = moments(theta, w, rho)
+    free = 1.0 - a * n_tot
+    r1, r2 = (theta1 - theta) * t, (theta2 - theta) * t
+    start2 = free * z
+    overlap = np.clip(np.minimum(np.maximum(r1, 0.0), start2 + np.maximum(r2, 0.0))
+                      - np.maximum(np.minimum(r1, 0.0), start2 + np.minimum(r2, 0.0)), 0.0, None)
+    weight = a * a / free * w * rho
+    cov = np.empty((2, 2))
+    cov[0, 0] = weight @ np.abs(r1)
+    cov[1, 1] = weight @ np.abs(r2)
+    cov[0, 1] = cov[1, 0] = weight @ (np.sign(r1) * np.sign(r2) * overlap)
+    return cov
+
+
 def static_covariance(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: float) -> np.ndarray:
     """C = R^-1 diag(n f / rho_s) R^-T (occupations fluctuate independently, <dn dn> = n f / rho_s,
     rho_s = 1 - a N, f = 1), as a two-point function (delta(theta - theta') -> delta_ij / w_j)."""
