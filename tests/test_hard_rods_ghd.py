@@ -113,7 +113,8 @@ def test_diffusion_matrix_and_pair_covariance_by_tracer_monte_carlo():
         v = np.where(rng.random(n) < 0.5, -1.0, 1.0) + rng.normal(0.0, np.sqrt(0.2), n)
         for k, (start, th) in enumerate(((0.0, theta[i1]), ((1 - A_ROD * n_tot) * z, theta[i2]))):
             end = start + (th - v) * t
-            jumps[s, k] = A_ROD * (np.count_nonzero((y > start) & (y < end)) - np.count_nonzero((y < start) & (y > end)))
+            crossed = np.count_nonzero((y > start) & (y < end)) - np.count_nonzero((y < start) & (y > end))
+            jumps[s, k] = A_ROD * crossed
     sample = np.cov(jumps.T)
     tol = 4 * np.sqrt(2.0 / n_samples)
     assert abs(sample[0, 0] / (2 * t) - dd[i1, i1]) < tol * dd[i1, i1]
