@@ -45,6 +45,18 @@ Markov limit (SB.8): d_t rho = d_theta (2/L) sum_{m>0} k V~^2 Re[X_m w], (k DD -
 solved in the same eigenbasis: X = U Y conj(U)^T, Y_ij = C^_ij / (lam_i + conj(lam_j)), regularised by a
 Tikhonov shift eps where that denominator vanishes (a -> 0, theta = theta'). The SA.3 terms that are
 nonlinear in V (two-body and SC.1 three-point terms) are not part of SB.8.
+Measured at the figure-2 state (phi6 and phi3): the SB.8 rate is proportional to DD (scaling DD by 1/4, 1/2,
+2 scales d kurtosis/dt at t = 0 by 0.25, 0.50, 1.95; 144 and 288 theta points agree to 1%). The Euler-scale
+resonance theta = theta' carries no weight, so the relaxation is of Navier-Stokes order and its (a V0)^2 law
+comes from DD ~ a^2; the time-dependent SB.1 reaches this Markov limit only after t ~ 1/(2 k^2 DD) ~ 10^3 for
+k ~ 1/xi (DD ~ 0.16 in the boosted state), a good part of the figure-2 runs (t <= 4000).
+The pair propagator bold D = DD (x) 1 + 1 (x) DD (SA.12) lets the two quasi-particles diffuse independently.
+In free hard rods they do not (ghd.pair_displacement_covariance, tested against a tracer Monte Carlo): they
+are displaced by the same rods, and at z = 20, t = 250..4000 the relative variance of two quasi-particles
+0.05..0.2 apart in velocity is 2-13% of the independent value (48-50% at 2 apart); near theta = theta', where
+the SB.8 rate comes from, it vanishes like |theta - theta'|. This is the prime suspect for the kinetic-regime
+discrepancy with the MD for phi6 (demos/hard_rods_relaxation.py). A propagator with this cross-diffusion is
+not of the Kronecker form used here.
 """
 from dataclasses import dataclass, field
 
