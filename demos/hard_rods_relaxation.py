@@ -43,10 +43,11 @@ and 2.7) but a property of the truncated hierarchy at leading order. The SB.8 ra
 diffusion matrix DD (particles/hard_rods/gbbgky.py), and the pair propagator DD (x) 1 + 1 (x) DD lets the two
 quasi-particles diffuse independently, whereas in hard rods two quasi-particles of close velocity are
 displaced by the same rods (ghd.pair_displacement_covariance: their relative variance is 2-13% of the
-independent value): the prime suspect, not yet tested in the gBBGKY. With 16 realisations the V0 = 4 MD
-slope had been 0.91 +- 0.28; the 32 added realisations give 1.77 +- 0.18. The seed's SA.3 signs of the
-two-body and three-point terms (opposite to BBGKY) make V0 = 8 worse: +0.24 mean deviation on the 36 x 80
-grid. Reproduce:
+independent value). That is a candidate cause, but its naive Markov form (that cross-diffusion in SB.8)
+diverges with the theta grid and leaves the phi6/phi3 rate ratio unchanged: the cause is open. With 16
+realisations the V0 = 4 MD slope had been 0.91 +- 0.28; the 32 added realisations give 1.77 +- 0.18. The
+seed's SA.3 signs of the two-body and three-point terms (opposite to BBGKY) make V0 = 8 worse: +0.24 mean
+deviation on the 36 x 80 grid. Reproduce:
     --out D --case 1 --n-real 16 --t-bar-end 0.8 --dt-bar 0.0125 --h 0.1 --md-only     (MD, ~35 min on 2 cores)
     --out D --case 0 --n-real 48 --t-bar-end 0.2375 --dt-bar 0.0125 --h 0.2 --md-only   (~36 min on 2 idle cores)
     --out D --case 0 1 --n-real 48 16 --t-bar-end 0.2375 0.7992 --dt-bar 0.0125 --h 0.2 0.1 --grid 72 125 1

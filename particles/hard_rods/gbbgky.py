@@ -54,9 +54,11 @@ The pair propagator bold D = DD (x) 1 + 1 (x) DD (SA.12) lets the two quasi-part
 In free hard rods they do not (ghd.pair_displacement_covariance, tested against a tracer Monte Carlo): they
 are displaced by the same rods, and at z = 20, t = 250..4000 the relative variance of two quasi-particles
 0.05..0.2 apart in velocity is 2-13% of the independent value (48-50% at 2 apart); near theta = theta', where
-the SB.8 rate comes from, it vanishes like |theta - theta'|. This is the prime suspect for the kinetic-regime
-discrepancy with the MD for phi6 (demos/hard_rods_relaxation.py). A propagator with this cross-diffusion is
-not of the Kronecker form used here.
+the SB.8 rate comes from, it vanishes like |theta - theta'|. Whether this explains the kinetic-regime
+discrepancy with the MD for phi6 (demos/hard_rods_relaxation.py) is open. Its naive Markov form, the
+cross-diffusion D12 = lim Cov_12 / 2t subtracted from the SB.8 pair operator (a dense-solve check, not kept),
+is not the answer: the rate then grows with the theta grid (x12 on 24 points, x18 on 32) and the phi6/phi3
+ratio stays 1.89. A propagator with cross-diffusion is not of the Kronecker form used here.
 """
 from dataclasses import dataclass, field
 
