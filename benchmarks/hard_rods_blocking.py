@@ -26,12 +26,13 @@ within 0.3 of 2 and moving towards 2 as V0 -> 0. Energy error 2-3e-7 at h = 0.1 
 a = 0 needs V0 / xi well below the in-beam temperature 1/(2 beta) = 0.2 (at V0 = 1..2.8 the exponent was 1-2.9).
 V0 = 0.5, 0.71, 1 with V0^-4 run lengths and 256 realisations (t_end = 24000 at V0 = 0.5; 71 min on 2 shared
 cores) gave rates 1.50e-5, 5.50e-5, 1.87e-4 (+-7-10%), exponent 3.64 +- 0.17. The default series adds
-V0 = 0.35 (t_end = 1.0e5; ~40 min on 2 shared cores per 64 realisations): --n-real 128 --a 0 gives
-rates 3.63e-6, 1.41e-5, 5.51e-5, 2.01e-4 (+-11-14%) and an exponent of 3.83 +- 0.15, within 0.3 of 4; 3.85 +- 0.23
-over V0 = 0.35..0.71 and 3.83 +- 0.23 over 0.5..1 (the 256-realisation value above differs by sampling noise).
-Energy error <= 2e-6. This system is not a gBBGKY test: at a = 1, V0 = 0.25 the SB.1 + collective solution (72 x 40
-grid, converged in theta) changes the kurtosis 2.9-3.3x faster than this MD over t = 0..4800; xi = 5 equals the
-mean spacing, presumably too short for the hydrodynamic propagator of the correlations.
+V0 = 0.35 (t_end = 1.0e5; ~40 min on 2 shared cores per 64 realisations): --n-real 192 --a 0 gives
+rates 3.46e-6, 1.42e-5, 5.95e-5, 1.84e-4 (+-9-11%) and an exponent of 3.82 +- 0.13, within 0.3 of 4; the
+weaker-coupling three V0 = 0.35..0.71 give 4.02 +- 0.18, the stronger three 0.5..1 3.70 +- 0.20: the V0^4 law
+is approached as V0 -> 0 (128 realisations: 3.83 +- 0.15). Energy error <= 2e-6.
+This system is not a gBBGKY test: at a = 1, V0 = 0.25 the SB.1 + collective solution (72 x 40 grid, converged in
+theta) changes the kurtosis 2.9-3.3x faster than this MD over t = 0..4800; xi = 5 equals the mean spacing,
+presumably too short for the hydrodynamic propagator of the correlations.
 """
 import argparse
 import os
