@@ -94,13 +94,19 @@ def _comm():
     return MPI.COMM_WORLD if MPI.COMM_WORLD.Get_size() > 1 else None
 
 
-def kinetic_slope(moments: np.ndarray, t_bar: np.ndarray) -> tuple[float | None, float | None]:
-    """d kurtosis / d t_bar in the kinetic regime (least squares over t_bar >= T_BAR_KINETIC) from per-realisation
-    raw moments (R, S, 4), with its jackknife error; None with fewer than three samples there or R < 2."""
+def _kinetic_fit(t_bar: np.ndarray, kurtosis: np.ndarray) -> float | None:
+    """Least-squares d kurtosis / d t_bar over the kinetic regime t_bar >= T_BAR_KINETIC; None with fewer
+    than three samples there."""
     kinetic = t_bar >= T_BAR_KINETIC
-    if kinetic.sum() < 3 or moments.shape[0] < 2:
+    return float(np.polyfit(t_bar[kinetic], kurtosis[kinetic], 1)[0]) if kinetic.sum() >= 3 else None
+
+
+def kinetic_slope(moments: np.ndarray, t_bar: np.ndarray) -> tuple[float | None, float | None]:
+    """_kinetic_fit of the kurtosis of per-realisation raw moments (R, S, 4), with its jackknife error; None
+    without a kinetic regime or with R < 2."""
+    if _kinetic_fit(t_bar, kurtosis_from_moments(moments.mean(axis=0))) is None or moments.shape[0] < 2:
         return None, None
-    value, err = jackknife(moments, lambda m: np.polyfit(t_bar[kinetic], kurtosis_from_moments(m)[kinetic], 1)[:1])
+    value, err = jackknife(moments, lambda m: np.array([_kinetic_fit(t_bar, kurtosis_from_moments(m))]))
     return float(value[0]), float(err[0])
 
 
@@ -171,7 +177,7 @@ def agreement(md: dict, kin: dict, t_bar: np.ndarray) -> dict:
     signed = md["kurtosis_change"] - (kin["kurtosis"] - kin["kurtosis"][0])
     within = np.abs(signed) <= np.maximum(md["kurtosis_change_err"], 0.05)
     kinetic = t_bar >= T_BAR_KINETIC
-    slope = float(np.polyfit(t_bar[kinetic], kin["kurtosis"][kinetic], 1)[0]) if kinetic.sum() >= 3 else None
+    slope = _kinetic_fit(t_bar, kin["kurtosis"])
     return {"kurtosis_slope_kinetic": slope,
             "slope_diff_in_md_errors": (None if slope is None or md["kurtosis_slope_kinetic"] is None
                                         else (md["kurtosis_slope_kinetic"] - slope) / md["kurtosis_slope_kinetic_err"]),
@@ -262,7 +268,7 @@ def main(argv: list[str] | None = None) -> None:
         if rank != 0 or args.md_only:
             continue
         kin = {name_v: run_gbbgky(kind, v0, md["t"], *grid, terms) for name_v, terms in VARIANTS.items()}
-        t_bar = rescaled_time(md["t"], A, DENSITY, v0, XI, V_BAR)
+        t_bar = md["t"] * _time_scale(v0)
         results.append({"case": name, "v0": v0, "t": md["t"], "t_bar": t_bar, "md": md, "gbbgky": kin,
                         "kurtosis_initial_exact": boosted_kurtosis(BETA, THETA0),
                         "agreement": {name_v: agreement(md, k, t_bar) for name_v, k in kin.items()}})

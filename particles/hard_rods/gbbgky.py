@@ -37,8 +37,8 @@ particle 1 (-V'(z) d_theta'); SA.3 as extracted prints both with the opposite si
 The terms local in z are products V'(z) X(z), evaluated pseudo-spectrally (zero-padded FFT, no aliasing into
 |m| <= M) and treated explicitly in the ETD step; their k = 0 part, which only changes the theta-resolved
 int dz g (double integral zero), is dropped with the g_0 = 0 truncation. Measured on the seed's figure 2
-(demos/hard_rods_relaxation.py): the O(V0^3) terms slow the relaxation (the collective term most); without them
-the kurtosis follows the MD at V0 = 4 only early and at V0 = 8 throughout (numbers in the demo's docstring).
+(demos/hard_rods_relaxation.py): the O(V0^3) terms (the collective term most) lower the kurtosis jump of the
+correlation build-up and hardly change the kinetic-regime slope (numbers in the demo's docstring).
 
 Markov limit (SB.8): d_t rho = d_theta (2/L) sum_{m>0} k V~^2 Re[X_m w], (k DD - iA) X + X (k DD + iA)^T = C
 (the ring-mode form of d_theta int dk/2pi k V~^2 [(k D - iA)^-1 C]),
@@ -215,7 +215,7 @@ def _local_term_modes(setup: KineticSetup, g: np.ndarray, rho: np.ndarray, two_b
         three-point:  X = -aN (d_theta - d_theta') g
                           - a (1 - aN) [rho_theta' d_theta G~_theta - rho_theta d_theta' G_theta']
                       (SC.1 with (R^t)^-1 = 1 - a rho (x) 1, G~ = int g_{theta xi} dxi, G = int g_{xi theta'} dxi)."""
-    n_tot = float(setup.w @ rho)
+    n_tot, _ = ghd.moments(setup.theta, setup.w, rho)
     x = ((1.0 if two_body else 0.0) - (setup.a * n_tot if three_point else 0.0)) * (
         setup.dtheta @ g - g @ setup.dtheta.T)
     if three_point:
