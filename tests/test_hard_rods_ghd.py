@@ -124,11 +124,19 @@ def test_diffusion_matrix_and_pair_covariance_by_tracer_monte_carlo():
 
 
 def test_pair_displacement_covariance_limits():
-    """Equal velocities from the same point move together (relative variance 0); tracers further apart than
-    any rod travels in t share no crossings (covariance 0)."""
+    """Two quasi-particles starting together separate by a times the number of rods between them, Poisson
+    with mean N |theta1 - theta2| t / (1 - aN) whatever the rods' velocities: relative variance
+    a^2 N |theta1 - theta2| t / (1 - aN) (0 for equal velocities), against 2 t (DD_11 + DD_22) for
+    independent diffusion; tracers further apart than any rod travels in t share no crossings (covariance 0)."""
     theta, w = ghd.velocity_grid(6.0, 121)
     rho = ghd.boosted_state(theta, w, 0.2, 2.5, 1.0)
-    same = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, 0.7, 0.7, 0.0, 30.0)
-    assert abs(same[0, 0] + same[1, 1] - 2 * same[0, 1]) < 1e-12 * same[0, 0]
+    n_tot, _ = ghd.moments(theta, w, rho)
+    t = 30.0
+    for theta1, theta2 in ((0.7, 0.7), (0.7, 0.9), (1.1, -0.9), (-2.0, 3.0)):
+        cov = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, theta1, theta2, 0.0, t)
+        relative = A_ROD**2 * n_tot * abs(theta1 - theta2) * t / (1 - A_ROD * n_tot)
+        assert abs(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1] - relative) < 1e-12 * cov[0, 0]
+    close = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, 0.7, 0.9, 0.0, t)
+    assert close[0, 0] + close[1, 1] - 2 * close[0, 1] < 0.2 * (close[0, 0] + close[1, 1])
     far = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, 0.7, -0.4, 1e4, 30.0)
     assert far[0, 1] == 0.0 and far[0, 0] > 0.0
