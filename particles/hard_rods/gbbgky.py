@@ -53,12 +53,13 @@ k ~ 1/xi (DD ~ 0.16 in the boosted state), a good part of the figure-2 runs (t <
 The pair propagator bold D = DD (x) 1 + 1 (x) DD (SA.12) lets the two quasi-particles diffuse independently.
 In free hard rods they do not (ghd.pair_displacement_covariance, tested against a tracer Monte Carlo): they
 are displaced by the same rods, and at z = 20, t = 250..4000 the relative variance of two quasi-particles
-0.05..0.2 apart in velocity is 2-13% of the independent value (48-50% at 2 apart); near theta = theta', where
-the SB.8 rate comes from, it vanishes like |theta - theta'|. Whether this explains the kinetic-regime
-discrepancy with the MD for phi6 (demos/hard_rods_relaxation.py) is open. Its naive Markov form, the
-cross-diffusion D12 = lim Cov_12 / 2t subtracted from the SB.8 pair operator (a dense-solve check, not kept),
-is not the answer: the rate then grows with the theta grid (x12 on 24 points, x18 on 32) and the phi6/phi3
-ratio stays 1.89. A propagator with cross-diffusion is not of the Kronecker form used here.
+0.05..0.2 apart in velocity is 2-13% of the independent value (48-50% at 2 apart); starting together it is
+a^2 N |theta - theta'| t / (1 - aN), which vanishes near theta = theta', where the SB.8 rate comes from. It is
+the candidate cause of the kinetic-regime discrepancy with the MD (demos/hard_rods_relaxation.py: the gBBGKY
+relaxes 1.3-1.4x faster for phi6 at V0 = 4 with 96 realisations, 1.1-1.3x for phi3), not yet confirmed.
+Its naive Markov form, the cross-diffusion D12 = lim Cov_12 / 2t subtracted from the SB.8 pair operator (a
+dense-solve check, not kept), is not the answer: the rate then grows with the theta grid (x12 on 24 points,
+x18 on 32) and the phi6/phi3 ratio stays 1.89. A propagator with cross-diffusion is not of the Kronecker form used here.
 """
 from dataclasses import dataclass, field
 

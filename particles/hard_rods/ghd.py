@@ -95,7 +95,8 @@ def pair_displacement_covariance(theta: np.ndarray, w: np.ndarray, rho: np.ndarr
         Cov_kl = a^2 / (1 - a N) int dg rho(g) sign(theta_k - g) sign(theta_l - g) |I_k(g) n I_l(g)|,
 
     Cov_kk = 2 t DD_kk. The pair propagator D (x) 1 + 1 (x) D of SA.12 assumes Cov_12 = 0, i.e. a relative
-    variance Cov_11 + Cov_22 instead of Cov_11 + Cov_22 - 2 Cov_12."""
+    variance Cov_11 + Cov_22 instead of Cov_11 + Cov_22 - 2 Cov_12. For z = 0 the latter is exactly
+    a^2 N |theta1 - theta2| t / (1 - aN): the pair separates by a per rod between them, a Poisson number."""
     n_tot, _ = moments(theta, w, rho)
     free = 1.0 - a * n_tot
     r1, r2 = (theta1 - theta) * t, (theta2 - theta) * t
