@@ -82,6 +82,7 @@ realisation and unit time (h = 0.1; 30-40 ms at h = 0.2), i.e. t_bar = 1 costs ~
 (V0 = 4) of CPU per realisation.
 """
 import argparse
+import itertools
 import json
 import os
 import time
@@ -213,7 +214,9 @@ def plot(results: list[dict], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, (ax_k, ax_e) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for res, color in zip(results, ("tab:brown", "tab:red", "tab:olive")):
+    # the seed's brown and red for its two cases, then one colour per control (cycled for a repeated --case)
+    colours = itertools.cycle(("tab:brown", "tab:red", "tab:olive", "tab:purple", "tab:blue"))
+    for res, color in zip(results, colours):
         tb = res["t_bar"]
         md, kin = res["md"], res["gbbgky"]
         ax_k.errorbar(tb, md["kurtosis"], md["kurtosis_err"], fmt="o", ms=3, color=color, label=f"MD {res['case']}")

@@ -136,7 +136,7 @@ def test_pair_displacement_covariance_limits():
         cov = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, theta1, theta2, 0.0, t)
         relative = A_ROD**2 * n_tot * abs(theta1 - theta2) * t / (1 - A_ROD * n_tot)
         assert abs(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1] - relative) < 1e-12 * cov[0, 0]
-    close = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, 0.7, 0.9, 0.0, t)
-    assert close[0, 0] + close[1, 1] - 2 * close[0, 1] < 0.2 * (close[0, 0] + close[1, 1])
-    far = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, 0.7, -0.4, 1e4, 30.0)
+        if abs(theta1 - theta2) < 0.5:     # close velocities: far below independent diffusion
+            assert relative < 0.2 * (cov[0, 0] + cov[1, 1])
+    far = ghd.pair_displacement_covariance(theta, w, rho, A_ROD, 0.7, -0.4, 1e4, t)
     assert far[0, 1] == 0.0 and far[0, 0] > 0.0
