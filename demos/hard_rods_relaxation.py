@@ -132,20 +132,21 @@ def kinetic_slope(moments: np.ndarray, t_bar: np.ndarray) -> tuple[float | None,
 
 
 def run_md(kind: int, v0: float, n_real: int, t_end: float, dt_sample: float, h: float, comm,
-           out: str) -> dict | None:
+           out: str, ring: float = RING) -> dict | None:
     """MD ensemble of one case sampled every dt_sample up to t_end; rank 0 returns the reduced observables.
 
     The checkpoint name does not contain t_end: a longer run of the same ensemble is reused (and cut at t_end),
     a shorter one is continued."""
-    sys = ens.RodSystem(kind=kind, v0=v0, a=A, xi=XI, beta=BETA, theta0=THETA0, ring=RING,
-                        n=int(round(DENSITY * RING)), h=h)
+    sys = ens.RodSystem(kind=kind, v0=v0, a=A, xi=XI, beta=BETA, theta0=THETA0, ring=ring,
+                        n=int(round(DENSITY * ring)), h=h)
     n_samples = int(round(t_end / dt_sample))
     t0 = time.perf_counter()
+    name = f"md_ckpt_phi{kind}_V{v0:g}_L{ring:g}_R{n_real}_dt{dt_sample:g}_h{h:g}"
     res = ens.run_ensemble(sys, n_real, 2024, n_samples * dt_sample, n_samples, np.linspace(-4, 4, 81), comm,
-                           checkpoint=os.path.join(out, f"md_ckpt_phi{kind}_V{v0:g}_R{n_real}_dt{dt_sample:g}_h{h:g}"))
+                           checkpoint=os.path.join(out, name))
     if res is None:
         return None
-    keep = res["times"] <= t_end * (1 + 1e-9)
+    keep = res["times"] <= n_samples * dt_sample * (1 + 1e-9)   # a longer checkpoint is cut at this run's end
     res = {"times": res["times"][keep], "obs": res["obs"][:, keep]}
     obs = res["obs"]
     kurt, kerr = jackknife(obs[:, :, :4], kurtosis_from_moments)
@@ -167,10 +168,10 @@ def run_md(kind: int, v0: float, n_real: int, t_end: float, dt_sample: float, h:
 
 
 def run_gbbgky(kind: int, v0: float, times: np.ndarray, n_theta: int, n_modes: int, h: float,
-               terms: dict[str, bool]) -> dict:
+               terms: dict[str, bool], ring: float = RING) -> dict:
     """SB.1 with the SA.3 terms switched on in `terms` (gbbgky.sb1_run keywords), from the boosted state, g = 0."""
     t0 = time.perf_counter()
-    setup = gb.make_setup(A, v0, XI, kind, RING, 6.0, n_theta, n_modes)
+    setup = gb.make_setup(A, v0, XI, kind, ring, 6.0, n_theta, n_modes)
     rho0 = ghd.boosted_state(setup.theta, setup.w, DENSITY, BETA, THETA0)
     res = gb.sb1_run(setup, rho0, times, h, **terms)
     energy = res["ekin"] + res["ecorr"]
@@ -273,13 +274,20 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--grid", type=float, nargs=3, default=None, metavar=("N_THETA", "N_MODES", "H"),
                    help="gBBGKY velocity points, ring modes and time step")
     p.add_argument("--md-only", action="store_true", help="production: run (and checkpoint) the MD only")
+    p.add_argument("--ring", type=float, default=RING,
+                   help=f"ring length (finite-size checks; default the seed's {RING:g}); the default number of "
+                        f"gBBGKY ring modes scales with it (same k_max)")
     args = p.parse_args(argv)
+    n_rods = DENSITY * args.ring
+    if not (n_rods >= 2 and abs(n_rods - round(n_rods)) < 1e-9):
+        raise ValueError(f"--ring: expected a length holding a whole number >= 2 of rods at density {DENSITY:g} "
+                         f"(a multiple of {1 / DENSITY:g}, >= {2 / DENSITY:g}), got {args.ring:g}")
     n_real = _per_case("--n-real", args.n_real or [8 if args.quick else 16], len(args.case))
     steps = _per_case("--h", args.h, len(args.case))
     t_bar_end = _per_case("--t-bar-end", args.t_bar_end or [0.02 if args.quick else 0.2], len(args.case))
     dt_bar = args.dt_bar or (0.0025 if args.quick else 0.0125)
-    grid = args.grid or ((36, 80, 2.0) if args.quick else (72, 125, 1.0))
-    grid = (int(grid[0]), int(grid[1]), float(grid[2]))
+    grid = args.grid or ((36, 80 * args.ring / RING, 2.0) if args.quick else (72, 125 * args.ring / RING, 1.0))
+    grid = (int(grid[0]), int(round(grid[1])), float(grid[2]))
     comm = _comm()
     rank = comm.Get_rank() if comm is not None else 0
     os.makedirs(args.out, exist_ok=True)
@@ -287,10 +295,10 @@ def main(argv: list[str] | None = None) -> None:
     for case, tb_end, n_r, h in zip(args.case, t_bar_end, n_real, steps):
         name, kind, v0 = CASES[case]
         dt_sample = h * max(1, round(dt_bar / _time_scale(v0) / h))
-        md = run_md(kind, v0, n_r, tb_end / _time_scale(v0), dt_sample, h, comm, args.out)
+        md = run_md(kind, v0, n_r, tb_end / _time_scale(v0), dt_sample, h, comm, args.out, args.ring)
         if rank != 0 or args.md_only:
             continue
-        kin = {name_v: run_gbbgky(kind, v0, md["t"], *grid, terms) for name_v, terms in VARIANTS.items()}
+        kin = {name_v: run_gbbgky(kind, v0, md["t"], *grid, terms, args.ring) for name_v, terms in VARIANTS.items()}
         t_bar = md["t"] * _time_scale(v0)
         results.append({"case": name, "v0": v0, "t": md["t"], "t_bar": t_bar, "md": md, "gbbgky": kin,
                         "kurtosis_initial_exact": boosted_kurtosis(BETA, THETA0),
@@ -311,8 +319,8 @@ def main(argv: list[str] | None = None) -> None:
     if rank == 0 and not args.md_only:
         plot(results, os.path.join(args.out, "hard_rods_relaxation.png"))
         with open(os.path.join(args.out, "summary.json"), "w") as f:
-            json.dump(_jsonable({"quick": args.quick, "n_real": n_real, "t_bar_end": t_bar_end, "h": steps,
-                                 "cases": results}), f, indent=1)
+            json.dump(_jsonable({"quick": args.quick, "ring": args.ring, "n_real": n_real, "t_bar_end": t_bar_end,
+                                 "h": steps, "cases": results}), f, indent=1)
 
 
 if __name__ == "__main__":
