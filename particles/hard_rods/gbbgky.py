@@ -56,7 +56,8 @@ are displaced by the same rods, and at z = 20, t = 250..4000 the relative varian
 0.05..0.2 apart in velocity is 2-13% of the independent value (48-50% at 2 apart); starting together it is
 a^2 N |theta - theta'| t / (1 - aN), which vanishes near theta = theta', where the SB.8 rate comes from. It is
 the candidate cause of the kinetic-regime discrepancy with the MD (demos/hard_rods_relaxation.py: the gBBGKY
-relaxes 1.3-1.4x faster for phi6 at V0 = 4 with 96 realisations, 1.1-1.3x for phi3), not yet confirmed.
+relaxes 1.3-1.4x faster for phi6 at V0 = 4 with 96 realisations, 1.1-1.3x for phi3; the same on a ring of
+250, so not a finite-size effect), not yet confirmed.
 Its naive Markov form, the cross-diffusion D12 = lim Cov_12 / 2t subtracted from the SB.8 pair operator (a
 dense-solve check, not kept), is not the answer: the rate then grows with the theta grid (x12 on 24 points,
 x18 on 32) and the phi6/phi3 ratio stays 1.89. A propagator with cross-diffusion is not of the Kronecker form used here.
