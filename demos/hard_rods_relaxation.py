@@ -31,7 +31,7 @@ max(MD error, 0.05), chi^2 per sample against the MD errors (seed cases only); t
     SB.1 (a V0)^2 (no collective)  -0.094, 0.00, chi2 27.3      +0.010, 0.90, chi2 0.6
     SB.1 + collective              -0.031, 0.67, chi2 4.8       +0.087, 0.14, chi2 4.6
     SA.3 with SC.1 (+ two-body)    -0.026, 0.67, chi2 3.8       +0.081, 0.19, chi2 4.1
-    d kurtosis / d t_bar: MD       1.53 +- 0.13 (jackknife)     0.41 +- 0.07
+    d kurtosis / d t_bar: MD       1.52 +- 0.12 (jackknife)     0.41 +- 0.07
                           gBBGKY   1.97-2.09                    0.45-0.46
 
     controls (phi6 V0 = 8: 72 x 125; others 36 x 80)
