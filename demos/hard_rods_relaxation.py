@@ -154,12 +154,13 @@ def run_md(kind: int, v0: float, n_real: int, t_end: float, dt_sample: float, h:
                         n=int(round(DENSITY * ring)), h=h)
     n_samples = int(round(t_end / dt_sample))
     t0 = time.perf_counter()
-    name = f"md_ckpt_phi{kind}_V{v0:g}_L{ring:g}_R{n_real}_dt{dt_sample:g}_h{h:g}"
-    res = ens.run_ensemble(sys, n_real, 2024, n_samples * dt_sample, n_samples, np.linspace(-4, 4, 81), comm,
-                           checkpoint=os.path.join(out, name))
+    t_run = n_samples * dt_sample
+    stem = f"md_ckpt_phi{kind}_V{v0:g}_L{ring:g}_R{n_real}_dt{dt_sample:g}_h{h:g}"
+    res = ens.run_ensemble(sys, n_real, 2024, t_run, n_samples, np.linspace(-4, 4, 81), comm,
+                           checkpoint=os.path.join(out, stem))
     if res is None:
         return None
-    keep = res["times"] <= n_samples * dt_sample * (1 + 1e-9)   # a longer checkpoint is cut at this run's end
+    keep = res["times"] <= t_run * (1 + 1e-9)   # a longer checkpoint is cut at this run's end
     res = {"times": res["times"][keep], "obs": res["obs"][:, keep]}
     obs = res["obs"]
     kurt, kerr = jackknife(obs[:, :, :4], kurtosis_from_moments)

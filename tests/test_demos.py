@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from demos.sheet_pair_poisson import main
 
 
@@ -27,8 +29,6 @@ def test_hard_rods_relaxation_demo_tiny_ring(tmp_path):
     """Seed figure 2 end to end on a ring of 10 rods: every sample up to --t-bar-end kept, MD energy conserved,
     gBBGKY number to round-off and energy to 1e-8, both from the boosted state's exact kurtosis; a ring that
     holds no whole number of rods is refused."""
-    import pytest
-
     from demos.hard_rods_relaxation import main as rods_main
 
     rods_main(["--out", str(tmp_path), "--case", "0", "--n-real", "2", "--t-bar-end", "0.005", "--dt-bar", "0.0025",
