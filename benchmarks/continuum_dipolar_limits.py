@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-import meshes  # noqa: E402,F401
+import hydrobridge  # noqa: E402,F401  (dolfinx_solver before dolfinx)
 from mpi4py import MPI
 
-from closures.rotational import Debye, GradRotational
-from continuum.dipolar import DipolarFluid
-from continuum.permittivity import eps_tensor_from_nn, sheet_pair_for, vacuum_drop
-from meshes.periodic import periodic_rectangle
-from continuum.verification import CHI, N, PAR, W0, WL, debye_sheet_eps, oscillation_frequency, record
+from hydrobridge.closures.rotational import Debye, GradRotational
+from hydrobridge.continuum.dipolar import DipolarFluid
+from hydrobridge.continuum.permittivity import eps_tensor_from_nn, sheet_pair_for, vacuum_drop
+from hydrobridge.meshes.periodic import periodic_rectangle
+from hydrobridge.continuum.verification import CHI, N, PAR, W0, WL, debye_sheet_eps, oscillation_frequency, record
 
 comm = MPI.COMM_SELF
 fluid = DipolarFluid(periodic_rectangle(comm, 6, 6).mesh, PAR, GradRotational(), N, translation=False)

@@ -14,16 +14,16 @@ import time
 
 import numpy as np
 
-import meshes  # noqa: E402,F401
+import hydrobridge  # noqa: E402,F401  (dolfinx_solver before dolfinx)
 import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from continuum.dg import DGConservationLaw, linear_advection
-from continuum.poisson import PoissonSolver
-from meshes.periodic import periodic_rectangle
-from meshes.sheets import sheet_pair_mesh
-from continuum.verification import dg_advection, manufactured_poisson
+from hydrobridge.continuum.dg import DGConservationLaw, linear_advection
+from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.meshes.periodic import periodic_rectangle
+from hydrobridge.meshes.sheets import sheet_pair_mesh
+from hydrobridge.continuum.verification import dg_advection, manufactured_poisson
 
 comm = MPI.COMM_WORLD
 

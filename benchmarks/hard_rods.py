@@ -23,11 +23,11 @@ import time
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from particles.hard_rods import ensemble as ens
-from particles.hard_rods import gbbgky as gb
-from particles.hard_rods import ghd
-from particles.hard_rods.md import forces, min_gap, step, work_array
-from particles.hard_rods.potential import PHI6
+from hydrobridge.particles.hard_rods import ensemble as ens
+from hydrobridge.particles.hard_rods import gbbgky as gb
+from hydrobridge.particles.hard_rods import ghd
+from hydrobridge.particles.hard_rods.md import forces, min_gap, step, work_array
+from hydrobridge.particles.hard_rods.potential import PHI6
 
 
 def md_ours(sys: ens.RodSystem, y: np.ndarray, u: np.ndarray, t_end: float) -> tuple[float, float]:

@@ -40,9 +40,9 @@ import time
 
 import numpy as np
 
-from particles.hard_rods import ensemble as ens
-from particles.hard_rods.observables import jackknife, kurtosis_from_moments
-from particles.hard_rods.potential import PHI6
+from hydrobridge.particles.hard_rods import ensemble as ens
+from hydrobridge.particles.hard_rods.observables import jackknife, kurtosis_from_moments
+from hydrobridge.particles.hard_rods.potential import PHI6
 
 # (a, expected exponent, V0 values, reference V0 at which the run lasts t_ref, run length ~ V0^-power, t_ref)
 SERIES: tuple[tuple[float, float, tuple[float, ...], float, float, float], ...] = (

@@ -31,10 +31,10 @@ import argparse
 
 import numpy as np
 
-from closures.ornstein_zernike import solve_oz_1d
-from particles.hard_rods.equilibrium import sample_pair_correlation
-from particles.hard_rods.potential import PHI3, PHI6, potential
-from particles.hard_rods.thermostat import sample_canonical
+from hydrobridge.closures.ornstein_zernike import solve_oz_1d
+from hydrobridge.particles.hard_rods.equilibrium import sample_pair_correlation
+from hydrobridge.particles.hard_rods.potential import PHI3, PHI6, potential
+from hydrobridge.particles.hard_rods.thermostat import sample_canonical
 
 SYSTEMS = {"x6": ("1/(1+x^6)", PHI6, 4.0), "x3": ("1/(1+|x|^3)", PHI3, 8.0)}
 

@@ -1,6 +1,6 @@
 """BKW convergence table for the conservative entropic Landau scheme (THEORY.md section 6, issue 8).
 
-Run:  PYTHONPATH=. NUMBA_NUM_THREADS=1 python benchmarks/kinetic_landau_bkw.py [--dim 3] [n ...]
+Run:  NUMBA_NUM_THREADS=1 python benchmarks/kinetic_landau_bkw.py [--dim 3] [n ...]
 Prints, per resolution n (2D: n^2 grid on [-6, 6]^2 from t = 0 to 5; 3D: n^3 grid on [-5, 5]^3 from
 K = 3/5, t0 = 6 ln(5/2), to t0 + 5): relative L2 error against the exact BKW solution, worst relative drift of mass / momentum / energy over all steps, the smallest
 entropy increment per step, the number of RK4 steps and the wall time.
@@ -11,9 +11,9 @@ import time
 
 import numpy as np
 
-from particles.kinetic.bkw import bkw_f
-from particles.kinetic.kernels import MAXWELL_2D, MAXWELL_3D
-from particles.kinetic.landau_grid import evolve, make_grid
+from hydrobridge.particles.kinetic.bkw import bkw_f
+from hydrobridge.particles.kinetic.kernels import MAXWELL_2D, MAXWELL_3D
+from hydrobridge.particles.kinetic.landau_grid import evolve, make_grid
 
 
 def bkw_row(n: int, dim: int, duration: float = 5.0) -> dict[str, float]:

@@ -1,6 +1,6 @@
 """MBC process vs Landau: BKW fourth moment, 1/N pair correlations, Coulomb anisotropy rate, throughput.
 
-Run:  PYTHONPATH=. NUMBA_NUM_THREADS=1 python benchmarks/kinetic_mbc.py
+Run:  NUMBA_NUM_THREADS=1 python benchmarks/kinetic_mbc.py
       (optionally under mpiexec -n P: the correlation ensembles are split over the ranks)
 Prints four tables (THEORY.md section 6, issue 8 acceptance): every number in the closing note comes from here.
 """
@@ -9,11 +9,11 @@ import time
 
 import numpy as np
 
-from particles.kinetic.anisotropy import bimaxwellian_rate, initial_decay_rate
-from particles.kinetic.bkw import bkw_fourth_moment, sample_bkw_initial
-from particles.kinetic.kernels import MAXWELL_2D, coulomb
-from particles.kinetic.landau_grid import evolve, landau_operator, make_grid
-from particles.kinetic.mbc import mbc_ensemble, mbc_evolve, pair_covariance
+from hydrobridge.particles.kinetic.anisotropy import bimaxwellian_rate, initial_decay_rate
+from hydrobridge.particles.kinetic.bkw import bkw_fourth_moment, sample_bkw_initial
+from hydrobridge.particles.kinetic.kernels import MAXWELL_2D, coulomb
+from hydrobridge.particles.kinetic.landau_grid import evolve, landau_operator, make_grid
+from hydrobridge.particles.kinetic.mbc import mbc_ensemble, mbc_evolve, pair_covariance
 
 try:
     from mpi4py import MPI

@@ -1,6 +1,6 @@
 """Semi-classical limit of the quantum Lenard-Balescu operator (seed 003 eqs. 1.10-1.12 -> 1.17-1.19; issue 8).
 
-    PYTHONPATH=. python benchmarks/kinetic_quantum_lb.py          (~1 min on one core)
+    python benchmarks/kinetic_quantum_lb.py          (~1 min on one core)
 
 Prints, for the bi-Maxwellian T_x = 1.5, T_y = 0.5 and V(k) = 1 / (|k|^2 + 1):
 * max |chi_hbar - chi_0| of the screening susceptibility (eq. 1.12 vs 1.19) and its order in hbar;
@@ -11,8 +11,8 @@ Prints, for the bi-Maxwellian T_x = 1.5, T_y = 0.5 and V(k) = 1 / (|k|^2 + 1):
 
 import numpy as np
 
-from particles.kinetic.lenard_balescu import ScreenedPotential
-from particles.kinetic.quantum_screening import (
+from hydrobridge.particles.kinetic.lenard_balescu import ScreenedPotential
+from hydrobridge.particles.kinetic.quantum_screening import (
     chi_classical,
     chi_quantum,
     screened_classical_rate,

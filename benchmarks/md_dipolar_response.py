@@ -3,7 +3,7 @@
 Both routes use the same Langevin (BAOAB) dynamics, so the linear-response theorem says they must agree.
 Prints one line per frequency with both estimates and their standard errors, and the static eps.
 
-    NUMBA_NUM_THREADS=1 PYTHONPATH=. python benchmarks/md_dipolar_response.py
+    NUMBA_NUM_THREADS=1 python benchmarks/md_dipolar_response.py
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import time
 
 import numpy as np
 
-from particles.dipolar.integrate import BAOAB
-from particles.dipolar.model import DipolarParams, lattice_state
-from particles.dipolar.observables import polarization, static_permittivity
-from particles.dipolar.response import (fluctuation_permittivity, lockin_amplitude, longitudinal_permittivity,
+from hydrobridge.particles.dipolar.integrate import BAOAB
+from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.observables import polarization, static_permittivity
+from hydrobridge.particles.dipolar.response import (fluctuation_permittivity, lockin_amplitude, longitudinal_permittivity,
                                         longitudinal_polarization, polarization_series)
-from particles.dipolar.simulate import run
-from particles.dipolar.system import dipolar_force_field
+from hydrobridge.particles.dipolar.simulate import run
+from hydrobridge.particles.dipolar.system import dipolar_force_field
 
 GAMMA, GAMMA_R = 0.5, 2.0
 

@@ -1,6 +1,6 @@
 """Print the validation numbers of the dipolar MD (the tests assert bounds; this prints the measured values).
 
-    NUMBA_NUM_THREADS=1 PYTHONPATH=. python benchmarks/md_dipolar_validation.py [--drift-steps 10000]
+    NUMBA_NUM_THREADS=1 python benchmarks/md_dipolar_validation.py [--drift-steps 10000]
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ import time
 
 import numpy as np
 
-from particles.dipolar import lattice_sum
-from particles.dipolar.charges import finite_dipole_terms
-from particles.dipolar.ewald import ewald_setup, ewald_terms
-from particles.dipolar.fdcheck import fd_forces_torques, relative_error
-from particles.dipolar.field import UniformACField
-from particles.dipolar.forcefield import force_field
-from particles.dipolar.integrate import BAOAB, DEFAULT_DT, VelocityVerlet
-from particles.dipolar.model import DipolarParams, lattice_state
-from particles.dipolar.observables import kinetic_energies, total_momentum
-from particles.dipolar.pm import ParticleMesh
-from particles.dipolar.shortrange import ShortRange
-from particles.dipolar.system import dipolar_force_field
+from hydrobridge.particles.dipolar import lattice_sum
+from hydrobridge.particles.dipolar.charges import finite_dipole_terms
+from hydrobridge.particles.dipolar.ewald import ewald_setup, ewald_terms
+from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_error
+from hydrobridge.particles.dipolar.field import UniformACField
+from hydrobridge.particles.dipolar.forcefield import force_field
+from hydrobridge.particles.dipolar.integrate import BAOAB, DEFAULT_DT, VelocityVerlet
+from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.observables import kinetic_energies, total_momentum
+from hydrobridge.particles.dipolar.pm import ParticleMesh
+from hydrobridge.particles.dipolar.shortrange import ShortRange
+from hydrobridge.particles.dipolar.system import dipolar_force_field
 
 MU, EPS0 = 1.3, 0.7
 BOX = np.array([3.0, 2.2])

@@ -42,8 +42,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from closures.measured import MeasuredPressure, pair_moment_table
-from closures.rotational import Debye, GradRotational, LocalEquilibrium
+from hydrobridge.closures.measured import MeasuredPressure, pair_moment_table
+from hydrobridge.closures.rotational import Debye, GradRotational, LocalEquilibrium
 
 __all__ = ["rotational_relaxation", "fit_dw_response", "symmetrise_square", "d2_table", "DipolarMDClosures",
            "CLOSURE_NAMES"]

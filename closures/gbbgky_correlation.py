@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from closures.pair_correlation import PairCorrelation
-from particles.hard_rods import ghd
-from particles.hard_rods.gbbgky import KineticSetup, make_setup, stationary_correlation
+from hydrobridge.closures.pair_correlation import PairCorrelation
+from hydrobridge.particles.hard_rods import ghd
+from hydrobridge.particles.hard_rods.gbbgky import KineticSetup, make_setup, stationary_correlation
 
 __all__ = ["correlation_field", "pair_density", "from_gbbgky", "thermal_gbbgky_closure"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from closures.base import PressureClosure
+from hydrobridge.closures.base import PressureClosure
 
 __all__ = ["Isothermal", "Polytropic", "Adiabatic", "kinetic_gamma"]
 

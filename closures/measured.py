@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from closures.base import PressureClosure
+from hydrobridge.closures.base import PressureClosure
 
 __all__ = ["MeasuredPressure", "MeasuredEquationOfState", "fit_pressure", "fit_equation_of_state", "pair_moment_table", "save_closure", "load_closure"]
 
@@ -151,7 +151,7 @@ def pair_moment_table(edges: np.ndarray, m2: np.ndarray, m2perp: np.ndarray, den
     edges: the square bins on [-r_max, r_max) of particles.dipolar.pair_moments; the box must hold a whole
     number of bins in each direction. Separations beyond r_max are set to zero (no correlation data).
     """
-    from continuum.correlation import PairMomentTable
+    from hydrobridge.continuum.correlation import PairMomentTable
 
     h = edges[1] - edges[0]
     n_bins = len(edges) - 1
@@ -178,7 +178,7 @@ def save_closure(path: str | Path, closure) -> None:
 
 def load_closure(path: str | Path):
     """Rebuild a closure saved by save_closure."""
-    from closures.ideal import Adiabatic, Isothermal, Polytropic
+    from hydrobridge.closures.ideal import Adiabatic, Isothermal, Polytropic
 
     data = json.loads(Path(path).read_text())
     kind = data.pop("closure", None)

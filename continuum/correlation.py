@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from closures.rotational import DipolarParameters
+from hydrobridge.closures.rotational import DipolarParameters
 
 __all__ = ["green_derivatives", "PairMomentTable", "first_marginal_sources", "pair_energy"]
 

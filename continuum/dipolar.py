@@ -27,13 +27,13 @@ import ufl
 from dolfinx import fem
 from dolfinx import mesh as dmesh
 
-from closures.base import PressureClosure, check_state_fields
-from closures.ideal import Isothermal
-from closures.rotational import DipolarParameters
-from continuum.correlation import PairMomentTable, first_marginal_sources
-from continuum.dg import ConservationLaw, DGConservationLaw
-from continuum.poisson import PoissonSolver
-from meshes.sheets import SHEET_A, SHEET_B
+from hydrobridge.closures.base import PressureClosure, check_state_fields
+from hydrobridge.closures.ideal import Isothermal
+from hydrobridge.closures.rotational import DipolarParameters
+from hydrobridge.continuum.correlation import PairMomentTable, first_marginal_sources
+from hydrobridge.continuum.dg import ConservationLaw, DGConservationLaw
+from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.meshes.sheets import SHEET_A, SHEET_B
 
 __all__ = ["DipolarFluid", "DipolarLayout"]
 

@@ -27,8 +27,8 @@ from typing import Protocol
 
 import numpy as np
 
-from continuum.checkpoint import load_checkpoint, save_checkpoint
-from continuum.output import FieldWriter
+from hydrobridge.continuum.checkpoint import load_checkpoint, save_checkpoint
+from hydrobridge.continuum.output import FieldWriter
 
 __all__ = ["Model", "RunSettings", "run"]
 

@@ -46,9 +46,9 @@ from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
 
-from closures.base import CorrelationClosure, PressureClosure, check_state_fields
-from continuum.dg import ConservationLaw, DGConservationLaw, transmissive_flux
-from continuum.limiters import (
+from hydrobridge.closures.base import CorrelationClosure, PressureClosure, check_state_fields
+from hydrobridge.continuum.dg import ConservationLaw, DGConservationLaw, transmissive_flux
+from hydrobridge.continuum.limiters import (
     CellData,
     ChainLimiter,
     MinmodLimiter1D,
@@ -57,7 +57,7 @@ from continuum.limiters import (
     StateError,
     raise_collective,
 )
-from continuum.poisson import PoissonSolver
+from hydrobridge.continuum.poisson import PoissonSolver
 
 __all__ = [
     "EulerSystem",

@@ -24,10 +24,10 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from closures.rotational import Debye, DipolarParameters, GradRotational
-from continuum.lockin import lockin_amplitude
-from continuum.poisson import PoissonSolver
-from meshes.sheets import SHEET_A, SHEET_B, SheetPair, sheet_pair_mesh
+from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational
+from hydrobridge.continuum.lockin import lockin_amplitude
+from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, SheetPair, sheet_pair_mesh
 
 __all__ = ["SheetRun", "vacuum_drop", "run_sheet_response", "eps_tensor_from_nn", "closure_run_settings",
            "sheet_pair_for"]

@@ -25,7 +25,7 @@ from dolfinx import mesh as dmesh
 from dolfinx.fem import petsc as fem_petsc
 from petsc4py import PETSc
 
-from meshes.sheets import SHEET_A, SHEET_B
+from hydrobridge.meshes.sheets import SHEET_A, SHEET_B
 
 __all__ = ["PoissonSolver", "sheet_charge_form"]
 

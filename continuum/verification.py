@@ -4,7 +4,7 @@ linear-wave / conservation cases.
 
 Each case is a function of (comm, **kwargs) returning a JSON-able dict, computed identically in-process and
 under mpiexec (the tests compare the two; demos/euler_acceptance.py prints them). Run one as a script:
-    mpiexec -n 2 python -m continuum.verification CASE OUT.json '{"kwarg": value}'
+    mpiexec -n 2 python -m hydrobridge.continuum.verification CASE OUT.json '{"kwarg": value}'
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ import sys
 
 import numpy as np
 
-import meshes  # noqa: F401
 import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from closures.rotational import DipolarParameters
-from continuum.dg import DGConservationLaw, linear_advection
-from continuum.poisson import PoissonSolver
-from meshes.periodic import periodic_rectangle
+from hydrobridge.closures.rotational import DipolarParameters
+from hydrobridge.continuum.dg import DGConservationLaw, linear_advection
+from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.meshes.periodic import periodic_rectangle
 
 
 # reference dipolar fluid of the tests and benchmarks: chi_s = 1/2, w0 = 2
@@ -95,9 +94,9 @@ def dg_advection(comm: MPI.Comm, degree: int, sizes: list[int], cfl: float = 0.3
 
 def debye_sheet_eps(comm: MPI.Comm, omega: float, orientation: str = "x") -> dict:
     """eps_nn(omega) of the Debye-closure fluid (limiting case) from the driven sheet pair."""
-    from closures.rotational import Debye
-    from continuum.dipolar import DipolarFluid
-    from continuum.permittivity import closure_run_settings, run_sheet_response, sheet_pair_for
+    from hydrobridge.closures.rotational import Debye
+    from hydrobridge.continuum.dipolar import DipolarFluid
+    from hydrobridge.continuum.permittivity import closure_run_settings, run_sheet_response, sheet_pair_for
 
     par, n, tau = DipolarParameters(), 1.0, 1.0
     chi = par.static_susceptibility(n)
@@ -114,10 +113,10 @@ def debye_sheet_eps(comm: MPI.Comm, omega: float, orientation: str = "x") -> dic
 
 def grad_sheet_run(comm: MPI.Comm, steps: int, checkpoint: str = "", save_at: int = -1, resume: bool = False) -> dict:
     """Driven Grad-closure sheet run; optionally checkpoint at step save_at, or resume from checkpoint."""
-    from closures.rotational import GradRotational
-    from continuum.checkpoint import load_checkpoint, save_checkpoint
-    from continuum.dipolar import DipolarFluid
-    from continuum.permittivity import sheet_pair_for
+    from hydrobridge.closures.rotational import GradRotational
+    from hydrobridge.continuum.checkpoint import load_checkpoint, save_checkpoint
+    from hydrobridge.continuum.dipolar import DipolarFluid
+    from hydrobridge.continuum.permittivity import sheet_pair_for
 
     sp = sheet_pair_for(comm, "45")
     fluid = DipolarFluid(sp.mesh, DipolarParameters(), GradRotational(), 1.0, translation=False,
@@ -141,8 +140,8 @@ CASES = {"grad_sheet_run": grad_sheet_run, "manufactured_poisson": manufactured_
 # ------------------------------------------------------------------ Euler rung (THEORY.md section 1)
 
 def _euler_imports():
-    from closures.ideal import Adiabatic, Isothermal
-    from continuum import euler
+    from hydrobridge.closures.ideal import Adiabatic, Isothermal
+    from hydrobridge.continuum import euler
 
     return Adiabatic, Isothermal, euler
 
@@ -174,8 +173,8 @@ def euler_riemann(comm: MPI.Comm, degree: int, sizes: list[int], left=(1.0, 0.0,
     """Riemann problem on [0, 1] (Sod by default), transmissive ends, minmod + positivity limiters."""
     import time
 
-    from continuum.riemann import exact_riemann
-    from meshes.periodic import create_periodic_mesh, structured_interval
+    from hydrobridge.continuum.riemann import exact_riemann
+    from hydrobridge.meshes.periodic import create_periodic_mesh, structured_interval
 
     Adiabatic, _, euler = _euler_imports()
     out = {"l1": [], "steps": [], "wall": [], "functionals": [], "min_rho": [], "limited_cells": []}
@@ -207,7 +206,7 @@ def euler_smooth(comm: MPI.Comm, dim: int, degree: int, sizes: list[int], t_end:
     """
     import time
 
-    from meshes.periodic import periodic_interval, periodic_rectangle
+    from hydrobridge.meshes.periodic import periodic_interval, periodic_rectangle
 
     Adiabatic, _, euler = _euler_imports()
     g = 1.4
@@ -272,7 +271,7 @@ def euler_wave(comm: MPI.Comm, kind: str, n: int = 16, degree: int = 2, periods:
     """
     import time
 
-    from meshes.periodic import periodic_interval
+    from hydrobridge.meshes.periodic import periodic_interval
 
     Adiabatic, Isothermal, euler = _euler_imports()
     if kind == "bohm_gross_adiabatic":
@@ -327,7 +326,7 @@ def euler_conservation(comm: MPI.Comm, dim: int, field: str, closure: str = "iso
     "kernel" (1D Gaussian convolution). Drifts are relative to the initial totals (mean flow (0.5, 0.3)
     makes the momentum totals nonzero).
     """
-    from meshes.periodic import periodic_interval, periodic_rectangle
+    from hydrobridge.meshes.periodic import periodic_interval, periodic_rectangle
 
     Adiabatic, Isothermal, euler = _euler_imports()
     clo = Isothermal(1.0) if closure == "isothermal" else Adiabatic(3.0 if dim == 1 else 2.0)

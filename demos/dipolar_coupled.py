@@ -33,16 +33,15 @@ from pathlib import Path
 
 import numpy as np
 
-import meshes  # noqa: F401  (dolfinx_solver before dolfinx)
 from mpi4py import MPI
 
-from closures.dipolar_md import CLOSURE_NAMES, DipolarMDClosures, fit_dw_response, rotational_relaxation, symmetrise_square
-from closures.measured import fit_pressure
-from closures.rotational import DipolarParameters
-from demos.dipolar_options import system_options
+from hydrobridge.closures.dipolar_md import CLOSURE_NAMES, DipolarMDClosures, fit_dw_response, rotational_relaxation, symmetrise_square
+from hydrobridge.closures.measured import fit_pressure
+from hydrobridge.closures.rotational import DipolarParameters
+from hydrobridge.demos.dipolar_options import system_options
 from hydrobridge.config import Option, study_main
 from hydrobridge.tasks import run_tasks
-from particles.dipolar.replica import equilibrated, md_system
+from hydrobridge.particles.dipolar.replica import equilibrated, md_system
 
 SCHEMA = {
     "out": Option(str, "out/dipolar_coupled", "output folder"),
@@ -103,22 +102,22 @@ def steps_per_period(config: dict, omega: float) -> tuple[int, float]:
 
 
 def _langevin(config: dict, params, terms, dt: float):
-    from particles.dipolar.forcefield import force_field
-    from particles.dipolar.integrate import BAOAB
+    from hydrobridge.particles.dipolar.forcefield import force_field
+    from hydrobridge.particles.dipolar.integrate import BAOAB
 
     return BAOAB(force_field(terms, params.box), params, config["kT"], config["gamma"], config["gamma_r"], dt)
 
 
 def _short_range(base):
-    from particles.dipolar.shortrange import ShortRange
+    from hydrobridge.particles.dipolar.shortrange import ShortRange
 
     return next((t for t in base.terms if isinstance(t, ShortRange)), None)
 
 
 def scalar_pressure(state, params, short) -> float:
     """p = (1/2) tr P_vv, kinetic + short-range virial (particles.dipolar.pressure)."""
-    from particles.dipolar.pressure import pressure_tensors
-    from particles.dipolar.space import neighbor_pairs
+    from hydrobridge.particles.dipolar.pressure import pressure_tensors
+    from hydrobridge.particles.dipolar.space import neighbor_pairs
 
     virial = np.zeros((2, 2)) if short is None else short.virial(state.theta, neighbor_pairs(state.x, params.box,
                                                                                                short.r_cut))
@@ -127,9 +126,9 @@ def scalar_pressure(state, params, short) -> float:
 
 def equilibrium_task(config: dict, key: str, with_pairs: bool) -> dict:
     """Equilibrium replica: rotational relaxation fits, pressure, (optionally) pair moments."""
-    from particles.dipolar.observables import block_average
-    from particles.dipolar.pair_moments import pair_moments
-    from particles.dipolar.simulate import run
+    from hydrobridge.particles.dipolar.observables import block_average
+    from hydrobridge.particles.dipolar.pair_moments import pair_moments
+    from hydrobridge.particles.dipolar.simulate import run
 
     params, base, state, rng = equilibrated(config, key)
     lang = _langevin(config, params, base.terms, config["dt"])
@@ -169,9 +168,9 @@ def equilibrium_task(config: dict, key: str, with_pairs: bool) -> dict:
 def uniform_task(config: dict, key: str, omega: float) -> dict:
     """Uniform field E0 x cos(w t): block lock-in amplitudes of p = rho D, B = (rho Omega D + P_dw)_perp,
     P_dv and P_wv (box averages, number-density normalisation)."""
-    from particles.dipolar.field import UniformACField
-    from particles.dipolar.pressure import pressure_tensors
-    from particles.dipolar.simulate import run
+    from hydrobridge.particles.dipolar.field import UniformACField
+    from hydrobridge.particles.dipolar.pressure import pressure_tensors
+    from hydrobridge.particles.dipolar.simulate import run
 
     params, base, state, rng = equilibrated(config, key)
     per, dt = steps_per_period(config, omega)
@@ -244,8 +243,8 @@ def md_fields(x: np.ndarray, theta: np.ndarray, v: np.ndarray, params, geo: dict
 def sheet_task(config: dict, key: str) -> dict:
     """One sheet-forced replica: lock-in amplitudes of the field profiles and drop, time-mean profiles,
     and the drop phase-averaged over one period."""
-    from particles.dipolar.field import SheetPairField
-    from particles.dipolar.simulate import run
+    from hydrobridge.particles.dipolar.field import SheetPairField
+    from hydrobridge.particles.dipolar.simulate import run
 
     params, base, state, rng = equilibrated(config, key)
     geo = sheet_geometry(config)
@@ -318,7 +317,7 @@ def fit_closures(config: dict, md: dict) -> DipolarMDClosures:
                  "ideal_tau_D": par.inertia * config["gamma_r"] / config["kT"]}
     return DipolarMDClosures(molecular, config["density"], relax, transport, pressure,
                              {"edges": edges, "m2": m2, "m2perp": m2p},
-                             {"source": "demos.dipolar_coupled", "config": config})
+                             {"source": "hydrobridge.demos.dipolar_coupled", "config": config})
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -326,11 +325,11 @@ def fit_closures(config: dict, md: dict) -> DipolarMDClosures:
 def continuum_task(config: dict, fitted: dict, name: str, d2: bool, fields_dir: Path | None) -> dict:
     """The continuum with closure `name` (and the D2 correction if d2), driven like the MD; lock-in of the
     same profiles and drop over whole periods after the closure's transient, and the drop waveform."""
-    from continuum.dipolar import DipolarFluid
-    from continuum.output import FieldWriter
-    from continuum.permittivity import closure_run_settings
+    from hydrobridge.continuum.dipolar import DipolarFluid
+    from hydrobridge.continuum.output import FieldWriter
+    from hydrobridge.continuum.permittivity import closure_run_settings
     from dolfinx import geometry
-    from meshes.sheets import sheet_pair_mesh
+    from hydrobridge.meshes.sheets import sheet_pair_mesh
 
     fits = DipolarMDClosures.from_dict(fitted)
     par = molecular_parameters(config)
@@ -413,7 +412,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     fits = fit_closures(config, md)
     fitted = fits.to_dict()
     if comm.rank == 0:
-        fits.save(out / "closures.json")
+        fits.save(out / "hydrobridge.closures.json")
         (out / "fields").mkdir(exist_ok=True)
     comm.barrier()
     cont_tasks = [(f"{c}/{'d2' if d2 else 'mf'}", lambda c=c, d2=d2: continuum_task(config, fitted, c, d2, out / "fields"))

@@ -1,6 +1,6 @@
 """Numbers for the Euler acceptance points of issue 5 part 1 (THEORY.md section 1).
 
-    python -m demos.euler_acceptance [--out out/euler_acceptance.json] [--quick]
+    python -m hydrobridge.demos.euler_acceptance [--out out/euler_acceptance.json] [--quick]
 
 Prints Sod L1 density errors per mesh (P1, P2), smooth-problem errors and rates (1D density wave,
 2D isentropic vortex), linear-wave frequencies vs theory (Bohm-Gross adiabatic/isothermal, Gaussian
@@ -16,10 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-import meshes  # noqa: F401
 from mpi4py import MPI
 
-from continuum import verification as mc
+from hydrobridge.continuum import verification as mc
 
 
 def main(argv: list[str] | None = None) -> dict:

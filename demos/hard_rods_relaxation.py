@@ -8,16 +8,16 @@ collective term, SA.3 with SC.1) on one PNG, numbers in summary.json. Agreement 
 level and for its change since t = 0 (same realisations, so the sampling noise of the initial state cancels),
 and as the slope d kurtosis / d t_bar in the kinetic regime t_bar >= 0.05 (MD slope with jackknife error).
 
-    python -m demos.hard_rods_relaxation --out out/hard_rods [--quick] [--n-real R] [--t-bar-end TB [TB2]]
-    mpiexec -n 2 python -m demos.hard_rods_relaxation ...   (realisations split over ranks)
+    python -m hydrobridge.demos.hard_rods_relaxation --out out/hard_rods [--quick] [--n-real R] [--t-bar-end TB [TB2]]
+    mpiexec -n 2 python -m hydrobridge.demos.hard_rods_relaxation ...   (realisations split over ranks)
 
 Long runs: the MD checkpoints every sample (interval --dt-bar in t_bar) under a name without the run
 length, so a production run can be started per case in the background and the figure made later from
 whatever it has reached (a --t-bar-end at or below the checkpoint's last sample reuses it without running):
 
-    nice -n 10 python -m demos.hard_rods_relaxation --out out/prod --case 1 --n-real 8 --t-bar-end 1 \
+    nice -n 10 python -m hydrobridge.demos.hard_rods_relaxation --out out/prod --case 1 --n-real 8 --t-bar-end 1 \
         --dt-bar 0.0125 --h 0.2 --md-only &
-    python -m demos.hard_rods_relaxation --out out/prod --n-real 8 --t-bar-end 0.1 --dt-bar 0.0125 --h 0.2 ...
+    python -m hydrobridge.demos.hard_rods_relaxation --out out/prod --n-real 8 --t-bar-end 0.1 --dt-bar 0.0125 --h 0.2 ...
 
 Measured (gBBGKY grid 72 x 125, step 2, step 1 for the leading-order SB.1, which diverges at step 2 on this
 grid; 108 x 125 at step 1 changes the collective variant at V0 = 4 by <= 0.021; 36 x 80 at step 2 for the
@@ -102,12 +102,12 @@ import time
 
 import numpy as np
 
-from particles.hard_rods import ensemble as ens
-from particles.hard_rods import gbbgky as gb
-from particles.hard_rods import ghd
-from particles.hard_rods.observables import (boosted_kurtosis, jackknife, kurtosis_from_moments,
+from hydrobridge.particles.hard_rods import ensemble as ens
+from hydrobridge.particles.hard_rods import gbbgky as gb
+from hydrobridge.particles.hard_rods import ghd
+from hydrobridge.particles.hard_rods.observables import (boosted_kurtosis, jackknife, kurtosis_from_moments,
                                              mean_and_error, rescaled_time)
-from particles.hard_rods.potential import PHI3, PHI6
+from hydrobridge.particles.hard_rods.potential import PHI3, PHI6
 
 # the seed's two cases, then controls run only when asked for (--case 2 3 4): each potential at the other's V0
 # and phi6 at half its V0

@@ -1,7 +1,7 @@
 """Kinetic blocking in the 1D HMF model (seed 000; THEORY.md section 6, issue 8, deliverable 4).
 
-    python -m demos.kinetic_blocking --out out/kinetic_blocking [--quick]
-    mpiexec -n 2 python -m demos.kinetic_blocking ...     (realisations split over the ranks)
+    python -m hydrobridge.demos.kinetic_blocking --out out/kinetic_blocking [--quick]
+    mpiexec -n 2 python -m hydrobridge.demos.kinetic_blocking ...     (realisations split over the ranks)
 
 1. The 1D homogeneous 1/N Balescu-Lenard flux vanishes identically (local resonance v' = v): for a
    non-Maxwellian f the flux at sigma = 0 is exactly zero and, with the resonance delta(v - v') widened to
@@ -52,7 +52,7 @@ import time
 
 import numpy as np
 
-from particles.kinetic.hmf import (
+from hydrobridge.particles.kinetic.hmf import (
     balescu_lenard_flux_1d,
     hmf_dielectric,
     hmf_ensemble,

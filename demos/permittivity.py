@@ -16,7 +16,7 @@ Outputs in --out: summary.json (frequencies, tensors with errors, fitted closure
 eps.png (Re and Im of eps_xx against w), tasks/ (per-task results: a killed run resumes with --resume).
 Runs independent MD and continuum tasks in parallel over MPI ranks:
 
-    mpiexec -n 2 python -m demos.permittivity --out out/permittivity [--quick] [--ideal]
+    mpiexec -n 2 python -m hydrobridge.demos.permittivity --out out/permittivity [--quick] [--ideal]
 """
 
 from __future__ import annotations
@@ -27,16 +27,15 @@ from pathlib import Path
 
 import numpy as np
 
-import meshes  # noqa: F401  (dolfinx_solver before dolfinx)
 from mpi4py import MPI
 
-from closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
-from continuum.dipolar import DipolarFluid
-from continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
-from demos.dipolar_options import system_options
+from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
+from hydrobridge.continuum.dipolar import DipolarFluid
+from hydrobridge.continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
+from hydrobridge.demos.dipolar_options import system_options
 from hydrobridge.config import Option, study_main
 from hydrobridge.tasks import run_tasks
-from particles.dipolar.replica import equilibrated, md_system
+from hydrobridge.particles.dipolar.replica import equilibrated, md_system
 
 CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium")
 
@@ -68,7 +67,7 @@ def fit_grid(config: dict) -> np.ndarray:
 
 
 def fluct_task(config: dict, key: str) -> dict:
-    from particles.dipolar.response import fluctuation_permittivity_tensor, polarization_series
+    from hydrobridge.particles.dipolar.response import fluctuation_permittivity_tensor, polarization_series
 
     params, base, state, rng = equilibrated(config, key)
     m = polarization_series(base, params, state, config["kT"], config["gamma"], config["gamma_r"],
@@ -81,7 +80,7 @@ def fluct_task(config: dict, key: str) -> dict:
 
 
 def ac_task(config: dict, key: str, omega: float, direction: int) -> dict:
-    from particles.dipolar.response import lockin_amplitude, polarization_series
+    from hydrobridge.particles.dipolar.response import lockin_amplitude, polarization_series
 
     params, base, state, rng = equilibrated(config, key)
     e = (1.0, 0.0) if direction == 0 else (0.0, 1.0)

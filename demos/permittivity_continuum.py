@@ -7,7 +7,7 @@ summary.json (frequencies, tensors, the closure's analytic eps(w), errors, the m
 eps.png (Re and Im against w, log axis), and for one frequency a full field run through the driver
 (fields.bp for ParaView, diagnostics.csv, checkpoint.npz).
 
-    mpiexec -n 2 python -m demos.permittivity_continuum --out out/eps --closure debye
+    mpiexec -n 2 python -m hydrobridge.demos.permittivity_continuum --out out/eps --closure debye
 """
 
 from __future__ import annotations
@@ -21,13 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-import meshes  # noqa: F401
 from mpi4py import MPI
 
-from closures.rotational import Debye, DipolarParameters, GradRotational
-from continuum.dipolar import DipolarFluid
-from continuum.driver import RunSettings, run
-from continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
+from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational
+from hydrobridge.continuum.dipolar import DipolarFluid
+from hydrobridge.continuum.driver import RunSettings, run
+from hydrobridge.continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
 from hydrobridge.config import ConfigError, Option, validate
 
 

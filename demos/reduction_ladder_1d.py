@@ -36,8 +36,8 @@ pair samples projected on the difference of the two Euler profiles), so a rung "
 the error against MD only where that difference exceeds 2 standard errors ("unresolved" otherwise).
 Output in --out/a<a>: summary.json, profiles.png (density and momentum at several times), errors.png.
 
-    mpiexec -n 2 python -m demos.reduction_ladder_1d --out out/ladder --quick    (CI-sized, < 10 min)
-    mpiexec -n 2 python -m demos.reduction_ladder_1d --out out/ladder            (full: 800 pairs, t = 120)
+    mpiexec -n 2 python -m hydrobridge.demos.reduction_ladder_1d --out out/ladder --quick    (CI-sized, < 10 min)
+    mpiexec -n 2 python -m hydrobridge.demos.reduction_ladder_1d --out out/ladder            (full: 800 pairs, t = 120)
 
 Measured (2026-11-21, 2 ranks on a shared 2-core machine at load 5-7): --quick (64 pairs) 6 min 13 s
 wall for both a. With --quick --pairs 256 (t = 0..40, MD sampling error 0.05 in both norms), errors at
@@ -87,21 +87,20 @@ from pathlib import Path
 
 import numpy as np
 
-import meshes  # noqa: F401
 from mpi4py import MPI
 
-from closures.base import PressureClosure
-from closures.gbbgky_correlation import thermal_gbbgky_closure
-from closures.ideal import Isothermal
-from closures.measured import fit_equation_of_state, load_closure, save_closure
-from closures.ornstein_zernike import solve_oz_1d
-from closures.pair_correlation import PairCorrelation, from_md, from_oz, load_pair_correlation, weak_coupling
-from continuum.euler import ConvolutionMeanField1D, CorrelatedConvolutionMeanField1D, EulerSolver, EulerSystem
-from continuum.output import sample
-from meshes.periodic import periodic_interval
-from particles.hard_rods.md import forces, step, work_array
-from particles.hard_rods.potential import PHI6, phi_derivatives, potential, ring_table
-from particles.hard_rods.thermostat import sample_canonical
+from hydrobridge.closures.base import PressureClosure
+from hydrobridge.closures.gbbgky_correlation import thermal_gbbgky_closure
+from hydrobridge.closures.ideal import Isothermal
+from hydrobridge.closures.measured import fit_equation_of_state, load_closure, save_closure
+from hydrobridge.closures.ornstein_zernike import solve_oz_1d
+from hydrobridge.closures.pair_correlation import PairCorrelation, from_md, from_oz, load_pair_correlation, weak_coupling
+from hydrobridge.continuum.euler import ConvolutionMeanField1D, CorrelatedConvolutionMeanField1D, EulerSolver, EulerSystem
+from hydrobridge.continuum.output import sample
+from hydrobridge.meshes.periodic import periodic_interval
+from hydrobridge.particles.hard_rods.md import forces, step, work_array
+from hydrobridge.particles.hard_rods.potential import PHI6, phi_derivatives, potential, ring_table
+from hydrobridge.particles.hard_rods.thermostat import sample_canonical
 
 RUNGS = ("mean_field", "weak_coupling", "hnc", "py", "gbbgky", "md_gr", "md_pressure")
 SUBSAMPLES = 4          # Euler point values averaged per MD bin

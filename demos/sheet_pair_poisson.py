@@ -7,7 +7,7 @@ Exact solution along the normal: E.n = s(n.x) sigma0 cos(w t) / (2 eps0) - P.n /
 between the sheets and -1 outside, so the potential drop between the sheets has the lock-in
 amplitude  dpsi^ = sigma0 L / (4 eps0) + p0 L exp(i phi) / (pi eps0)   (L: period along the normal).
 The demo marches over whole periods, writes psi, E, P (VTX, ParaView), a line-out PNG and
-summary.json with the measured and exact amplitudes. Run: ``mpiexec -n 2 python -m demos.sheet_pair_poisson --out DIR``.
+summary.json with the measured and exact amplitudes. Run: ``mpiexec -n 2 python -m hydrobridge.demos.sheet_pair_poisson --out DIR``.
 """
 
 from __future__ import annotations
@@ -20,16 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
-import meshes  # noqa: F401  (dolfinx_solver first)
 import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from continuum.lockin import lockin_amplitude
-from continuum.output import FieldWriter, sample
-from continuum.poisson import PoissonSolver
+from hydrobridge.continuum.lockin import lockin_amplitude
+from hydrobridge.continuum.output import FieldWriter, sample
+from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.config import ConfigError, Option, validate
-from meshes.sheets import SHEET_A, SHEET_B, sheet_pair_mesh
+from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, sheet_pair_mesh
 
 
 SCHEMA = {

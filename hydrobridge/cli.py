@@ -20,10 +20,10 @@ from hydrobridge.config import ConfigError, load_config, validate
 
 #: study name -> module exposing SCHEMA (dict of Option) and run_study(config, out, resume) -> dict
 STUDIES = {
-    "permittivity": "demos.permittivity",
-    "sheet_pair_poisson": "demos.sheet_pair_poisson",
-    "permittivity_continuum": "demos.permittivity_continuum",
-    "dipolar_coupled": "demos.dipolar_coupled",
+    "permittivity": "hydrobridge.demos.permittivity",
+    "sheet_pair_poisson": "hydrobridge.demos.sheet_pair_poisson",
+    "permittivity_continuum": "hydrobridge.demos.permittivity_continuum",
+    "dipolar_coupled": "hydrobridge.demos.dipolar_coupled",
 }
 
 

@@ -109,7 +109,7 @@ def load_config(path: str | Path) -> dict:
 
 def study_main(description: str, schema: dict[str, Option], run_study: Callable[[dict, Path, bool], dict],
                default_out: str, presets: dict[str, tuple[dict, str]], argv: list[str] | None = None) -> dict:
-    """Command line of a study module (``python -m demos.X``): --out, --resume and one flag per preset
+    """Command line of a study module (``python -m hydrobridge.demos.X``): --out, --resume and one flag per preset
     (name -> (config overrides, help)); the overrides of the flags given are merged in order and validated
     like a TOML file, then ``run_study(config, out, resume)`` runs."""
     p = argparse.ArgumentParser(description=description)

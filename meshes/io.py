@@ -18,7 +18,7 @@ import numpy.typing as npt
 from dolfinx import mesh as dmesh
 from mpi4py import MPI
 
-from meshes.periodic import InputMesh, PeriodicMesh, create_periodic_mesh
+from hydrobridge.meshes.periodic import InputMesh, PeriodicMesh, create_periodic_mesh
 
 __all__ = ["TaggedMesh", "read_mesh", "write_mesh", "distribute", "gmsh_sheet_pair"]
 

@@ -16,7 +16,7 @@ import numpy as np
 from dolfinx import mesh as dmesh
 from mpi4py import MPI
 
-from meshes.periodic import PeriodicMesh, create_periodic_mesh, structured_rectangle
+from hydrobridge.meshes.periodic import PeriodicMesh, create_periodic_mesh, structured_rectangle
 
 __all__ = ["SHEET_A", "SHEET_B", "ELECTRODE_LEFT", "ELECTRODE_RIGHT", "SheetPair", "sheet_pair_mesh"]
 

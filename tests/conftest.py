@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import hydrobridge  # noqa: F401  (dolfinx_solver before any test module imports dolfinx)
+
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 
@@ -27,10 +29,9 @@ def run_parallel(tmp_path):
 
     def run(case: str, nprocs: int = 2, **kwargs) -> dict:
         out = tmp_path / f"{case}_{nprocs}.json"
-        cmd = [mpiexec(), "-n", str(nprocs), sys.executable, "-m", "continuum.verification", case, str(out),
+        cmd = [mpiexec(), "-n", str(nprocs), sys.executable, "-m", "hydrobridge.continuum.verification", case, str(out),
                json.dumps(kwargs)]
-        env = dict(os.environ, PYTHONPATH=f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
         return json.loads(out.read_text())
 

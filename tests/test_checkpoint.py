@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from mpi4py import MPI
 
-from continuum.verification import grad_sheet_run
+from hydrobridge.continuum.verification import grad_sheet_run
 
 
 def test_resume_is_bitwise_identical(tmp_path):

@@ -38,7 +38,7 @@ def test_shipped_configs_are_valid(name):
 
 
 def run_cli(args, **kw):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ)
     return subprocess.Popen([sys.executable, "-m", "hydrobridge.cli", *args], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
 
@@ -64,7 +64,7 @@ def test_sigkill_and_resume_give_the_same_summary(tmp_path):
 
 
 def test_study_main_merges_presets_and_rejects_bad_ones(tmp_path, capsys):
-    """python -m demos.X: preset flags are merged in order and validated like a TOML file."""
+    """python -m hydrobridge.demos.X: preset flags are merged in order and validated like a TOML file."""
     from hydrobridge.config import Option, study_main
 
     schema = {"n": Option(int, 4, "size", minimum=1), "w": Option(float, 1.0, "frequency")}

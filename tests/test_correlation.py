@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from closures.rotational import DipolarParameters
-from continuum.correlation import PairMomentTable, first_marginal_sources, green_derivatives, pair_energy
+from hydrobridge.closures.rotational import DipolarParameters
+from hydrobridge.continuum.correlation import PairMomentTable, first_marginal_sources, green_derivatives, pair_energy
 
 PAR = DipolarParameters(mu=1.3, mass=0.7, inertia=0.2, eps0=0.9)
 
@@ -71,12 +71,11 @@ def test_bad_tables():
 
 def test_dipolar_fluid_spins_up_at_the_first_marginal_torque():
     """Uniform state, no field: d_t(rho Omega) = S_th exactly (the correlation torque is the only one)."""
-    import meshes  # noqa: F401
     from mpi4py import MPI
 
-    from closures.rotational import LocalEquilibrium
-    from continuum.dipolar import DipolarFluid
-    from meshes.periodic import periodic_rectangle
+    from hydrobridge.closures.rotational import LocalEquilibrium
+    from hydrobridge.continuum.dipolar import DipolarFluid
+    from hydrobridge.meshes.periodic import periodic_rectangle
 
     table = blob_table(np.array([0.31, -0.18]), 0.3, 1.9, n=64, box=1.0, sigma=0.05)
     msh = periodic_rectangle(MPI.COMM_SELF, 4, 4).mesh
@@ -90,7 +89,7 @@ def test_dipolar_fluid_spins_up_at_the_first_marginal_torque():
     np.testing.assert_allclose(s, 10 * dt * Sth.mean(), rtol=1e-10)
     # closures without rho Omega: Grad d_t B += S_th D_perp, Debye d_t p += (S_th / gamma_r) D_perp,
     # gamma_r = kT_r tau / I; from a uniform p0 (no field) the first step's slope is known exactly
-    from closures.rotational import Debye, GradRotational
+    from hydrobridge.closures.rotational import Debye, GradRotational
 
     p0, h, S = np.array([0.4, -0.25]), 1e-3, Sth.mean()
     perp = np.array([-p0[1], p0[0]]) / 1.7
@@ -107,14 +106,13 @@ def test_dipolar_fluid_spins_up_at_the_first_marginal_torque():
 @pytest.mark.mpi
 def test_dipolar_fluid_accelerates_at_the_first_marginal_force():
     """Uniform density, no field, an asymmetric pair moment: d_t(rho U) = S_x (sampled density path)."""
-    import meshes  # noqa: F401
     import ufl
     from dolfinx import fem
     from mpi4py import MPI
 
-    from closures.rotational import LocalEquilibrium
-    from continuum.dipolar import DipolarFluid
-    from meshes.periodic import periodic_rectangle
+    from hydrobridge.closures.rotational import LocalEquilibrium
+    from hydrobridge.continuum.dipolar import DipolarFluid
+    from hydrobridge.meshes.periodic import periodic_rectangle
 
     table = blob_table(np.array([0.31, -0.18]), 0.3, 1.9, n=64, box=1.0, sigma=0.05)
     msh = periodic_rectangle(MPI.COMM_WORLD, 4, 4).mesh

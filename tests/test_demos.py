@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from demos.sheet_pair_poisson import main
+from hydrobridge.demos.sheet_pair_poisson import main
 
 
 def test_sheet_pair_demo_quick(tmp_path):
@@ -16,7 +16,7 @@ def test_sheet_pair_demo_quick(tmp_path):
 
 
 def test_permittivity_continuum_demo(tmp_path):
-    from demos.permittivity_continuum import main as eps_main
+    from hydrobridge.demos.permittivity_continuum import main as eps_main
 
     summary = eps_main(["--quick", "--omegas", "1.0", "--out", str(tmp_path)])
     row = summary["sweep"][0]
@@ -29,7 +29,7 @@ def test_hard_rods_relaxation_demo_tiny_ring(tmp_path):
     """Seed figure 2 end to end on a ring of 10 rods: every sample up to --t-bar-end kept, MD energy conserved,
     gBBGKY number to round-off and energy to 1e-8, both from the boosted state's exact kurtosis; a ring that
     holds no whole number of rods is refused."""
-    from demos.hard_rods_relaxation import main as rods_main
+    from hydrobridge.demos.hard_rods_relaxation import main as rods_main
 
     rods_main(["--out", str(tmp_path), "--case", "0", "--n-real", "2", "--t-bar-end", "0.005", "--dt-bar", "0.0025",
                "--grid", "24", "8", "2", "--ring", "50"])

@@ -3,13 +3,12 @@
 import numpy as np
 import pytest
 
-import meshes  # noqa: F401
 import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from continuum.deposit import deposit
-from meshes.periodic import periodic_rectangle
+from hydrobridge.continuum.deposit import deposit
+from hydrobridge.meshes.periodic import periodic_rectangle
 
 
 @pytest.mark.mpi

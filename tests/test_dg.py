@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import meshes  # noqa: F401
 import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from meshes.periodic import periodic_rectangle
-from continuum.verification import dg_advection
+from hydrobridge.meshes.periodic import periodic_rectangle
+from hydrobridge.continuum.verification import dg_advection
 
 SIZES = [8, 16, 32]
 

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from scipy.special import exp1 as scipy_exp1
 
-from particles.dipolar.charges import exp1, finite_dipole_terms
-from particles.dipolar.ewald import ewald_setup, ewald_terms
-from particles.dipolar.fdcheck import fd_forces_torques, relative_error
-from particles.dipolar.forcefield import force_field
+from hydrobridge.particles.dipolar.charges import exp1, finite_dipole_terms
+from hydrobridge.particles.dipolar.ewald import ewald_setup, ewald_terms
+from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_error
+from hydrobridge.particles.dipolar.forcefield import force_field
 
 MU, EPS0 = 1.3, 0.7
 BOX = np.array([3.0, 2.2])

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 import particles.dipolar.checkpoint as checkpoint_module
-from particles.dipolar.checkpoint import load_checkpoint, save_checkpoint
-from particles.dipolar.integrate import BAOAB, VelocityVerlet
-from particles.dipolar.model import DipolarParams, lattice_state
-from particles.dipolar.simulate import run
-from particles.dipolar.system import dipolar_force_field
+from hydrobridge.particles.dipolar.checkpoint import load_checkpoint, save_checkpoint
+from hydrobridge.particles.dipolar.integrate import BAOAB, VelocityVerlet
+from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.simulate import run
+from hydrobridge.particles.dipolar.system import dipolar_force_field
 
 N = 36
 L = math.sqrt(N / 0.6)
@@ -83,10 +83,10 @@ def test_sigkilled_process_resumes_bit_for_bit(tmp_path):
 import os, signal, sys
 import numpy as np
 sys.path.insert(0, {root!r})
-from particles.dipolar.integrate import BAOAB
-from particles.dipolar.model import DipolarParams, lattice_state
-from particles.dipolar.simulate import run
-from particles.dipolar.system import dipolar_force_field
+from hydrobridge.particles.dipolar.integrate import BAOAB
+from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.simulate import run
+from hydrobridge.particles.dipolar.system import dipolar_force_field
 params = DipolarParams(Lx={L!r}, Ly={L!r}, q=3.0)
 rng = np.random.default_rng(3)
 ff = dipolar_force_field(params)

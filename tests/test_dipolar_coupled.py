@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from demos.dipolar_coupled import QUICK, SCHEMA, run_study
+from hydrobridge.demos.dipolar_coupled import QUICK, SCHEMA, run_study
 from hydrobridge.cli import main
 from hydrobridge.config import validate
 
@@ -31,7 +31,7 @@ def quick_run(tmp_path_factory):
 
 def test_quick_run_writes_every_output(quick_run):
     config, out, summary = quick_run
-    for name in ("summary.json", "closures.json", "profiles.png", "response.png"):
+    for name in ("summary.json", "hydrobridge.closures.json", "profiles.png", "response.png"):
         assert (out / name).exists(), name
     assert sorted(p.name for p in (out / "fields").glob("*.bp")) == sorted(
         f"{c}{s}.bp" for c in config["closures"] for s in ("", "_d2"))
@@ -70,7 +70,7 @@ def test_resume_of_a_finished_run_gives_the_same_summary(quick_run):
 
 
 def _cli(args, tmp_path):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), NUMBA_NUM_THREADS="1")
+    env = dict(os.environ, NUMBA_NUM_THREADS="1")
     return subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
 

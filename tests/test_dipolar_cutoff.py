@@ -5,12 +5,12 @@ import math
 import numpy as np
 import pytest
 
-from particles.dipolar.cutoff import CutoffDipolarLJ, CutoffVerlet, cutoff_workload
-from particles.dipolar.fdcheck import fd_forces_torques, relative_error
-from particles.dipolar.forcefield import force_field
-from particles.dipolar.integrate import VelocityVerlet
-from particles.dipolar.model import DipolarParams, State, lattice_state
-from particles.dipolar.space import Pairs
+from hydrobridge.particles.dipolar.cutoff import CutoffDipolarLJ, CutoffVerlet, cutoff_workload
+from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_error
+from hydrobridge.particles.dipolar.forcefield import force_field
+from hydrobridge.particles.dipolar.integrate import VelocityVerlet
+from hydrobridge.particles.dipolar.model import DipolarParams, State, lattice_state
+from hydrobridge.particles.dipolar.space import Pairs
 
 RC = 3.0
 

@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from particles.dipolar import lattice_sum
-from particles.dipolar.ewald import ewald_setup, ewald_terms
-from particles.dipolar.fdcheck import fd_forces_torques, relative_error
-from particles.dipolar.forcefield import force_field
+from hydrobridge.particles.dipolar import lattice_sum
+from hydrobridge.particles.dipolar.ewald import ewald_setup, ewald_terms
+from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_error
+from hydrobridge.particles.dipolar.forcefield import force_field
 
 MU, EPS0 = 1.3, 0.7
 BOX = np.array([3.0, 2.2])

@@ -5,14 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import meshes  # noqa: F401
 from mpi4py import MPI
 
-from closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
-from continuum.dipolar import DipolarFluid
-from continuum.permittivity import eps_tensor_from_nn, run_sheet_response, sheet_pair_for, vacuum_drop
-from continuum.verification import CHI, N, PAR, W0, WL, debye_sheet_eps, oscillation_frequency, record
-from meshes.periodic import periodic_rectangle
+from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
+from hydrobridge.continuum.dipolar import DipolarFluid
+from hydrobridge.continuum.permittivity import eps_tensor_from_nn, run_sheet_response, sheet_pair_for, vacuum_drop
+from hydrobridge.continuum.verification import CHI, N, PAR, W0, WL, debye_sheet_eps, oscillation_frequency, record
+from hydrobridge.meshes.periodic import periodic_rectangle
 
 
 @pytest.mark.mpi
@@ -179,7 +178,7 @@ def test_measured_closures_give_their_spectra(closure, exact):
 @pytest.mark.parametrize("c2", [1.0, 2.25])
 def test_translational_pressure_comes_from_the_closure(c2):
     """Unpolarised fluid, density wave: the sound speed is the pressure closure's (omega = c k)."""
-    from closures.ideal import Isothermal, Polytropic
+    from hydrobridge.closures.ideal import Isothermal, Polytropic
 
     msh = periodic_rectangle(MPI.COMM_SELF, 12, 3, 1.0, 0.25).mesh
     pressure = Isothermal(1.0) if c2 == 1.0 else Polytropic(p0=c2 * N / 2.0, rho0=N, gamma=2.0)
@@ -197,7 +196,7 @@ def test_translational_pressure_comes_from_the_closure(c2):
 
 
 def test_energy_closure_is_rejected():
-    from closures.ideal import Adiabatic
+    from hydrobridge.closures.ideal import Adiabatic
 
     msh = periodic_rectangle(MPI.COMM_SELF, 4, 4).mesh
     with pytest.raises(ValueError, match="needs fields"):

@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 
-from particles.dipolar.forcefield import force_field
-from particles.dipolar.integrate import BAOAB, DEFAULT_DT, VelocityVerlet
-from particles.dipolar.model import DipolarParams, lattice_state
-from particles.dipolar.observables import block_average, kinetic_energies, total_momentum
-from particles.dipolar.system import dipolar_force_field
+from hydrobridge.particles.dipolar.forcefield import force_field
+from hydrobridge.particles.dipolar.integrate import BAOAB, DEFAULT_DT, VelocityVerlet
+from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.observables import block_average, kinetic_energies, total_momentum
+from hydrobridge.particles.dipolar.system import dipolar_force_field
 
 N, DENSITY, KT = 64, 0.6, 1.0
 L = math.sqrt(N / DENSITY)

@@ -7,21 +7,21 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from closures.dipolar_md import (DipolarMDClosures, d2_table, fit_dw_response, rotational_relaxation,
+from hydrobridge.closures.dipolar_md import (DipolarMDClosures, d2_table, fit_dw_response, rotational_relaxation,
                                  symmetrise_square)
-from closures.measured import MeasuredPressure, fit_pressure
-from closures.rotational import DipolarParameters, GradRotational
-from continuum.correlation import first_marginal_sources, pair_energy
+from hydrobridge.closures.measured import MeasuredPressure, fit_pressure
+from hydrobridge.closures.rotational import DipolarParameters, GradRotational
+from hydrobridge.continuum.correlation import first_marginal_sources, pair_energy
 
 PAR = DipolarParameters(mu=1.5, mass=1.0, inertia=0.0625, kT=1.0, kT_r=1.0)
 
 
 def ideal_rotor_series(n=40, steps=40000, dt=0.01, gamma_r=4.0, seed=3):
     """M, Mdot of n non-interacting Langevin rotors (BAOAB of particles.dipolar), mu = 1.5, I = 1/16."""
-    from particles.dipolar.forcefield import force_field
-    from particles.dipolar.integrate import BAOAB
-    from particles.dipolar.model import DipolarParams, lattice_state
-    from particles.dipolar.simulate import run
+    from hydrobridge.particles.dipolar.forcefield import force_field
+    from hydrobridge.particles.dipolar.integrate import BAOAB
+    from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+    from hydrobridge.particles.dipolar.simulate import run
 
     params = DipolarParams(Lx=10.0, Ly=8.0, q=3.0, l=0.5)
     rng = np.random.default_rng(seed)
@@ -54,8 +54,8 @@ def test_ideal_rotors_give_the_analytic_chi_w0_and_tau():
 
 
 def test_ideal_gas_pressure_fit_is_rho_kT_over_m():
-    from demos.dipolar_coupled import scalar_pressure
-    from particles.dipolar.model import DipolarParams, State
+    from hydrobridge.demos.dipolar_coupled import scalar_pressure
+    from hydrobridge.particles.dipolar.model import DipolarParams, State
 
     rng = np.random.default_rng(0)
     kT, m, n_mol = 1.3, 2.0, 4000

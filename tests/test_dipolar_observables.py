@@ -5,12 +5,12 @@ import math
 import numpy as np
 import pytest
 
-from particles.dipolar.forcefield import force_field
-from particles.dipolar.integrate import BAOAB, VelocityVerlet
-from particles.dipolar.model import DipolarParams, State, lattice_state
-from particles.dipolar.observables import (block_average, deposit_cic, moment_fields, polarization,
+from hydrobridge.particles.dipolar.forcefield import force_field
+from hydrobridge.particles.dipolar.integrate import BAOAB, VelocityVerlet
+from hydrobridge.particles.dipolar.model import DipolarParams, State, lattice_state
+from hydrobridge.particles.dipolar.observables import (block_average, deposit_cic, moment_fields, polarization,
                                            radial_distribution, static_permittivity, time_correlation)
-from particles.dipolar.space import neighbor_pairs
+from hydrobridge.particles.dipolar.space import neighbor_pairs
 
 KT = 1.3
 

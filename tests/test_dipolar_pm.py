@@ -5,12 +5,12 @@ import math
 import numpy as np
 import pytest
 
-from particles.dipolar.ewald import ewald_setup, ewald_terms
-from particles.dipolar.fdcheck import fd_forces_torques, relative_error
-from particles.dipolar.forcefield import force_field
-from particles.dipolar.model import DipolarParams, lattice_state
-from particles.dipolar.pm import ParticleMesh, pm_grid
-from particles.dipolar.system import dipolar_force_field
+from hydrobridge.particles.dipolar.ewald import ewald_setup, ewald_terms
+from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_error
+from hydrobridge.particles.dipolar.forcefield import force_field
+from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.pm import ParticleMesh, pm_grid
+from hydrobridge.particles.dipolar.system import dipolar_force_field
 
 MU, EPS0 = 1.3, 0.7
 BOX = np.array([3.0, 2.2])

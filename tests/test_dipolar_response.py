@@ -5,13 +5,13 @@ import math
 import numpy as np
 import pytest
 
-from particles.dipolar.forcefield import force_field
-from particles.dipolar.integrate import BAOAB
-from particles.dipolar.model import DipolarParams, lattice_state
-from particles.dipolar.response import (fluctuation_permittivity, lockin_amplitude, longitudinal_permittivity,
+from hydrobridge.particles.dipolar.forcefield import force_field
+from hydrobridge.particles.dipolar.integrate import BAOAB
+from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.response import (fluctuation_permittivity, lockin_amplitude, longitudinal_permittivity,
                                        longitudinal_polarization, polarization_series)
-from particles.dipolar.simulate import run
-from particles.dipolar.system import dipolar_force_field
+from hydrobridge.particles.dipolar.simulate import run
+from hydrobridge.particles.dipolar.system import dipolar_force_field
 
 
 def test_lockin_recovers_harmonic_amplitude():

@@ -5,12 +5,12 @@ import math
 import numpy as np
 import pytest
 
-from particles.dipolar.fdcheck import fd_forces_torques, relative_error
-from particles.dipolar.field import SheetPairField, UniformACField
-from particles.dipolar.forcefield import force_field
-from particles.dipolar.model import DipolarParams, State, lattice_state
-from particles.dipolar.shortrange import ShortRange
-from particles.dipolar.space import neighbor_pairs
+from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_error
+from hydrobridge.particles.dipolar.field import SheetPairField, UniformACField
+from hydrobridge.particles.dipolar.forcefield import force_field
+from hydrobridge.particles.dipolar.model import DipolarParams, State, lattice_state
+from hydrobridge.particles.dipolar.shortrange import ShortRange
+from hydrobridge.particles.dipolar.space import neighbor_pairs
 
 BOX = np.array([7.0, 6.0])
 

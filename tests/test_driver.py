@@ -2,13 +2,12 @@
 
 import pytest
 
-import meshes  # noqa: F401
 from mpi4py import MPI
 
-from closures.rotational import DipolarParameters, GradRotational
-from continuum.dipolar import DipolarFluid
-from continuum.driver import RunSettings, run
-from continuum.permittivity import sheet_pair_for
+from hydrobridge.closures.rotational import DipolarParameters, GradRotational
+from hydrobridge.continuum.dipolar import DipolarFluid
+from hydrobridge.continuum.driver import RunSettings, run
+from hydrobridge.continuum.permittivity import sheet_pair_for
 
 
 def make_fluid():

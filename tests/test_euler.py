@@ -7,15 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import meshes  # noqa: F401
 import ufl
 from mpi4py import MPI
 
-from closures.base import CorrelationClosure
-from closures.ideal import Adiabatic, Isothermal
-from continuum.euler import EulerSolver, EulerSystem, StateError
-from meshes.periodic import create_periodic_mesh, periodic_interval, structured_interval
-from continuum.verification import euler_bundle, euler_conservation, euler_riemann, euler_smooth, euler_wave
+from hydrobridge.closures.base import CorrelationClosure
+from hydrobridge.closures.ideal import Adiabatic, Isothermal
+from hydrobridge.continuum.euler import EulerSolver, EulerSystem, StateError
+from hydrobridge.meshes.periodic import create_periodic_mesh, periodic_interval, structured_interval
+from hydrobridge.continuum.verification import euler_bundle, euler_conservation, euler_riemann, euler_smooth, euler_wave
 
 COMM = MPI.COMM_WORLD
 
@@ -163,7 +162,7 @@ def test_driver_writes_scalars_fields_and_metadata_with_cfl_steps(tmp_path):
     """continuum.driver with dt=None: CFL-limited steps, CSV totals, VTX fields, run.json with the closure."""
     import json
 
-    from continuum.driver import RunSettings, run
+    from hydrobridge.continuum.driver import RunSettings, run
 
     pm = periodic_interval(COMM, 8, 1.0)
     s = EulerSolver(EulerSystem(1, Adiabatic(1.4)), pm.mesh, degree=1)
@@ -181,7 +180,7 @@ def test_driver_writes_scalars_fields_and_metadata_with_cfl_steps(tmp_path):
 
 def test_driver_checkpoint_restart_reproduces_the_run(tmp_path):
     """Euler through continuum.driver: a crashed run resumed from its checkpoint gives the same CSV."""
-    from continuum.driver import RunSettings, run
+    from hydrobridge.continuum.driver import RunSettings, run
 
     def make():
         pm = periodic_interval(MPI.COMM_SELF, 16, 1.0)

@@ -7,10 +7,9 @@ import json
 import numpy as np
 import pytest
 
-import meshes  # noqa: F401
-from closures.base import CorrelationClosure, PressureClosure, check_state_fields
-from closures.ideal import Adiabatic, Isothermal, Polytropic, kinetic_gamma
-from continuum.riemann import exact_riemann, star_state
+from hydrobridge.closures.base import CorrelationClosure, PressureClosure, check_state_fields
+from hydrobridge.closures.ideal import Adiabatic, Isothermal, Polytropic, kinetic_gamma
+from hydrobridge.continuum.riemann import exact_riemann, star_state
 
 
 def test_ideal_closures_numpy_values_fields_and_dicts():

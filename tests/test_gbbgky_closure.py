@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from closures.gbbgky_correlation import correlation_field, from_gbbgky, pair_density, thermal_gbbgky_closure
-from particles.hard_rods import ghd
-from particles.hard_rods.gbbgky import make_setup, stationary_correlation
-from particles.hard_rods.potential import PHI6, ring_table
+from hydrobridge.closures.gbbgky_correlation import correlation_field, from_gbbgky, pair_density, thermal_gbbgky_closure
+from hydrobridge.particles.hard_rods import ghd
+from hydrobridge.particles.hard_rods.gbbgky import make_setup, stationary_correlation
+from hydrobridge.particles.hard_rods.potential import PHI6, ring_table
 
 BETA, RHO, RING, XI, V0 = 2.5, 0.2, 500.0, 20.0, 4.0
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from closures.ornstein_zernike import tonks_g
-from particles.hard_rods.equilibrium import sample_pair_correlation
+from hydrobridge.closures.ornstein_zernike import tonks_g
+from hydrobridge.particles.hard_rods.equilibrium import sample_pair_correlation
 
 
 def test_bare_rods_match_tonks_within_sampling_and_finite_n_error():

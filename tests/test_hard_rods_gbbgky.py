@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from particles.hard_rods import gbbgky as gb
-from particles.hard_rods import ghd
-from particles.hard_rods.potential import PHI3, PHI6, potential
+from hydrobridge.particles.hard_rods import gbbgky as gb
+from hydrobridge.particles.hard_rods import ghd
+from hydrobridge.particles.hard_rods.potential import PHI3, PHI6, potential
 
 BETA_TH = 1.0 / 1.2     # thermal state with the kinetic energy of the boosted state
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from particles.hard_rods import ghd
+from hydrobridge.particles.hard_rods import ghd
 
 A_ROD = 1.0
 

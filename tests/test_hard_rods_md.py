@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from particles.hard_rods import ensemble as ens
-from particles.hard_rods.md import forces, step, work_array
-from particles.hard_rods.observables import boosted_kurtosis, jackknife, kurtosis_from_moments
-from particles.hard_rods.potential import PHI3, PHI6
+from hydrobridge.particles.hard_rods import ensemble as ens
+from hydrobridge.particles.hard_rods.md import forces, step, work_array
+from hydrobridge.particles.hard_rods.observables import boosted_kurtosis, jackknife, kurtosis_from_moments
+from hydrobridge.particles.hard_rods.potential import PHI3, PHI6
 
 EDGES = np.linspace(-4.0, 4.0, 41)
 
@@ -120,7 +120,7 @@ def test_ensemble_is_independent_of_the_rank_layout():
 
 def test_dop853_tableau_order_conditions():
     """Own copy of Hairer's DOP853 constants: consistent nodes and 8th-order quadrature conditions."""
-    from particles.hard_rods.dop853 import tableau
+    from hydrobridge.particles.hard_rods.dop853 import tableau
     a, b = tableau()
     c = a.sum(axis=1)
     assert np.allclose(np.triu(a), 0.0)

@@ -4,10 +4,10 @@ and the measured g(r) as a pair-correlation closure."""
 import numpy as np
 import pytest
 
-from closures.ornstein_zernike import tonks_g
-from closures.pair_correlation import from_md, load_pair_correlation
-from particles.hard_rods.potential import PHI6
-from particles.hard_rods.thermostat import sample_canonical
+from hydrobridge.closures.ornstein_zernike import tonks_g
+from hydrobridge.closures.pair_correlation import from_md, load_pair_correlation
+from hydrobridge.particles.hard_rods.potential import PHI6
+from hydrobridge.particles.hard_rods.thermostat import sample_canonical
 
 
 def test_bare_rods_give_the_finite_n_tonks_pressure_and_structure(tmp_path):
@@ -35,8 +35,8 @@ def test_bare_rods_give_the_finite_n_tonks_pressure_and_structure(tmp_path):
 def test_point_particle_md_under_the_thermostat_conserves_energy():
     """a = 0: Runge-Kutta stages let neighbours cross; the forces must still use the periodic separation
     (before md.forces wrapped it, the energy grew without bound: T from 0.4 to 660 by t = 35)."""
-    from particles.hard_rods.md import forces, step, work_array
-    from particles.hard_rods.potential import ring_table
+    from hydrobridge.particles.hard_rods.md import forces, step, work_array
+    from hydrobridge.particles.hard_rods.potential import ring_table
 
     rng = np.random.default_rng(1)
     n, ring = 100, 500.0
@@ -60,7 +60,7 @@ def test_bad_input_is_named():
 def test_thermostatted_md_samples_the_canonical_structure_of_monte_carlo():
     """Rods + 1/(1+x^6) potential (a = 1, V0 = 4, xi = 20, beta = 2.5, rho = 0.2), N = 50: the Andersen MD
     g(r) and the Metropolis g(r) of the same finite canonical ensemble agree within their errors."""
-    from particles.hard_rods.equilibrium import sample_pair_correlation
+    from hydrobridge.particles.hard_rods.equilibrium import sample_pair_correlation
 
     n, ring, a, beta, v0, xi = 50, 250.0, 1.0, 2.5, 4.0, 20.0
     md = np.array([sample_canonical(n, ring, a, beta, v0, xi, PHI6, t_equilibrate=100.0, t_sample=2000.0,

@@ -6,10 +6,10 @@ Coulomb kernel Phi = 1/max(|z|, 0.5)^3 from a bi-Maxwellian T_x = 1.5, T_y = 0.5
 import numpy as np
 import pytest
 
-from particles.kinetic.anisotropy import bimaxwellian_rate, initial_decay_rate
-from particles.kinetic.kernels import MAXWELL_2D, coulomb
-from particles.kinetic.landau_grid import evolve, landau_operator, make_grid
-from particles.kinetic.mbc import mbc_evolve
+from hydrobridge.particles.kinetic.anisotropy import bimaxwellian_rate, initial_decay_rate
+from hydrobridge.particles.kinetic.kernels import MAXWELL_2D, coulomb
+from hydrobridge.particles.kinetic.landau_grid import evolve, landau_operator, make_grid
+from hydrobridge.particles.kinetic.mbc import mbc_evolve
 
 KERNEL = coulomb(1.0, 0.5)
 TX, TY = 1.5, 0.5

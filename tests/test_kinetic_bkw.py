@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.signal import fftconvolve
 
-from particles.kinetic.bkw import bkw_f, bkw_fourth_moment, bkw_k, sample_bkw_initial
+from hydrobridge.particles.kinetic.bkw import bkw_f, bkw_fourth_moment, bkw_k, sample_bkw_initial
 
 
 def landau_residual(n: int, t: float, time_scale: float) -> float:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from particles.kinetic.hmf import (
+from hydrobridge.particles.kinetic.hmf import (
     balescu_lenard_flux_1d,
     energy_per_particle,
     hmf_dielectric,
@@ -100,7 +100,7 @@ def test_hmf_dielectric_of_a_maxwellian():
 
 def test_relaxation_time_estimator_of_the_blocking_demo():
     """Exponential relaxation K(t) = 3 - (3 - K0) exp(-t / tau0): t_f - t_ref = -tau0 ln(1 - f)."""
-    from demos.kinetic_blocking import relaxation_time
+    from hydrobridge.demos.kinetic_blocking import relaxation_time
 
     t = np.arange(0.0, 5000.0, 1.0)
     for tau0 in (300.0, 600.0):

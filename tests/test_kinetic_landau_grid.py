@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from particles.kinetic.bkw import bkw_f
-from particles.kinetic.kernels import MAXWELL_2D, MAXWELL_3D, coulomb
-from particles.kinetic.landau_grid import (
+from hydrobridge.particles.kinetic.bkw import bkw_f
+from hydrobridge.particles.kinetic.kernels import MAXWELL_2D, MAXWELL_3D, coulomb
+from hydrobridge.particles.kinetic.landau_grid import (
     diff_axis0,
     diff_transpose_axis0,
     evolve,

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from scipy.special import wofz
 
-from particles.kinetic.kernels import coulomb
-from particles.kinetic.landau_grid import evolve, landau_operator, make_grid
-from particles.kinetic.lenard_balescu import ScreenedPotential, lenard_balescu_operator, susceptibility
+from hydrobridge.particles.kinetic.kernels import coulomb
+from hydrobridge.particles.kinetic.landau_grid import evolve, landau_operator, make_grid
+from hydrobridge.particles.kinetic.lenard_balescu import ScreenedPotential, lenard_balescu_operator, susceptibility
 
 
 def normalised(f, grid):

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from scipy.special import wofz
 
-from particles.kinetic.kernels import coulomb
-from particles.kinetic.landau_grid import evolve, landau_operator, make_grid
-from particles.kinetic.lenard_balescu import ScreenedPotential
-from particles.kinetic.lenard_balescu_3d import (
+from hydrobridge.particles.kinetic.kernels import coulomb
+from hydrobridge.particles.kinetic.landau_grid import evolve, landau_operator, make_grid
+from hydrobridge.particles.kinetic.lenard_balescu import ScreenedPotential
+from hydrobridge.particles.kinetic.lenard_balescu_3d import (
     kappa_integral,
     lenard_balescu_operator_3d,
     susceptibility_3d,

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from particles.kinetic.bkw import bkw_fourth_moment, sample_bkw_initial
-from particles.kinetic.kernels import MAXWELL_2D, coulomb
-from particles.kinetic.mbc import collide, collision_rate, mbc_ensemble, mbc_evolve, pair_covariance
+from hydrobridge.particles.kinetic.bkw import bkw_fourth_moment, sample_bkw_initial
+from hydrobridge.particles.kinetic.kernels import MAXWELL_2D, coulomb
+from hydrobridge.particles.kinetic.mbc import collide, collision_rate, mbc_ensemble, mbc_evolve, pair_covariance
 
 
 def test_single_collision_conserves_and_rotates():

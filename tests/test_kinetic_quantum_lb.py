@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from particles.kinetic.anisotropy import bimaxwellian_rate, initial_decay_rate
-from particles.kinetic.kernels import coulomb
-from particles.kinetic.lenard_balescu import ScreenedPotential
-from particles.kinetic.quantum_lb import C_2D, quantum_anisotropy_rate, quantum_evolve, transport_rate
+from hydrobridge.particles.kinetic.anisotropy import bimaxwellian_rate, initial_decay_rate
+from hydrobridge.particles.kinetic.kernels import coulomb
+from hydrobridge.particles.kinetic.lenard_balescu import ScreenedPotential
+from hydrobridge.particles.kinetic.quantum_lb import C_2D, quantum_anisotropy_rate, quantum_evolve, transport_rate
 
 POTENTIAL = ScreenedPotential(1.0, 1.0)
 TX, TY = 1.5, 0.5

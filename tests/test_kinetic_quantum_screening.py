@@ -4,11 +4,11 @@
 import numpy as np
 import pytest
 
-from particles.kinetic.anisotropy import bimaxwellian_rate, initial_decay_rate
-from particles.kinetic.kernels import coulomb
-from particles.kinetic.lenard_balescu import ScreenedPotential
-from particles.kinetic.quantum_lb import quantum_anisotropy_rate
-from particles.kinetic.quantum_screening import (
+from hydrobridge.particles.kinetic.anisotropy import bimaxwellian_rate, initial_decay_rate
+from hydrobridge.particles.kinetic.kernels import coulomb
+from hydrobridge.particles.kinetic.lenard_balescu import ScreenedPotential
+from hydrobridge.particles.kinetic.quantum_lb import quantum_anisotropy_rate
+from hydrobridge.particles.kinetic.quantum_screening import (
     chi_classical,
     chi_quantum,
     mean_inverse_eps2,

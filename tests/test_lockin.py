@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from continuum.lockin import lockin_amplitude
+from hydrobridge.continuum.lockin import lockin_amplitude
 
 
 def test_lockin_recovers_amplitude_and_rejects_harmonics():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from closures.measured import (
+from hydrobridge.closures.measured import (
     MeasuredPressure,
     fit_equation_of_state,
     fit_pressure,
@@ -53,8 +53,8 @@ def test_unphysical_fit_is_rejected():
 
 def test_md_kinetic_pressure_of_an_ideal_gas_gives_kT_over_m():
     """P_vv of Maxwellian molecules (no forces): p = (1/2) tr P_vv = rho kT/m, fitted over 4 densities."""
-    from particles.dipolar.model import DipolarParams, lattice_state
-    from particles.dipolar.pressure import pressure_tensors
+    from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+    from hydrobridge.particles.dipolar.pressure import pressure_tensors
 
     rng = np.random.default_rng(7)
     kT, n = 1.7, 2000
@@ -71,7 +71,7 @@ def test_md_kinetic_pressure_of_an_ideal_gas_gives_kT_over_m():
 
 
 def test_pair_moments_land_on_the_right_separation():
-    from particles.dipolar.pair_moments import pair_moments
+    from hydrobridge.particles.dipolar.pair_moments import pair_moments
 
     box = np.array([8.0, 8.0])
     x = np.array([[1.0, 1.0], [2.3, 1.6]])

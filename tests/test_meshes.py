@@ -5,15 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import meshes  # noqa: F401
 import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from meshes.io import TaggedMesh, distribute, read_mesh, write_mesh
-from meshes.periodic import (InputMesh, periodic_interval, periodic_rectangle, periodic_vertex_ids,
+from hydrobridge.meshes.io import TaggedMesh, distribute, read_mesh, write_mesh
+from hydrobridge.meshes.periodic import (InputMesh, periodic_interval, periodic_rectangle, periodic_vertex_ids,
                              structured_rectangle)
-from meshes.sheets import ELECTRODE_LEFT, ELECTRODE_RIGHT, SHEET_A, SHEET_B, sheet_pair_mesh
+from hydrobridge.meshes.sheets import ELECTRODE_LEFT, ELECTRODE_RIGHT, SHEET_A, SHEET_B, sheet_pair_mesh
 
 
 def global_count(tags, value):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from closures.ornstein_zernike import solve_oz_1d, tonks_g
+from hydrobridge.closures.ornstein_zernike import solve_oz_1d, tonks_g
 
 
 @pytest.mark.parametrize("eta", [0.2, 0.5])

@@ -3,14 +3,13 @@
 import numpy as np
 import pytest
 
-import meshes  # noqa: F401
 from mpi4py import MPI
 
-from closures.ideal import Isothermal
-from closures.ornstein_zernike import solve_oz_1d
-from closures.pair_correlation import PairCorrelation, from_oz, load_pair_correlation, weak_coupling
-from continuum.euler import ConvolutionMeanField1D, CorrelatedConvolutionMeanField1D, EulerSolver, EulerSystem
-from meshes.periodic import periodic_interval
+from hydrobridge.closures.ideal import Isothermal
+from hydrobridge.closures.ornstein_zernike import solve_oz_1d
+from hydrobridge.closures.pair_correlation import PairCorrelation, from_oz, load_pair_correlation, weak_coupling
+from hydrobridge.continuum.euler import ConvolutionMeanField1D, CorrelatedConvolutionMeanField1D, EulerSolver, EulerSystem
+from hydrobridge.meshes.periodic import periodic_interval
 
 
 def momentum_change(mean_field, dt=1e-6):

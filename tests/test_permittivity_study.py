@@ -25,13 +25,13 @@ closures = ["lorentz_fitted", "local_equilibrium"]
 
 
 def cli(args):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), NUMBA_NUM_THREADS="1")
+    env = dict(os.environ, NUMBA_NUM_THREADS="1")
     return subprocess.Popen([sys.executable, "-m", "hydrobridge.cli", *args], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def test_fluctuation_tensor_trace_is_the_scalar_formula():
-    from particles.dipolar.response import fluctuation_permittivity, fluctuation_permittivity_tensor
+    from hydrobridge.particles.dipolar.response import fluctuation_permittivity, fluctuation_permittivity_tensor
 
     rng = np.random.default_rng(0)
     m = np.cumsum(rng.normal(size=(4000, 2)), axis=0) * 0.05   # a strongly correlated signal

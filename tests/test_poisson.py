@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import meshes  # noqa: F401
 import ufl
 from dolfinx import fem
 from dolfinx.mesh import compute_midpoints
 from mpi4py import MPI
 
-from continuum.poisson import PoissonSolver
-from meshes.io import distribute, gmsh_sheet_pair, read_mesh
-from meshes.sheets import ELECTRODE_LEFT, ELECTRODE_RIGHT, sheet_pair_mesh
-from continuum.verification import manufactured_poisson
+from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.meshes.io import distribute, gmsh_sheet_pair, read_mesh
+from hydrobridge.meshes.sheets import ELECTRODE_LEFT, ELECTRODE_RIGHT, sheet_pair_mesh
+from hydrobridge.continuum.verification import manufactured_poisson
 
 SIZES = [16, 32, 64, 128]  # three refinements
 
@@ -92,7 +91,7 @@ def test_unstructured_gmsh_sheet_pair(tmp_path):
 
 def test_polarisation_source_gives_minus_P_over_eps0():
     """A zero-mean polarisation P(x) e_x alone gives E = -P/eps0 (the -div P source, sign included)."""
-    from meshes.periodic import periodic_rectangle
+    from hydrobridge.meshes.periodic import periodic_rectangle
 
     msh = periodic_rectangle(MPI.COMM_SELF, 32, 4).mesh
     V = fem.functionspace(msh, ("Lagrange", 2))

@@ -4,8 +4,8 @@ variance-reduced MD estimator keeps the symmetries, the paired error statistics,
 import numpy as np
 import pytest
 
-from closures.measured import MeasuredPressure
-from demos.reduction_ladder_1d import (TonksPressure, bump_profile, euler_rung, md_pair_sample, md_realisation,
+from hydrobridge.closures.measured import MeasuredPressure
+from hydrobridge.demos.reduction_ladder_1d import (TonksPressure, bump_profile, euler_rung, md_pair_sample, md_realisation,
                                        rung_errors)
 
 CFG = {"n": 100, "ring": 500.0, "v0": 4.0, "xi": 20.0, "beta": 2.5, "amplitude": 2.0, "width": 25.0,

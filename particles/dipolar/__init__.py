@@ -26,11 +26,11 @@ Modules (space / energy / integrator kept apart, composed through ForceField):
 Example (a dipolar liquid, thermalised, then NVE with polarisation recorded):
 
     import numpy as np
-    from particles.dipolar.model import DipolarParams, lattice_state
-    from particles.dipolar.system import dipolar_force_field
-    from particles.dipolar.integrate import BAOAB, VelocityVerlet
-    from particles.dipolar.observables import polarization
-    from particles.dipolar.simulate import run
+    from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+    from hydrobridge.particles.dipolar.system import dipolar_force_field
+    from hydrobridge.particles.dipolar.integrate import BAOAB, VelocityVerlet
+    from hydrobridge.particles.dipolar.observables import polarization
+    from hydrobridge.particles.dipolar.simulate import run
 
     params = DipolarParams(Lx=10.0, Ly=10.0, q=3.0)          # mu = 1.5, I = 1/16
     ff = dipolar_force_field(params, accuracy=1e-6, n=60)     # Ewald + short range; mesh_order=6 for PM

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from particles.dipolar.ewald import EwaldSetup, phase_tables, half_plane_kvectors
-from particles.dipolar.forcefield import Contribution
-from particles.dipolar.space import Pairs, neighbor_pairs
+from hydrobridge.particles.dipolar.ewald import EwaldSetup, phase_tables, half_plane_kvectors
+from hydrobridge.particles.dipolar.forcefield import Contribution
+from hydrobridge.particles.dipolar.space import Pairs, neighbor_pairs
 
 EULER_GAMMA = 0.5772156649015329
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from particles.dipolar.model import State
+from hydrobridge.particles.dipolar.model import State
 
 
 def save_checkpoint(path: str | os.PathLike, state: State, step: int, rng: np.random.Generator | None) -> None:

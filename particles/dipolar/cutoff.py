@@ -68,9 +68,9 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from particles.dipolar.forcefield import Contribution, ForceField, force_field
-from particles.dipolar.model import DipolarParams, State
-from particles.dipolar.space import Pairs
+from hydrobridge.particles.dipolar.forcefield import Contribution, ForceField, force_field
+from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.space import Pairs
 
 
 @numba.njit(cache=True, inline="always")
@@ -545,7 +545,7 @@ def cutoff_workload(n: int, density: float = 0.6, kT: float = 1.5, mu: float = 1
     """The LAMMPS-comparison workload: n molecules on a square lattice at reduced density ``density``
     (square box), random angles, Maxwell velocities at kT, m = 1, I = 1/16 (l = 1/2), dipole mu,
     LJ eps = sigma = 1, eps0 = 1, cut at r_cut."""
-    from particles.dipolar.model import lattice_state
+    from hydrobridge.particles.dipolar.model import lattice_state
 
     length = math.sqrt(n / density)
     params = DipolarParams(Lx=length, Ly=length, l=0.5, q=2.0 * mu)

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from particles.dipolar.forcefield import Contribution
-from particles.dipolar.space import Pairs
+from hydrobridge.particles.dipolar.forcefield import Contribution
+from hydrobridge.particles.dipolar.space import Pairs
 
 
 @dataclass(frozen=True)

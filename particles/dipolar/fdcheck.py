@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from particles.dipolar.forcefield import Term, force_field
+from hydrobridge.particles.dipolar.forcefield import Term, force_field
 
 
 def fd_forces_torques(term: Term, x: np.ndarray, theta: np.ndarray, box: np.ndarray, t: float = 0.0,

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import erf
 
-from particles.dipolar.forcefield import Contribution
-from particles.dipolar.space import Pairs
+from hydrobridge.particles.dipolar.forcefield import Contribution
+from hydrobridge.particles.dipolar.space import Pairs
 
 
 @dataclass(frozen=True)

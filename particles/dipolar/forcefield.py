@@ -11,7 +11,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from particles.dipolar.space import Pairs, neighbor_pairs
+from hydrobridge.particles.dipolar.space import Pairs, neighbor_pairs
 
 
 @dataclass(frozen=True)

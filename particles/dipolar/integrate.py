@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from particles.dipolar.forcefield import Contribution, ForceField
-from particles.dipolar.model import DipolarParams, State
-from particles.dipolar.space import wrap
+from hydrobridge.particles.dipolar.forcefield import Contribution, ForceField
+from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.space import wrap
 
 DEFAULT_DT = 0.002
 """Default time step in units of sqrt(m s^2 / e_s) (the issue's cut-off workload uses the same)."""

@@ -16,8 +16,8 @@ import math
 import numba
 import numpy as np
 
-from particles.dipolar.model import DipolarParams, State
-from particles.dipolar.space import Pairs
+from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.space import Pairs
 
 
 def kinetic_energies(state: State, params: DipolarParams) -> tuple[float, float]:

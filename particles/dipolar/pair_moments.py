@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from particles.dipolar.space import neighbor_pairs
+from hydrobridge.particles.dipolar.space import neighbor_pairs
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ import numba
 import numpy as np
 import scipy.fft
 
-from particles.dipolar.forcefield import Contribution
-from particles.dipolar.space import Pairs
+from hydrobridge.particles.dipolar.forcefield import Contribution
+from hydrobridge.particles.dipolar.space import Pairs
 
 
 @numba.njit(cache=True, inline="always")

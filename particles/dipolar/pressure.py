@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from particles.dipolar.model import DipolarParams, State
-from particles.dipolar.observables import deposit_cic
+from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.observables import deposit_cic
 
 
 def pressure_tensors(state: State, params: DipolarParams, virial: np.ndarray) -> dict[str, np.ndarray]:

@@ -12,11 +12,11 @@ import zlib
 
 import numpy as np
 
-from particles.dipolar.forcefield import ForceField, force_field
-from particles.dipolar.integrate import BAOAB
-from particles.dipolar.model import DipolarParams, State, lattice_state
-from particles.dipolar.simulate import run
-from particles.dipolar.system import dipolar_force_field
+from hydrobridge.particles.dipolar.forcefield import ForceField, force_field
+from hydrobridge.particles.dipolar.integrate import BAOAB
+from hydrobridge.particles.dipolar.model import DipolarParams, State, lattice_state
+from hydrobridge.particles.dipolar.simulate import run
+from hydrobridge.particles.dipolar.system import dipolar_force_field
 
 
 def md_system(config: dict) -> tuple[DipolarParams, ForceField]:

@@ -19,12 +19,12 @@ from typing import Callable
 
 import numpy as np
 
-from particles.dipolar.field import UniformACField
-from particles.dipolar.forcefield import ForceField, force_field
-from particles.dipolar.integrate import BAOAB
-from particles.dipolar.model import DipolarParams, State
-from particles.dipolar.observables import block_average, polarization, time_correlation
-from particles.dipolar.simulate import run
+from hydrobridge.particles.dipolar.field import UniformACField
+from hydrobridge.particles.dipolar.forcefield import ForceField, force_field
+from hydrobridge.particles.dipolar.integrate import BAOAB
+from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.observables import block_average, polarization, time_correlation
+from hydrobridge.particles.dipolar.simulate import run
 
 
 def _mean_and_error(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

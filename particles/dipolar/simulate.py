@@ -15,9 +15,9 @@ from typing import Callable, Protocol
 
 import numpy as np
 
-from particles.dipolar.checkpoint import load_checkpoint, save_checkpoint
-from particles.dipolar.forcefield import Contribution, ForceField
-from particles.dipolar.model import State
+from hydrobridge.particles.dipolar.checkpoint import load_checkpoint, save_checkpoint
+from hydrobridge.particles.dipolar.forcefield import Contribution, ForceField
+from hydrobridge.particles.dipolar.model import State
 
 
 class Integrator(Protocol):

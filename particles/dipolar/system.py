@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 
-from particles.dipolar.ewald import ewald_setup, ewald_terms
-from particles.dipolar.forcefield import ForceField, force_field
-from particles.dipolar.model import DipolarParams
-from particles.dipolar.pm import ParticleMesh, pm_grid
-from particles.dipolar.shortrange import ShortRange
+from hydrobridge.particles.dipolar.ewald import ewald_setup, ewald_terms
+from hydrobridge.particles.dipolar.forcefield import ForceField, force_field
+from hydrobridge.particles.dipolar.model import DipolarParams
+from hydrobridge.particles.dipolar.pm import ParticleMesh, pm_grid
+from hydrobridge.particles.dipolar.shortrange import ShortRange
 
 
 def dipolar_force_field(params: DipolarParams, accuracy: float = 1e-6, r_cut_ewald: float | None = None,

@@ -17,7 +17,7 @@ import math
 import numba
 import numpy as np
 
-from particles.hard_rods.potential import ring_eval, ring_table
+from hydrobridge.particles.hard_rods.potential import ring_eval, ring_table
 
 __all__ = ["sample_pair_correlation"]
 

@@ -18,7 +18,7 @@ import itertools
 import numpy as np
 from scipy import integrate
 
-from particles.kinetic.kernels import LandauKernel, phi
+from hydrobridge.particles.kinetic.kernels import LandauKernel, phi
 
 
 def bimaxwellian_rate(kernel: LandauKernel, tx: float, ty: float, n_angles: int = 64) -> float:

@@ -26,7 +26,7 @@ import numpy as np
 from numba import njit
 from scipy import fft
 
-from particles.kinetic.kernels import LandauKernel, kernel_components
+from hydrobridge.particles.kinetic.kernels import LandauKernel, kernel_components
 
 
 class LandauGrid(NamedTuple):

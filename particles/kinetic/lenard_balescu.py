@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from particles.kinetic.landau_grid import LandauGrid, divergence, gradient
+from hydrobridge.particles.kinetic.landau_grid import LandauGrid, divergence, gradient
 
 
 class ScreenedPotential(NamedTuple):

@@ -25,8 +25,8 @@ smoothed along u exactly as in lenard_balescu._project (Richardson pair of Gauss
 import numpy as np
 from numba import njit
 
-from particles.kinetic.landau_grid import LandauGrid, divergence, gradient
-from particles.kinetic.lenard_balescu import (
+from hydrobridge.particles.kinetic.landau_grid import LandauGrid, divergence, gradient
+from hydrobridge.particles.kinetic.lenard_balescu import (
     ScreenedPotential,
     SusceptibilityTable,
     chi_from_derivative,

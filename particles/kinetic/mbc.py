@@ -26,7 +26,7 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit
 
-from particles.kinetic.kernels import LandauKernel, phi, phi_max
+from hydrobridge.particles.kinetic.kernels import LandauKernel, phi, phi_max
 
 
 def collision_rate(kernel: LandauKernel, theta_max: float) -> float:

@@ -37,8 +37,8 @@ import numpy as np
 from numba import njit
 from scipy import integrate
 
-from particles.kinetic.lenard_balescu import ScreenedPotential
-from particles.kinetic.mbc import collide, random_pair, seed_numba
+from hydrobridge.particles.kinetic.lenard_balescu import ScreenedPotential
+from hydrobridge.particles.kinetic.mbc import collide, random_pair, seed_numba
 
 C_2D = 2.0 / (2.0 * np.pi) ** 2
 

@@ -33,8 +33,8 @@ quantum_lb.py: seed 003 writes the same c_d in (1.11) and (1.18), and its own Se
 import numpy as np
 from scipy.special import wofz
 
-from particles.kinetic.lenard_balescu import ScreenedPotential
-from particles.kinetic.quantum_lb import C_2D, Screening, quantum_evolve
+from hydrobridge.particles.kinetic.lenard_balescu import ScreenedPotential
+from hydrobridge.particles.kinetic.quantum_lb import C_2D, Screening, quantum_evolve
 
 
 def g_maxwellian(w: np.ndarray, temperature: np.ndarray) -> np.ndarray:
