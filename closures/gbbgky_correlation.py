@@ -13,7 +13,7 @@ given rho(theta) (for a thermal rho it is SA.20, g2 = -beta V(z) (1 - a rho_bar)
 so h = -beta V (1 - a rho_bar)^4: the weak-coupling h at a = 0), or a time-evolved SB1State.
 Without the k = 0 mode, rho2 has zero mean on the ring. At a = 0 (DD = 0, A = diag(theta)) the stationary
 equation is singular on the diagonal theta = theta', which gbbgky regularises to g = 0 there: rho2 then
-misses a quadrature fraction O(dtheta) (5.6 % at 61 points over +-6 thermal widths), converging as 1/n_theta.
+misses a quadrature fraction O(dtheta), converging as 1/n_theta (measured: docs/validation.md).
 """
 
 from __future__ import annotations

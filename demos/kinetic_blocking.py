@@ -27,21 +27,15 @@ Choice of t_ref, fractions and N (physical criteria, not fits):
   >= 0.25 (Delta K >= 0.2) keep it below 10 % of the signal for N >= 256.
 * N >= 256 for the homogeneous state: the kinetic expansion needs a weak fluctuating field. The 1/N theory
   predicts N <|M|^2> = int f / |eps_1|^2 = 2.61 for this f (printed; the flat top has weakly damped modes,
-  min |eps_1| = 0.49), so rms |M| <= 0.1 needs N ~ 260 (256 on the sqrt(2) ladder). Measured rms |M| over the runs: 0.21, 0.15 at N = 64, 128
-  and 0.106, 0.091, 0.076, 0.064, 0.055 at N = 256 ... 1024 (N <|M|^2> = 2.9-3.1: somewhat above 2.61 because
-  fluctuations grow as f moves towards the Maxwellian, whose eps_1(0) = 1/6 at T = 0.6). Below N ~ 256 the
-  relaxation is not 1/N^2-controlled: the local exponent from N = 64 to 128 is ~0 (measured, 16-32 realisations).
+  min |eps_1| = 0.49), so rms |M| <= 0.1 needs N ~ 260 (256 on the sqrt(2) ladder). Below N ~ 256 the
+  relaxation is not 1/N^2-controlled (measured rms |M| and local exponents: docs/validation.md).
 * tau >= 10 t_ref in every run (printed) so that relaxation is slow compared with the dynamical times.
 
 --quick: N = 362, 512, 724 (blocked: the sizes whose curves collapse in the default run) and 256, 512, 1024
-(unblocked), 32 realisations (348 s with mpiexec -n 2 on the shared machine).
-Default: N = 256 ... 1024 and 256 ... 2048, 64 realisations (1917 s with mpiexec -n 2 on the shared machine).
+(unblocked), 32 realisations.
+Default: N = 256 ... 1024 and 256 ... 2048, 64 realisations.
 
-Measured (default run): blocked tau = 6370, 12164, 20245, 40958, 76275 at N = 256, 362, 512, 724, 1024, exponent
-1.78 +- 0.06 (local 1.87, 1.47, 2.03, 1.79; the curves of N = 512 ... 1024 collapse in t/N^2, those of 256 and 362
-lag behind); unblocked tau = 1585, 3057, 6072, 13363 at N = 256 ... 2048, exponent 1.02 +- 0.04. --quick: 1.70 +- 0.22
-and 1.04 +- 0.08 (three sizes over a factor 2 and half the realisations: the blocked number is noisy, at the edge
-of 2 +- 0.3). 1D flux: exactly 0 at sigma = 0, O(sigma^1.93) widened.
+Measured results: docs/validation.md, "Kinetic blocking in the HMF model".
 Writes kinetic_blocking.png (kurtosis change against t/N^2 and t/N: collapse; tau(N)) and summary.json into --out.
 """
 

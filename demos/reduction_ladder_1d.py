@@ -39,40 +39,7 @@ Output in --out/a<a>: summary.json, profiles.png (density and momentum at severa
     mpiexec -n 2 python -m hydrobridge.demos.reduction_ladder_1d --out out/ladder --quick    (CI-sized, < 10 min)
     mpiexec -n 2 python -m hydrobridge.demos.reduction_ladder_1d --out out/ladder            (full: 800 pairs, t = 120)
 
-Measured (2026-11-21, 2 ranks on a shared 2-core machine at load 5-7): --quick (64 pairs) 6 min 13 s
-wall for both a. With --quick --pairs 256 (t = 0..40, MD sampling error 0.05 in both norms), errors at
-t = 40 and the paired z = (err^2 - err_MF^2) / SE at t = 10, 20, 30, 40:
-
-    a = 1          density error   z (density)                 momentum error   z (momentum)
-    mean_field     0.153                                       0.259
-    weak_coupling  0.118           -0.5  -1.2  -4.9  -7.9      0.247            +3.1  +1.4  -0.4  -1.0
-    hnc            0.148           -1.0  -3.6  -9.6 -12.3      0.255            +0.4  -1.7  -3.6  -4.1
-    py             0.149           -0.9  -3.7  -9.7 -12.3      0.255            +0.3  -1.8  -3.6  -4.1
-    gbbgky         0.138           -0.8  -3.0  -8.4 -11.5      0.247            +1.1  -0.9  -2.8  -3.3
-    md_gr          0.150           -0.9  -3.8 -10.0 -12.1      0.257            +0.2  -1.9  -3.7  -4.1
-    md_pressure    0.168           +0.6  +6.0  +9.1  +5.2      0.260            +1.5  +3.7  +2.3  +0.1
-    a = 0
-    mean_field     0.213                                       0.335
-    weak_coupling  0.213           +0.6  +1.0  -3.8  -0.1      0.386            +3.2  +2.3  +2.7  +3.8
-    hnc            0.211           -0.5  -4.1  -9.3  -2.0      0.337            +0.7  -0.6  -0.1  +1.1
-    py             0.212           -0.5  -4.3  -9.4  -1.9      0.337            +0.6  -0.7  -0.1  +1.0
-    gbbgky         0.210           +0.3  -0.3  -5.3  -0.9      0.369            +2.6  +1.6  +2.0  +3.1
-    md_gr          0.212           -0.5  -4.5  -9.6  -1.3      0.336            +0.5  -0.9  -0.2  +1.0
-    md_pressure    0.197           +2.6  +9.4  +2.3  -2.0      0.306            +2.2  +4.6  -1.0  -2.8
-
-Reading: for rods (a = 1) every correlation source reduces the density error against MD from t = 20 on
-and (except weak coupling) the momentum error from t = 30 on, but by little (0.153 -> 0.148 for HNC,
-MD g(r), PY; 0.138 gBBGKY; 0.118 weak coupling, whose h = -beta V overstates the rods' correlation by
-1/(1 - a rho)^4 yet lands closest): the error left is that of the Euler reduction itself (the MD bump
-spreads without the shoulders the Euler rungs steepen, see profiles.png). For point particles (a = 0,
-collisionless apart from V) HNC, PY and MD g(r) reduce the density error at t = 10..30 and are unresolved
-at t = 40; weak coupling and gBBGKY (both -beta V at a = 0: the gBBGKY closure has no collective term, so
-no screening, while rho beta V~(0) = 4.2 screens HNC's h strongly) increase the momentum error.
-The local equation of state (md_pressure) is worse than the nonlocal mean field for rods (bump width 25
-~ xi = 20): the nonlocality of the mean field matters more than the correlation correction.
-(The table predates the p(rho, kT) fit of the md_pressure rung; a --quick run after it, 4 min 10 s, gave
-the same verdicts: md_pressure worse than mean field at t = 20..40 (a = 1 density), every correlation
-source better from t = 30 (a = 1 density) and t = 20 (a = 1 momentum, weak coupling from t = 30).)
+Measured results (errors of every rung against MD): docs/validation.md, "1D reduction ladder".
 """
 
 from __future__ import annotations

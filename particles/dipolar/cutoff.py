@@ -1,9 +1,11 @@
 """Cut-off LJ + 2D point-dipole interaction, shifted force, with a fast fused MD path (THEORY.md section 2).
 
-This is the cut-off workload of the LAMMPS comparison (issue 3): the same molecules as THEORY.md section 2
+This is the cut-off workload of the LAMMPS comparison: the same molecules as docs/theory.md §2
 (centre x_i, angle theta_i, dipole p_i = mu d(theta_i), mass m, inertia I = m l^2 / 4, periodic box), but the
-pair interaction is cut at one radius r_c and made force-continuous there, like LAMMPS's
-``lj/sf/dipole/sf``. It is NOT the periodic Ewald electrostatics of ``ewald.py``: cutting a 1/r^2 dipole
+pair interaction is cut at one radius r_c and made force-continuous there (docs/theory.md (2.16)). The LJ part
+equals LAMMPS's ``lj/smooth/linear`` (linear shifted force); the dipole part is shifted-force as in
+``lj/sf/dipole/sf``, whose LJ part is shifted quadratically instead (1.1 % apart in energy per particle at
+n sigma^2 = 0.6, T* = 1.5; docs/validation.md). It is NOT the periodic Ewald electrostatics of ``ewald.py``: cutting a 1/r^2 dipole
 interaction changes the physics (no dielectric boundary condition); use it for speed, not for eps(w).
 
 Pair energy, r = x_i - x_j, r = |r| < r_c (both parts vanish for r >= r_c):
@@ -54,9 +56,9 @@ neighbour), the list holds each pair once (j > i in sorted order, Newton's third
 conserved to round-off), the minimum image is two compare-and-shift branches (valid because
 r_c + skin <= L / 2), and the force kernel is compiled with fastmath flags that allow contraction and
 reassociation but not the no-NaN / no-inf assumptions. The kernels hold mu^2 in the prefactor and use
-unit vectors d_i. LAMMPS's ``lj/sf/dipole/sf`` has the same shifted-force LJ but its own shifted-force
-recipe for 3D 1/r^3 dipoles (LAMMPS refuses 2D long-range dipoles); the benchmark compares the cost of
-these equivalent workloads (benchmarks/md_dipolar.py).
+unit vectors d_i. LAMMPS's ``lj/sf/dipole/sf`` shifts its LJ part quadratically (ours is linear, as
+``lj/smooth/linear``) and has its own shifted-force recipe for 3D 1/r^3 dipoles (LAMMPS refuses 2D long-range
+dipoles); the benchmark compares the cost of these workloads of equal structure (benchmarks/md_dipolar.py).
 """
 
 from __future__ import annotations

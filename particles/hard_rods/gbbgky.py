@@ -36,31 +36,16 @@ It enters with the BBGKY signs of a third particle at the contact of particle 2 
 particle 1 (-V'(z) d_theta'); SA.3 as extracted prints both with the opposite sign, like the two-body term.
 The terms local in z are products V'(z) X(z), evaluated pseudo-spectrally (zero-padded FFT, no aliasing into
 |m| <= M) and treated explicitly in the ETD step; their k = 0 part, which only changes the theta-resolved
-int dz g (double integral zero), is dropped with the g_0 = 0 truncation. Measured on the seed's figure 2
-(demos/hard_rods_relaxation.py): the O(V0^3) terms (the collective term most) lower the kurtosis jump of the
-correlation build-up and hardly change the kinetic-regime slope (numbers in the demo's docstring).
+int dz g (double integral zero), is dropped with the g_0 = 0 truncation.
 
 Markov limit (SB.8): d_t rho = d_theta (2/L) sum_{m>0} k V~^2 Re[X_m w], (k DD - iA) X + X (k DD + iA)^T = C
 (the ring-mode form of d_theta int dk/2pi k V~^2 [(k D - iA)^-1 C]),
 solved in the same eigenbasis: X = U Y conj(U)^T, Y_ij = C^_ij / (lam_i + conj(lam_j)), regularised by a
 Tikhonov shift eps where that denominator vanishes (a -> 0, theta = theta'). The SA.3 terms that are
 nonlinear in V (two-body and SC.1 three-point terms) are not part of SB.8.
-Measured at the figure-2 state (phi6 and phi3): the SB.8 rate is proportional to DD (scaling DD by 1/4, 1/2,
-2 scales d kurtosis/dt at t = 0 by 0.25, 0.50, 1.95; 144 and 288 theta points agree to 1%). The Euler-scale
-resonance theta = theta' carries no weight, so the relaxation is of Navier-Stokes order and its (a V0)^2 law
-comes from DD ~ a^2; the time-dependent SB.1 reaches this Markov limit only after t ~ 1/(2 k^2 DD) ~ 10^3 for
-k ~ 1/xi (DD ~ 0.16 in the boosted state), a good part of the figure-2 runs (t <= 4000).
-The pair propagator bold D = DD (x) 1 + 1 (x) DD (SA.12) lets the two quasi-particles diffuse independently.
-In free hard rods they do not (ghd.pair_displacement_covariance, tested against a tracer Monte Carlo): they
-are displaced by the same rods, and at z = 20, t = 250..4000 the relative variance of two quasi-particles
-0.05..0.2 apart in velocity is 2-13% of the independent value (48-50% at 2 apart); starting together it is
-a^2 N |theta - theta'| t / (1 - aN), which vanishes near theta = theta', where the SB.8 rate comes from. It is
-the candidate cause of the kinetic-regime discrepancy with the MD (demos/hard_rods_relaxation.py: the gBBGKY
-relaxes 1.3-1.4x faster for phi6 at V0 = 4 with 96 realisations, 1.1-1.3x for phi3; the same on a ring of
-250, so not a finite-size effect), not yet confirmed.
-Its naive Markov form, the cross-diffusion D12 = lim Cov_12 / 2t subtracted from the SB.8 pair operator (a
-dense-solve check, not kept), is not the answer: the rate then grows with the theta grid (x12 on 24 points,
-x18 on 32) and the phi6/phi3 ratio stays 1.89. A propagator with cross-diffusion is not of the Kronecker form used here.
+The pair propagator bold D = DD (x) 1 + 1 (x) DD (SA.12) lets the two quasi-particles diffuse independently;
+in free hard rods they do not (ghd.pair_displacement_covariance). Measured results (the SB.8 rate against DD,
+the Markov time, the figure-2 comparison with MD): docs/validation.md.
 """
 from dataclasses import dataclass, field
 

@@ -24,8 +24,8 @@ Q_hbar -> Q_0 / 2 and nu_hbar -> nu_classical / 2. The seed's own semi-classical
 of Proposition 4.1) shows the same 1/2: the limit term carries V(k)^2 delta(k.(v2 - v1)) / (2 |eps_0|^2), while
 its B(v1, v2, H) = c_d int V^2 delta k (x) k / |eps_0|^2 dk has no 1/2. So, as printed, (1.10) tends to (1.17)
 run at half speed; (1.11) with c_d replaced by 2 c_d (or (1.18) with c_d / 2) makes the limit exact. We keep the
-seed's equations and compare nu_hbar with nu_classical / 2 (tests/test_kinetic_quantum_lb.py, measured
-gaps 0.128, 0.070, 0.037 at hbar = 1/4, 1/8, 1/16: O(hbar); with screening see quantum_screening.py).
+seed's equations and compare nu_hbar with nu_classical / 2 (tests/test_kinetic_quantum_lb.py: the
+gap is O(hbar), docs/validation.md; with screening see quantum_screening.py).
 (The extracted (1.18) prints V(k) where section 4 has V(k)^2; V^2 is used, as dimensional consistency with
 (1.11) requires.)
 """
