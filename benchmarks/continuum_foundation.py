@@ -1,4 +1,4 @@
-"""Foundation numbers (issue 2) and DG/Poisson throughput; run serially and under mpiexec -n 2.
+"""Foundation numbers (docs/theory.md (1.19)-(1.20), (4.3)) and DG/Poisson throughput; serial and mpiexec -n 2.
 
     .venv/bin/python benchmarks/continuum_foundation.py
     .venv/bin/mpiexec -n 2 .venv/bin/python benchmarks/continuum_foundation.py

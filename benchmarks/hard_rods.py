@@ -1,12 +1,13 @@
-"""Hard rods (THEORY.md section 5): speed-ups over the seed's numerical methods on shortened runs.
+"""Hard rods (docs/theory.md §5): speed-ups over the numerical methods of Biagetti et al.
+(arXiv:2408.00593, App. C) on shortened runs.
 
 1. MD: event-driven 8th-order stepping at h = 0.1 (particles/hard_rods/md.py) against SciPy's DOP853 with
-   dt = 5e-4 (max_step) and collisions as terminal events, as in the seed. Both use the same compiled
+   dt = 5e-4 (max_step) and collisions as terminal events, as in that paper. Both use the same compiled
    force routine, so the ratio measures the integrators; energy errors are printed side by side.
-2. gBBGKY SB.1 (no collective term): the exponential Fourier-Galerkin solver (gbbgky.sb1_step) against
-   explicit RK4 with dt = 0.02 applied to the same semi-discrete equations on the seed's grid
+2. gBBGKY (5.15) (no collective term): the exponential Fourier-Galerkin solver (gbbgky.sb1_step) against
+   explicit RK4 with dt = 0.02 applied to the same semi-discrete equations on that paper's grid
    (100 velocities on [-7, 7], z step 2: 125 ring modes for L = 500), A, DD and bold C re-evaluated at every
-   stage as in the seed. Accuracy: rho at the end of both runs compared with each other.
+   stage as in that paper. Accuracy: rho at the end of both runs compared with each other.
 
     python -m benchmarks.hard_rods [--t-md 2] [--t-kin 2]
 
@@ -40,7 +41,7 @@ def md_ours(sys: ens.RodSystem, y: np.ndarray, u: np.ndarray, t_end: float) -> t
 
 
 def md_scipy(sys: ens.RodSystem, y: np.ndarray, u: np.ndarray, t_end: float, dt: float) -> tuple[float, float]:
-    """Seed baseline: DOP853 (max_step dt) between collisions located as terminal events."""
+    """Baseline of Biagetti et al.: DOP853 (max_step dt) between collisions located as terminal events."""
     tab = ens.table(sys)
     n = y.size
     contracted = sys.ring - n * sys.a
@@ -73,7 +74,7 @@ def md_scipy(sys: ens.RodSystem, y: np.ndarray, u: np.ndarray, t_end: float, dt:
 
 
 def kinetic_rk4(setup: gb.KineticSetup, rho: np.ndarray, t_end: float, dt: float) -> tuple[float, np.ndarray]:
-    """Seed baseline: explicit RK4 on (rho, g_m) of SB.1, operators rebuilt at every stage."""
+    """Baseline of Biagetti et al.: explicit RK4 on (rho, g_m) of (5.15), operators rebuilt at every stage."""
     k = setup.k[:, None, None]
     ikv = (1j * setup.k * setup.vhat)[:, None, None]
 

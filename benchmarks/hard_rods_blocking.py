@@ -1,5 +1,5 @@
-"""Kinetic blocking measured with hard-rod MD (THEORY.md section 5): relaxation rate ~ (a V0)^2 for a = 1
-(SB.8), ~ V0^4 for a = 0 (the SB.8 kernel vanishes; three-particle processes remain).
+"""Kinetic blocking measured with hard-rod MD (docs/theory.md §5): relaxation rate ~ (a V0)^2 for a = 1
+(5.21), ~ V0^4 for a = 0 (the (5.21) kernel vanishes; three-particle processes remain).
 
 Small, fast system in the kinetic regime: N = 20 rods on L = 100 (rho = 0.2), xi = 5, phi = 1/(1+x^6),
 boosted initial state (beta = 2.5, theta0 = 1), V0 / xi <= 0.6. For each a and V0 the same R initial states

@@ -1,10 +1,11 @@
 """Equilibrium g(r) of hard rods + long-range potential: MD (Andersen thermostat) and Monte Carlo against
-OZ with HNC and PY (issue 6).
+OZ with HNC and PY (docs/theory.md (1.14)-(1.17), (5.25)-(5.26)).
 
-Seed figure-2 system: a = 1, xi = 20, beta = 2.5, density 0.2, N = 100 on a ring of 500, potentials
-phi = 1/(1+x^6) with V0 = 4 and 1/(1+|x|^3) with V0 = 8. The MD g(r) is sampled by the real hard-rod MD
-with Andersen velocity resampling (particles.hard_rods.thermostat; the NVE gas is near-integrable and does
-not thermalise in affordable time); the MC g(r) by particles.hard_rods.equilibrium. Both are canonical at
+The figure-2 system of Biagetti et al. (arXiv:2408.00593; docs/theory.md (5.24)): a = 1, xi = 20, beta = 2.5,
+density 0.2, N = 100 on a ring of 500, potentials phi = 1/(1+x^6) with V0 = 4 and 1/(1+|x|^3) with V0 = 8.
+The MD g(r) is sampled by the real hard-rod MD
+with Andersen velocity resampling (hydrobridge.particles.hard_rods.thermostat; the NVE gas is near-integrable and does
+not thermalise in affordable time); the MC g(r) by hydrobridge.particles.hard_rods.equilibrium. Both are canonical at
 N = 100, so g -> 1 - S(0)/N at large r; the OZ columns are shown raw (thermodynamic limit) and with that
 leading finite-N (Lebowitz-Percus) shift, S(0) = 1/(1 - rho c^(0)) from the same OZ solution.
 Prints max and mean |dg| over 1.5 < r < 80 with the MD and MC standard errors from independent runs, and

@@ -1,4 +1,4 @@
-"""BKW convergence table for the conservative entropic Landau scheme (THEORY.md section 6, issue 8).
+"""BKW convergence table for the conservative entropic Landau scheme (docs/theory.md (6.3), (6.4)).
 
 Run:  NUMBA_NUM_THREADS=1 python benchmarks/kinetic_landau_bkw.py [--dim 3] [n ...]
 Prints, per resolution n (2D: n^2 grid on [-6, 6]^2 from t = 0 to 5; 3D: n^3 grid on [-5, 5]^3 from

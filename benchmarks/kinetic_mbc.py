@@ -2,7 +2,7 @@
 
 Run:  NUMBA_NUM_THREADS=1 python benchmarks/kinetic_mbc.py
       (optionally under mpiexec -n P: the correlation ensembles are split over the ranks)
-Prints four tables (THEORY.md section 6, issue 8 acceptance): every number in the closing note comes from here.
+Prints four tables (docs/theory.md (6.4)-(6.7)); measured results: docs/validation.md.
 """
 
 import time

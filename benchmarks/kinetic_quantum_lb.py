@@ -1,11 +1,12 @@
-"""Semi-classical limit of the quantum Lenard-Balescu operator (seed 003 eqs. 1.10-1.12 -> 1.17-1.19; issue 8).
+"""Semi-classical limit of the quantum Lenard-Balescu operator (docs/theory.md (6.12)-(6.15):
+Le Bihan's eqs. 1.10-1.12 -> 1.17-1.19, arXiv:2501.06544).
 
     python benchmarks/kinetic_quantum_lb.py          (~1 min on one core)
 
 Prints, for the bi-Maxwellian T_x = 1.5, T_y = 0.5 and V(k) = 1 / (|k|^2 + 1):
 * max |chi_hbar - chi_0| of the screening susceptibility (eq. 1.12 vs 1.19) and its order in hbar;
 * the anisotropy relaxation rate nu_hbar of (1.11) without (eps = 1) and with dynamical screening, divided by the
-  classical Lenard-Balescu rate nu_0 of (1.18) with the same screening; the ratio tends to 1/2 (the seed's
+  classical Lenard-Balescu rate nu_0 of (1.18) with the same screening; the ratio tends to 1/2 (the paper's
   normalisation, quantum_lb.py) and the gap 1/2 - nu_hbar / nu_0 is fitted to C hbar^p.
 """
 

@@ -1,6 +1,6 @@
 """Throughput of the 2D dipolar MD (particle-steps per second), side by side with LAMMPS on the same workload.
 
-Default: the cut-off workload of issue 3, measured for us and for LAMMPS in the same run, interleaved
+Default: the cut-off workload (docs/theory.md (2.16)), measured for us and for LAMMPS in the same run, interleaved
 (every configuration once per repeat, ours before LAMMPS's), medians over repeats.
 
     workload  N molecules on a square lattice at n sigma^2 = 0.6, random dipole angles, T* = 1.5 (Maxwell
@@ -206,7 +206,7 @@ def _worker(n: int, warmup: int, steps: int, seed: int) -> None:
 def compare(args: argparse.Namespace) -> None:
     lammps = find_lammps()
     mpiexec = mpiexec_path()
-    print("Cut-off workload (issue 3): LJ + point dipole, shifted force, rc = 3.0, skin 0.3, n sigma^2 = 0.6, "
+    print("Cut-off workload: LJ + point dipole, shifted force, rc = 3.0, skin 0.3, n sigma^2 = 0.6, "
           "T* = 1.5, mu* = 1, dt = 0.002, NVE, m = 1, I = 1/16")
     print("  ours   = particles/dipolar/cutoff.py (2D dipole 1/r^2);  LAMMPS = lj/sf/dipole/sf + nve/sphere update "
           "dipole + enforce2d (3D dipoles in the plane)")

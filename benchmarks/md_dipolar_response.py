@@ -1,4 +1,4 @@
-"""eps(w) of the interacting dipolar liquid by AC lock-in and by <M(0).M(t)> (THEORY.md section 4).
+"""eps(w) of the interacting dipolar liquid by AC lock-in and by <M(0).M(t)> (docs/theory.md §4).
 
 Both routes use the same Langevin (BAOAB) dynamics, so the linear-response theorem says they must agree.
 Prints one line per frequency with both estimates and their standard errors, and the static eps.

@@ -1,1 +1,1 @@
-"""closures: map continuum states to pressures and correlation sources (THEORY.md sections 1, 3)."""
+"""closures: map continuum states to pressures and correlation sources (docs/theory.md §1, §3)."""

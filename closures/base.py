@@ -1,6 +1,6 @@
-"""Closure interface (THEORY.md sections 1 and 3): what a moment system needs from a closure.
+"""Closure interface (docs/theory.md §1, §3): what a moment system needs from a closure.
 
-A *pressure closure* supplies P_vv = p I of the Euler rung (THEORY.md section 1) as a function of the
+A *pressure closure* supplies P_vv = p I of the Euler rung (docs/theory.md §1) as a function of the
 conserved continuum state. The state is a mapping from field names to expressions:
 
     "rho": number density, "m": momentum density rho U (vector, length d), "E": energy density
@@ -13,7 +13,7 @@ solver evolve the energy equation. `to_dict()` returns the parameters as a JSON-
 next to every run so the closure used is recorded with the data).
 
 A *correlation closure* supplies the first-marginal source C(x) = int F(x - x2) rho_2(x, x2) dx2 of
-the momentum equation (THEORY.md section 1) as a vector expression of the state.
+the momentum equation (docs/theory.md §1) as a vector expression of the state.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Closures of the dipolar moment system fitted from dipolar MD (THEORY.md sections 3 and 4).
+"""Closures of the dipolar moment system fitted from dipolar MD (docs/theory.md §3, §4).
 
 Everything here works on numpy series recorded by particle runs of the same system the continuum solves
 (same mu, m, I, kT, density, box); the MD drivers live in the demo (demos/dipolar_coupled.py).
@@ -19,14 +19,14 @@ Everything here works on numpy series recorded by particle runs of the same syst
   giving (chi_s, w0, g) with covariance errors and the reduced chi^2 of the form. The components across
   the field (p_perp, B_perp) and P_dv, P_wv vanish by symmetry in this geometry (no force on the
   centres in a uniform field; isotropy); their lock-in amplitudes are recorded and reported.
-* P_vv: MeasuredPressure (closures.measured.fit_pressure) of p = (1/2) tr P_vv (kinetic + short-range
+* P_vv: MeasuredPressure (hydrobridge.closures.measured.fit_pressure) of p = (1/2) tr P_vv (kinetic + short-range
   virial) at several densities.
 * D2 / D2perp: pair moments M2, M2perp of the unpolarised homogeneous state (there D (x) D = 0, so they
   are the h_2-weighted moments), averaged over the square box's 8 symmetries (tensor / pseudotensor:
   d_perp picks up det R), which removes the sampling noise that would otherwise give a uniform state a
   spurious net force S_x and torque S_th. Bins must be odd in number and centred on the separation grid
-  (edges = (k - 1/2) h); they become the PairMomentTable of continuum.correlation via
-  closures.measured.pair_moment_table.
+  (edges = (k - 1/2) h); they become the PairMomentTable of hydrobridge.continuum.correlation via
+  hydrobridge.closures.measured.pair_moment_table.
 
 DipolarMDClosures collects the fits with errors and provenance; to_dict / from_dict / save / load round trip.
 """

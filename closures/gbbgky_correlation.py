@@ -1,15 +1,15 @@
-"""Closure export of the gBBGKY pair correlation (THEORY.md sections 1 and 5; issue 4 item 4).
+"""Closure export of the gBBGKY pair correlation (docs/theory.md §1, §5; (5.27)).
 
-The homogeneous gBBGKY (particles.hard_rods.gbbgky) carries the connected two-point function
+The homogeneous gBBGKY (hydrobridge.particles.hard_rods.gbbgky) carries the connected two-point function
 g2_{theta theta'}(z) as ring modes g_m (m = 1..M, no k = 0 mode):
 
     g2(z; theta, theta') = (2/L) Re sum_m g_m(theta, theta') exp(i k_m z),       k_m = 2 pi m / L
-    rho2(z) = int int g2(z; theta, theta') dtheta dtheta'     (h_2 of THEORY.md section 1, integrated over v)
+    rho2(z) = int int g2(z; theta, theta') dtheta dtheta'     (h_2 of docs/theory.md (1.6), integrated over v)
 
 and the continuum correlation source of the 1D Euler rung needs the quasi-equilibrium
 h(z) = rho2(z) / rho_bar^2 (rho_bar = int rho(theta) dtheta), used as the kernel F (1 + h) by
-continuum.euler.CorrelatedConvolutionMeanField1D. Sources of g_m: the stationary correlation of SB.1 at a
-given rho(theta) (for a thermal rho it is SA.20, g2 = -beta V(z) (1 - a rho_bar)^4 rho(theta) rho(theta'),
+hydrobridge.continuum.euler.CorrelatedConvolutionMeanField1D. Sources of g_m: the stationary correlation of (5.15) at a
+given rho(theta) (for a thermal rho it is (5.23), g2 = -beta V(z) (1 - a rho_bar)^4 rho(theta) rho(theta'),
 so h = -beta V (1 - a rho_bar)^4: the weak-coupling h at a = 0), or a time-evolved SB1State.
 Without the k = 0 mode, rho2 has zero mean on the ring. At a = 0 (DD = 0, A = diag(theta)) the stationary
 equation is singular on the diagonal theta = theta', which gbbgky regularises to g = 0 there: rho2 then
@@ -67,7 +67,7 @@ def thermal_gbbgky_closure(a: float, v0: float, xi: float, kind: int, ring: floa
                            n_theta: int = 61, n_modes: int = 128, theta_sd: float = 6.0,
                            density_range: tuple[float, float] | None = None,
                            extrapolate: bool = False) -> PairCorrelation:
-    """The stationary SB.1 correlation of the thermal state rho(theta) ~ exp(-beta theta^2/2) at density
+    """The stationary (5.15) correlation of the thermal state rho(theta) ~ exp(-beta theta^2/2) at density
     `density`, on a velocity grid of n_theta points over +-theta_sd thermal widths and n_modes ring modes."""
     if not (density > 0 and beta > 0 and density * a < 1):
         raise ValueError(f"density = {density}, beta = {beta}, a = {a}: expected positive density and beta "

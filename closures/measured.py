@@ -1,6 +1,6 @@
-"""Closures measured on the particle rung (THEORY.md sections 1 and 3): fitted once, saved, reused.
+"""Closures measured on the particle rung (docs/theory.md §1, §3): fitted once, saved, reused.
 
-* MeasuredPressure: the scalar pressure p(rho) = (1/2) tr P_vv (kinetic + virial, THEORY.md section 3)
+* MeasuredPressure: the scalar pressure p(rho) = (1/2) tr P_vv (kinetic + virial, docs/theory.md §3)
   measured by MD at several densities and one temperature, fitted by a polynomial in rho (so it is a
   UFL expression inside the weak form). It knows the density range it was fitted on: ``check_range``
   raises ValueError for states outside it (``extrapolate=True`` allows them, recorded in the file).
@@ -8,7 +8,7 @@
   temperatures; ``at_temperature(kT)`` is the MeasuredPressure of an isothermal rung at that temperature
   (ValueError if kT is outside the fitted temperature range).
 * pair_moment_table: the MD pair moments M2(r), M2perp(r) of a homogeneous, unpolarised state, turned
-  into the d2(r) = M2(r) / n^2 table of :class:`continuum.correlation.PairMomentTable` (first-marginal
+  into the d2(r) = M2(r) / n^2 table of :class:`hydrobridge.continuum.correlation.PairMomentTable` (first-marginal
   terms S_x, S_th).
 
 A closure is saved as JSON with its parameters, provenance (what produced the data) and units, and

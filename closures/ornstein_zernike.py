@@ -1,4 +1,4 @@
-"""Ornstein-Zernike equation with Percus-Yevick or HNC closure, in 1D (THEORY.md sections 1 and 5).
+"""Ornstein-Zernike equation with Percus-Yevick or HNC closure, in 1D (docs/theory.md §1, §5).
 
     h(r) = c(r) + rho int c(|r - r'|) h(r') dr'          (OZ; in Fourier space h^ = c^ / (1 - rho c^))
     PY:  c = f (1 + gamma),   f = exp(-beta u) - 1         gamma = h - c (indirect correlation)
@@ -9,7 +9,7 @@ acceleration (Ng 1974, three-point extrapolation). A hard core of length a is pu
 a/dr an integer and the Mayer function averaged (f(a) = -1/2 at the jump), which makes the jump's
 quadrature error O(dr^2). In 1D, PY is exact for bare hard rods (the Tonks gas, :func:`tonks_g`); with
 a smooth potential added it is approximate, as is HNC. Output g = 1 + h gives the quasi-equilibrium
-closure h of THEORY.md section 1.
+closure h of docs/theory.md §1.
 """
 
 from __future__ import annotations

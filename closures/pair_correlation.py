@@ -1,4 +1,4 @@
-"""Pair correlations h(r) = g(r) - 1 as closures of the correlation source (THEORY.md sections 1, 5).
+"""Pair correlations h(r) = g(r) - 1 as closures of the correlation source (docs/theory.md §1, §5).
 
 With the quasi-equilibrium ansatz rho_2(x1, x2) = rho(x1) rho(x2) h(|x1 - x2|), the correlation source of
 the momentum equation is
@@ -6,12 +6,12 @@ the momentum equation is
     C(x) = int F(x - x2) rho_2(x, x2) dx2 = rho(x) ((F h) * rho)(x),
 
 so mean field + correlation is the convolution with the kernel F g = F (1 + h)
-(:class:`continuum.euler.CorrelatedConvolutionMeanField1D`). Sources of h, one interface:
+(:class:`hydrobridge.continuum.euler.CorrelatedConvolutionMeanField1D`). Sources of h, one interface:
 
 * ``weak_coupling(beta_u)``: h = -beta u (smooth short-range potential, weak coupling);
-* ``from_oz(solution)``: Ornstein-Zernike with PY or HNC (:mod:`closures.ornstein_zernike`);
-* ``from_md(r, g, ...)``: a measured MD g(r) (e.g. particles.hard_rods.thermostat.sample_canonical);
-* ``closures.gbbgky_correlation.from_gbbgky``: gBBGKY g2 integrated over both velocity labels;
+* ``from_oz(solution)``: Ornstein-Zernike with PY or HNC (:mod:`hydrobridge.closures.ornstein_zernike`);
+* ``from_md(r, g, ...)``: a measured MD g(r) (e.g. hydrobridge.particles.hard_rods.thermostat.sample_canonical);
+* ``hydrobridge.closures.gbbgky_correlation.from_gbbgky``: gBBGKY g2 integrated over both velocity labels;
 * ``PairCorrelation(r, h, ...)`` directly: any table.
 
 A PairCorrelation knows where it came from (``source``, ``provenance``), is 0 beyond its table, and is

@@ -1,6 +1,6 @@
-"""Rotational closures of the dipolar moment system (THEORY.md section 3, "Closures for the pressures").
+"""Rotational closures of the dipolar moment system (docs/theory.md (3.10)-(3.14)).
 
-Same conventions as :mod:`closures.base`: each closure lists what it evolves, gives its terms as UFL
+Same conventions as :mod:`hydrobridge.closures.base`: each closure lists what it evolves, gives its terms as UFL
 expressions of the local state, and serialises its parameters with ``to_dict()``. All three imply
 P_dv = P_wv = 0; P_dw is zero (local equilibrium) or carried by the evolved B (Grad).
 
@@ -9,7 +9,7 @@ right-hand sides of d_t(rho D) and of those fields, as UFL expressions of the lo
 With p = rho D, s = rho Omega, a_perp = (-a_y, a_x), a x b = a_perp . b:
 
 * LocalEquilibrium: evolve s;  d_t p = (s p / rho)_perp  (P_dw = 0),  d_t s = (mu/I) p x E.
-  |D| is conserved: no static dielectric response (a pendulum, THEORY.md limiting case).
+  |D| is conserved: no static dielectric response (a pendulum, the limiting case of docs/theory.md §3).
 * GradRotational: evolve B = (rho Omega D + P_dw)_perp;  d_t p = B,
   d_t B = (mu rho / 2I) E - (kT_r/I) p   (linearised about isotropy; Maxwellian omega | theta).
   chi(w) = chi_s w0^2 / (w0^2 - w^2), w0^2 = kT_r/I, chi_s = n mu^2 / (2 eps0 kT_r).
@@ -92,7 +92,7 @@ class GradRotational:
 
     i.e. chi(w) = chi_s w0^2 / (w0^2 - w^2 - i w friction): a Lorentz oscillator. friction is the
     rotational friction rate of a Langevin bath (torque -I friction omega); w0 and chi_s default to the
-    ideal-rotor values. Undamped with the defaults, it is the closure of THEORY.md section 3.
+    ideal-rotor values. Undamped with the defaults, it is the closure of docs/theory.md §3.
     """
 
     friction: float = 0.0

@@ -1,2 +1,2 @@
-"""continuum: see the module docstrings; THEORY.md names the equations."""
+"""continuum: see the module docstrings; docs/theory.md states the equations."""
 

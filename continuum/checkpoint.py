@@ -1,6 +1,6 @@
-"""Checkpoint/restart of discontinuous fields, independent of the number of ranks (THEORY.md sec. 1, 3 runs).
+"""Checkpoint/restart of discontinuous fields, independent of the number of ranks (docs/theory.md §1, §3 runs).
 
-A DG function's dofs are cell-local, and every cell of a mesh built by :mod:`meshes.periodic` knows its
+A DG function's dofs are cell-local, and every cell of a mesh built by :mod:`hydrobridge.meshes.periodic` knows its
 input cell id, so a checkpoint stores, per input cell, the cell's dof values (gathered on rank 0) plus
 the time, step and free-form metadata, in one NPZ written atomically (temporary file + os.replace):
 a run killed at any moment leaves either the previous or the new checkpoint, never a torn one. Loading

@@ -1,4 +1,4 @@
-"""First-marginal (correlation) correction of the dipolar fluid (THEORY.md section 3).
+"""First-marginal (correlation) correction of the dipolar fluid (docs/theory.md §3).
 
     S_x(x1)  = (mu^2 / (m eps0)) int grad^3 G(x1 - x2) : D2(x1, x2) dx2        (added to d_t(rho U))
     S_th(x1) = (mu^2 / (I eps0)) int grad^2 G(x1 - x2) : D2perp(x1, x2) dx2    (added to d_t(rho Omega))
@@ -45,7 +45,7 @@ def green_derivatives(r: npt.NDArray[np.float64]) -> tuple[np.ndarray, np.ndarra
 
 
 def pair_energy(x1, theta1, x2, theta2, mu: float, eps0: float) -> float:
-    """Free-space point-dipole pair energy U = -(1/eps0) p1 . H(x1 - x2) . p2 (THEORY.md section 2)."""
+    """Free-space point-dipole pair energy U = -(1/eps0) p1 . H(x1 - x2) . p2 (docs/theory.md §2)."""
     p1 = mu * np.array([np.cos(theta1), np.sin(theta1)])
     p2 = mu * np.array([np.cos(theta2), np.sin(theta2)])
     H, _ = green_derivatives(np.asarray(x1, float) - np.asarray(x2, float))

@@ -1,4 +1,4 @@
-"""Discontinuous Galerkin for systems of conservation laws (THEORY.md sections 1 and 3).
+"""Discontinuous Galerkin for systems of conservation laws (docs/theory.md §1, §3).
 
     d_t U + div F(U) = S(U)
 
@@ -8,7 +8,7 @@ a discontinuous Lagrange space, for every test function v:
     int d_t U . v dx = int F(U) : grad v dx - int_dS Fhat(U+, U-, n+) . (v+ - v-) dS + int S . v dx
     Fhat = (F(U+) + F(U-)) n+ / 2 + alpha (U+ - U-) / 2        (local Lax-Friedrichs / Rusanov)
 
-alpha = max of the law's wave speed on both sides. On the periodic meshes of ``meshes.periodic``
+alpha = max of the law's wave speed on both sides. On the periodic meshes of ``hydrobridge.meshes.periodic``
 the facets of opposite boundaries are interior facets, so the periodic numerical flux is this same
 dS integral, with quadrature points matched by construction. The flux terms telescope: total mass
 int U dx is conserved to round-off. Time stepping is strong-stability-preserving RK3 with the

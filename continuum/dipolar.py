@@ -1,4 +1,4 @@
-"""Dipolar-fluid moment system coupled to Poisson with AC sheet forcing (THEORY.md sections 3 and 4).
+"""Dipolar-fluid moment system coupled to Poisson with AC sheet forcing (docs/theory.md §3, §4).
 
 State, number density rho, p = rho D, m = rho U, and the closure's rotational fields r:
 
@@ -9,11 +9,11 @@ State, number density rho, p = rho D, m = rho U, and the closure's rotational fi
     -eps0 Lap psi = -div(mu p) + cos(w t) Q,   E = -grad psi
 
 P_vv = rho (kT/m_mol) I (local equilibrium; P_dv = P_wv = 0). The divergence of a row-wise tensor
-acts on its second index. With ``translation=False`` the limiting case of THEORY.md section 3 is
+acts on its second index. With ``translation=False`` the limiting case of docs/theory.md §3 is
 solved: U = 0, rho = n constant, only (p, r) evolve (no transport, no CFL restriction).
 
 Discretisation: p, r (and rho, m) in a blocked discontinuous Lagrange space of degree k with the
-Rusanov flux of :mod:`continuum.dg`; psi in continuous Lagrange of degree k + 1, so that a
+Rusanov flux of :mod:`hydrobridge.continuum.dg`; psi in continuous Lagrange of degree k + 1, so that a
 piecewise-polynomial polarisation gives its field exactly in the sheet geometry. One Poisson solve
 per Runge-Kutta stage.
 """
@@ -315,7 +315,7 @@ class DipolarFluid:
     def energy(self) -> tuple[float, float]:
         """(closure energy K, field energy (eps0/2) int |E|^2) of the current state (limiting case).
 
-        d(K + field)/dt = forcing_power(): the energy-balance diagnostic of THEORY.md section 3.
+        d(K + field)/dt = forcing_power(): the energy-balance diagnostic of docs/theory.md §3.
         """
         if self._energy_forms is None:
             raise ValueError(f"energy: closure {self.closure.name!r} with translation={self.translation} "

@@ -8,7 +8,7 @@ writes, into one output folder,
 
 * ``fields.bp``       VTX time series for ParaView, every ``output_every`` steps,
 * ``diagnostics.csv`` one row per ``diagnostics_every`` steps (time, step, the model's diagnostics),
-* ``checkpoint.npz``  every ``checkpoint_every`` steps, atomically (see :mod:`continuum.checkpoint`),
+* ``checkpoint.npz``  every ``checkpoint_every`` steps, atomically (see :mod:`hydrobridge.continuum.checkpoint`),
 * ``run.json``        the model's ``metadata()`` (if it has one: equations, closures, mesh) and the run record,
 
 and ``resume=True`` continues from the checkpoint: the CSV is truncated to the checkpoint's step so

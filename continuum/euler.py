@@ -1,18 +1,18 @@
-"""Euler rung of THEORY.md section 1 in 1D and 2D: density, momentum, optionally energy.
+"""Euler rung of docs/theory.md §1 in 1D and 2D: density, momentum, optionally energy.
 
     d_t rho + div(rho U) = 0
     d_t(rho U) + div(rho U (x) U + p I) = (1/m) [rho F_ext + rho (F * rho) + C]
     d_t E + div((E + p) U) = (1/m) U . [rho F_ext + rho (F * rho) + C]        (if the closure needs E)
 
-rho is a number density, p I = P_vv comes from a :class:`closures.base.PressureClosure`, m is the
+rho is a number density, p I = P_vv comes from a :class:`hydrobridge.closures.base.PressureClosure`, m is the
 particle mass. Three layers, kept apart (Dedalus style):
 
 * the *problem*, :class:`EulerSystem`: closure, mass, external force, mean field, correlation
   source; it knows the flux, wave speeds and sources as UFL and NumPy expressions;
 * the *solver*, :class:`EulerSolver`: DG on a (periodic) DOLFINx mesh with the Rusanov flux of
-  :mod:`continuum.dg`, SSP-RK3 with CFL control, slope/positivity limiters, a state check that
-  stops with :class:`~continuum.limiters.StateError` (field, place, time) instead of running on NaNs;
-* *I/O*: :func:`continuum.driver.run` (VTX fields, CSV diagnostics, run.json metadata, checkpoints and
+  :mod:`hydrobridge.continuum.dg`, SSP-RK3 with CFL control, slope/positivity limiters, a state check that
+  stops with :class:`~hydrobridge.continuum.limiters.StateError` (field, place, time) instead of running on NaNs;
+* *I/O*: :func:`hydrobridge.continuum.driver.run` (VTX fields, CSV diagnostics, run.json metadata, checkpoints and
   resume; ``RunSettings(dt=None)`` lets the solver pick CFL-limited steps).
 
 Mean fields (the F * rho term):
@@ -30,7 +30,7 @@ Mean fields (the F * rho term):
   the same quadrature points, so sum_q sum_q' w w' rho rho' F(x_q - x_q') = 0 exactly (F odd): total
   momentum is conserved to round-off.
 
-The correlation source C comes from a :class:`closures.base.CorrelationClosure`.
+The correlation source C comes from a :class:`hydrobridge.closures.base.CorrelationClosure`.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ class ConvolutionMeanField1D:
 
 @dataclass(frozen=True)
 class CorrelatedConvolutionMeanField1D(ConvolutionMeanField1D):
-    """Mean field + correlation source C = rho ((F h) * rho) (THEORY.md section 1): the kernel F (1 + h).
+    """Mean field + correlation source C = rho ((F h) * rho) (docs/theory.md §1): the kernel F (1 + h).
 
     pair_correlation: h(|d|), e.g. a closures.pair_correlation.PairCorrelation.
     """

@@ -1,4 +1,4 @@
-"""Cell-wise limiters for DG conservation laws (THEORY.md section 1: positivity of rho).
+"""Cell-wise limiters for DG conservation laws (docs/theory.md §1: positivity of rho).
 
 All limiters act on a blocked discontinuous Lagrange Function U (value shape (m,)) through its
 coefficients, cell by cell, and keep every cell mean of every component (so they conserve mass,

@@ -1,4 +1,4 @@
-"""Field output for ParaView and line-outs for plots (THEORY.md sections 3-4 fields psi, E, P).
+"""Field output for ParaView and line-outs for plots (docs/theory.md §3-§4 fields psi, E, P).
 
 Functions on periodic meshes are written through discontinuous Lagrange copies of the same degree
 (exact, and each cell keeps its own unwrapped coordinates, so ParaView draws no wrap-around cells).

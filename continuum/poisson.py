@@ -1,4 +1,4 @@
-"""Poisson equation of the dipolar fluid with AC sheet-pair forcing (THEORY.md sections 3 and 4).
+"""Poisson equation of the dipolar fluid with AC sheet-pair forcing (docs/theory.md §3, §4).
 
     -div(eps grad psi) = -div(P) + cos(w t) Q + f,     E = -grad psi
 

@@ -1,6 +1,6 @@
 """Exact solution of the Riemann problem of the 1D Euler equations (ideal gas), after Toro ch. 4.
 
-Reference for the Sod shock tube (THEORY.md section 1: "the exact Riemann solution (Sod) for the
+Reference for the Sod shock tube (docs/theory.md §1: "the exact Riemann solution (Sod) for the
 Euler part"). Pure NumPy/SciPy, independent of the DG solver it checks.
 """
 

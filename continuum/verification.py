@@ -1,4 +1,4 @@
-"""Verification problems of the continuum solvers (THEORY.md sections 1, 3, 4): manufactured periodic
+"""Verification problems of the continuum solvers (docs/theory.md §1, §3, §4): manufactured periodic
 Poisson, DG advection, Debye sheet permittivity, Grad sheet runs with checkpoints, Euler Riemann / smooth /
 linear-wave / conservation cases.
 
@@ -137,7 +137,7 @@ def grad_sheet_run(comm: MPI.Comm, steps: int, checkpoint: str = "", save_at: in
 CASES = {"grad_sheet_run": grad_sheet_run, "manufactured_poisson": manufactured_poisson, "dg_advection": dg_advection, "debye_sheet_eps": debye_sheet_eps}
 
 
-# ------------------------------------------------------------------ Euler rung (THEORY.md section 1)
+# ------------------------------------------------------------------ Euler rung (docs/theory.md §1)
 
 def _euler_imports():
     from hydrobridge.closures.ideal import Adiabatic, Isothermal

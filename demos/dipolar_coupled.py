@@ -1,4 +1,4 @@
-"""Coupled dipolar demo: one periodic box, MD and the continuum with MD-fitted closures (THEORY.md sections 2-4).
+"""Coupled dipolar demo: one periodic box, MD and the continuum with MD-fitted closures (docs/theory.md §2-§4).
 
 The same L x L periodic box (N molecules at number density n) is driven by the same sheet pair normal to x
 (+sigma0 at x = L/4, -sigma0 at x = 3L/4, times cos(w t)) in two rungs:
@@ -8,7 +8,7 @@ MD (ensemble of Langevin replicas, Ewald + short range; the sheets Gaussian-smea
     sharp sheets plus the particles' point dipoles (exact in 1D: psi' = (P_x - <P_x>)/eps0 - E_sheets), and
     the potential drop psi(L/4) - psi(3L/4) in time. Lock-in complex amplitudes over whole periods after a
     transient, mean and standard error over replicas; the drop also phase-averaged over one period.
-MD fits (closures.dipolar_md): equilibrium replicas give chi_s, w0 (sum rule), tau_D, P_vv and the pair
+MD fits (hydrobridge.closures.dipolar_md): equilibrium replicas give chi_s, w0 (sum rule), tau_D, P_vv and the pair
     moments D2, D2perp; uniform-field AC runs at a few frequencies give P_dw as a linear-response
     coefficient (the "measured" damped Grad closure) and the symmetry-zero P_dv, P_wv amplitudes;
     equilibrium runs at neighbouring densities give P_vv(rho). Saved to closures.json.
@@ -84,7 +84,7 @@ QUICK = {"n_particles": 16, "equil_steps": 500, "eq_replicas": 2, "eq_steps": 30
 # MD tasks
 def harmonic(t: np.ndarray, x: np.ndarray, omega: float) -> np.ndarray:
     """Lock-in amplitudes X^ = (2/T) sum_k x_k exp(i w t_k) dt of the columns of x (T, k), samples uniform over
-    whole periods (THEORY.md section 4)."""
+    whole periods (docs/theory.md §4)."""
     return 2 * np.mean(x * np.exp(1j * omega * t)[:, None], axis=0)
 
 
@@ -412,7 +412,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     fits = fit_closures(config, md)
     fitted = fits.to_dict()
     if comm.rank == 0:
-        fits.save(out / "hydrobridge.closures.json")
+        fits.save(out / "closures.json")
         (out / "fields").mkdir(exist_ok=True)
     comm.barrier()
     cont_tasks = [(f"{c}/{'d2' if d2 else 'mf'}", lambda c=c, d2=d2: continuum_task(config, fitted, c, d2, out / "fields"))
@@ -481,7 +481,7 @@ def summarise(config: dict, fits: DipolarMDClosures, md: dict, cont: dict) -> di
                            "wave": norm(wave_err) / norm(wave)},
     }
     md_block["P_dv_sheet_time"] = p_dv_sheet_time(config, amps)
-    out = {"study": "dipolar MD vs continuum with MD-fitted closures, sheet-pair AC forcing (THEORY.md 2-4)",
+    out = {"study": "dipolar MD vs continuum with MD-fitted closures, sheet-pair AC forcing (docs/theory.md §2-§4)",
            "config": config, "fitted_closures": fits.to_dict(), "md": md_block, "continuum": {}}
     out["fitted_closures"]["pair"] = "see closures.json"
     for key, r in cont.items():

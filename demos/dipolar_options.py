@@ -1,5 +1,5 @@
-"""Configuration options of the 2D dipolar molecular system (THEORY.md section 2), shared by the dipolar
-studies: the keys that particles.dipolar.replica.md_system and the Langevin thermostat read."""
+"""Configuration options of the 2D dipolar molecular system (docs/theory.md §2), shared by the dipolar
+studies: the keys that hydrobridge.particles.dipolar.replica.md_system and the Langevin thermostat read."""
 from hydrobridge.config import Option
 
 

@@ -1,4 +1,4 @@
-"""Numbers for the Euler acceptance points of issue 5 part 1 (THEORY.md section 1).
+"""Numbers for the acceptance points of the Euler rung (docs/theory.md §1).
 
     python -m hydrobridge.demos.euler_acceptance [--out out/euler_acceptance.json] [--quick]
 

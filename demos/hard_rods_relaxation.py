@@ -1,10 +1,11 @@
-"""Seed figure 2: relaxation of the boosted hard-rod state under a long-range potential (THEORY.md sec. 5).
+"""Figure 2 of Biagetti et al. (arXiv:2408.00593): relaxation of the boosted hard-rod state under a long-range
+potential (docs/theory.md (5.24)).
 
 Kurtosis of rho(theta) and kinetic energy per particle against t_bar = t (a rho V0)^2 / (xi v_bar)^3 for
 phi = 1/(1+x^6), V0 = 4 and phi = 1/(1+|x|^3), V0 = 8 (a = 1, xi = 20, beta = 2.5, theta0 = 1,
 rho_bar = 0.2, ring 500), and on request controls (--case 2 3 4: phi6 at V0 = 2 and 8, phi3 at V0 = 4): hard-rod MD
-ensembles (error bars over realisations) and three gBBGKY truncations (VARIANTS: the leading-order SB.1, + the
-collective term, SA.3 with SC.1) on one PNG, numbers in summary.json. Agreement is reported for the kurtosis
+ensembles (error bars over realisations) and three gBBGKY truncations (VARIANTS: the leading-order (5.15), + the
+collective term, (5.16)-(5.18) with (5.19)) on one PNG, numbers in summary.json. Agreement is reported for the kurtosis
 level and for its change since t = 0 (same realisations, so the sampling noise of the initial state cancels),
 and as the slope d kurtosis / d t_bar in the kinetic regime t_bar >= 0.05 (MD slope with jackknife error).
 
@@ -37,7 +38,7 @@ from hydrobridge.particles.hard_rods.observables import (boosted_kurtosis, jackk
                                              mean_and_error, rescaled_time)
 from hydrobridge.particles.hard_rods.potential import PHI3, PHI6
 
-# the seed's two cases, then controls run only when asked for (--case 2 3 4): each potential at the other's V0
+# figure 2's two cases, then controls run only when asked for (--case 2 3 4): each potential at the other's V0
 # and phi6 at half its V0
 CASES: tuple[tuple[str, int, float], ...] = (("phi=1/(1+x^6), V0=4", PHI6, 4.0), ("phi=1/(1+|x|^3), V0=8", PHI3, 8.0),
                                             ("phi=1/(1+x^6), V0=2", PHI6, 2.0), ("phi=1/(1+x^6), V0=8", PHI6, 8.0),
@@ -111,7 +112,7 @@ def run_md(kind: int, v0: float, n_real: int, t_end: float, dt_sample: float, h:
 
 def run_gbbgky(kind: int, v0: float, times: np.ndarray, n_theta: int, n_modes: int, h: float,
                terms: dict[str, bool], ring: float = RING) -> dict:
-    """SB.1 with the SA.3 terms switched on in `terms` (gbbgky.sb1_run keywords), from the boosted state, g = 0."""
+    """(5.15) with the (5.16)-(5.18) terms switched on in `terms` (gbbgky.sb1_run keywords), from the boosted state, g = 0."""
     t0 = time.perf_counter()
     setup = gb.make_setup(A, v0, XI, kind, ring, 6.0, n_theta, n_modes)
     rho0 = ghd.boosted_state(setup.theta, setup.w, DENSITY, BETA, THETA0)
@@ -124,8 +125,8 @@ def run_gbbgky(kind: int, v0: float, times: np.ndarray, n_theta: int, n_modes: i
             "terms": terms}
 
 
-# the seed's caption: gBBGKY "truncated to the order (a V0)^2" = SB.1 with the source only; the O(V0^3)
-# terms of SA.3 (collective; two-body; SC.1 three-point) are added one group at a time
+# the figure-2 caption: gBBGKY "truncated to the order (a V0)^2" = docs/theory.md (5.15) with the source only; the O(V0^3)
+# terms of (5.16)-(5.18) (collective; two-body; (5.19) three-point) are added one group at a time
 VARIANTS: dict[str, dict[str, bool]] = {
     "SB.1 (a V0)^2": {"collective": False},
     "SB.1+collective": {"collective": True},
@@ -157,7 +158,7 @@ def plot(results: list[dict], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, (ax_k, ax_e) = plt.subplots(1, 2, figsize=(11, 4.2))
-    # the seed's brown and red for its two cases, then one colour per control (cycled for a repeated --case)
+    # the paper's brown and red for its two cases, then one colour per control (cycled for a repeated --case)
     colours = itertools.cycle(("tab:brown", "tab:red", "tab:olive", "tab:purple", "tab:blue"))
     for res, color in zip(results, colours):
         tb = res["t_bar"]
@@ -191,7 +192,7 @@ def _fmt(x: float | None) -> str:
 
 
 def _time_scale(v0: float) -> float:
-    """d t_bar / d t of the seed's rescaled time."""
+    """d t_bar / d t of the rescaled time of docs/theory.md (5.24)."""
     return float(rescaled_time(1.0, A, DENSITY, v0, XI, V_BAR))
 
 
@@ -212,12 +213,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--dt-bar", type=float, default=None, help="sampling interval in t_bar")
     p.add_argument("--h", type=float, nargs="+", default=[0.1], help="MD time step, one for all or one per case")
     p.add_argument("--case", type=int, nargs="+", default=list(SEED_CASES), choices=range(len(CASES)),
-                   help="indices into CASES (default: the seed's two; 2, 3, 4 are controls)")
+                   help="indices into CASES (default: the two of figure 2; 2, 3, 4 are controls)")
     p.add_argument("--grid", type=float, nargs=3, default=None, metavar=("N_THETA", "N_MODES", "H"),
                    help="gBBGKY velocity points, ring modes and time step")
     p.add_argument("--md-only", action="store_true", help="production: run (and checkpoint) the MD only")
     p.add_argument("--ring", type=float, default=RING,
-                   help=f"ring length (finite-size checks; default the seed's {RING:g}); the default number of "
+                   help=f"ring length (finite-size checks; default that of figure 2, {RING:g}); the default number of "
                         f"gBBGKY ring modes scales with it (same k_max)")
     args = p.parse_args(argv)
     n_rods = DENSITY * args.ring

@@ -1,4 +1,6 @@
-"""Kinetic blocking in the 1D HMF model (seed 000; THEORY.md section 6, issue 8, deliverable 4).
+"""Kinetic blocking in the 1D HMF model (docs/theory.md (6.17)-(6.20)).
+
+After Fouvry, "Kinetic blocking and 1/N^2 kinetic theory" (slides, WPI 2022).
 
     python -m hydrobridge.demos.kinetic_blocking --out out/kinetic_blocking [--quick]
     mpiexec -n 2 python -m hydrobridge.demos.kinetic_blocking ...     (realisations split over the ranks)

@@ -1,4 +1,4 @@
-"""The main job: eps_eff(w) of 2D dipolar molecules by three routes (THEORY.md sections 2-4).
+"""The main job: eps_eff(w) of 2D dipolar molecules by three routes (docs/theory.md §2-§4).
 
 (b) MD AC lock-in: Langevin (BAOAB) MD with a uniform field E0 e cos(w t), conducting boundary;
     eps_ab(w) - delta_ab = M^_a / (eps0 |Omega| E0) for a field along b (x and y).

@@ -1,4 +1,4 @@
-"""eps_eff(w) of the dipolar continuum from AC sheet pairs (THEORY.md sections 3-4), continuum rung only.
+"""eps_eff(w) of the dipolar continuum from AC sheet pairs (docs/theory.md §3-§4), continuum rung only.
 
 For each frequency and each sheet orientation (x, y, 45 degrees) the limiting-case dipolar fluid
 (U = 0, rho = n) with a rotational closure (Debye or Grad) is driven by the sheet pair; the lock-in
@@ -136,7 +136,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
                                        checkpoint_every=max(1, per // 4)), field_dir, sp.domain.cell_input_ids,
                     resume=resume and (field_dir / "checkpoint.npz").exists(), label="field_run")
     final = fluid.diagnostics()
-    summary = {"study": "eps_eff(w) of the dipolar continuum, sheet-pair lock-in (THEORY.md sec. 3-4)",
+    summary = {"study": "eps_eff(w) of the dipolar continuum, sheet-pair lock-in (docs/theory.md §3-§4)",
                "config": config, "closure": closure.to_dict(), "parameters": par.__dict__, "chi_s": chi,
                "w0": w0, "wL": wL, "sweep": rows,
                "field_run": {"omega": w_mid, "steps": field_run["steps"], "time": field_run["time"],

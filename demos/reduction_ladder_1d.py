@@ -1,14 +1,14 @@
 """The 1D reduction ladder: particles -> correlation closures -> Euler, with the error of each rung.
 
-System (THEORY.md sections 1 and 5; the seed's gas): N rods (length a = 0 or 1) on a ring of length L with
+System (docs/theory.md §1, §5; the gas of (5.1)): N rods (length a = 0 or 1) on a ring of length L with
 V(x) = (V0/xi) phi(x/xi), phi = 1/(1+x^6), at inverse temperature beta, started from a Gaussian density
 bump on the uniform background with Maxwellian velocities (kT = 1/beta, m = 1).
 
 Rungs:
-* MD ensemble average (truth; exact hard-core collisions, particles.hard_rods.md), with standard errors;
+* MD ensemble average (truth; exact hard-core collisions, hydrobridge.particles.hard_rods.md), with standard errors;
 * Euler with mean field only (the Vlasov closure) and the equation of state of the free gas
   (isothermal p = rho kT, or the Tonks gas p = rho kT / (1 - a rho) for rods): ``mean_field``;
-* Euler + correlation source C = rho ((F h) * rho) (continuum.euler.CorrelatedConvolutionMeanField1D) with
+* Euler + correlation source C = rho ((F h) * rho) (hydrobridge.continuum.euler.CorrelatedConvolutionMeanField1D) with
   h from: weak coupling h = -beta V (``weak_coupling``); Ornstein-Zernike with HNC and PY and hard core a
   (``hnc``, ``py``); the stationary thermal gBBGKY correlation, rho2 / rho_bar^2 (``gbbgky``); the MD g(r)
   of the same gas in canonical equilibrium (Andersen-thermostatted MD, ``md_gr``). Every h is that of the
@@ -17,7 +17,7 @@ Rungs:
 * Euler with the MD-measured equation of state and no convolution (``md_pressure``, the local
   equation-of-state rung): p(rho) = kinetic + virial + contact pressure measured by thermostatted MD at
   several densities and temperatures (0.8, 1, 1.25 times the demo's kT), fitted by p(rho, kT), cubic in rho
-  and quadratic in kT (closures.measured.MeasuredEquationOfState), used at the demo's kT (the Euler rungs
+  and quadratic in kT (hydrobridge.closures.measured.MeasuredEquationOfState), used at the demo's kT (the Euler rungs
   are isothermal); it holds mean field and correlations
   in their local (long-wavelength) form. The fitted density range is checked against the Euler state at
   every sample time. (Keeping the convolution and using only p - rho^2 V~(0)/2 as a local correlation
@@ -328,7 +328,7 @@ def run(cfg: dict, out: Path) -> dict:
     mscale = np.sqrt(np.sum(md["m"] ** 2, axis=1)).max()
     base_rho, base_m = rungs["mean_field"][0], rungs["mean_field"][1]
     summary = {
-        "study": "1D reduction ladder (THEORY.md sec. 1, 5): MD vs Euler rungs", "config": cfg,
+        "study": "1D reduction ladder (docs/theory.md §1, §5): MD vs Euler rungs", "config": cfg,
         "times": times.tolist(), "md_pairs": len(allp), "md_realisations": 2 * len(allp),
         "variance_reduction": "antithetic velocity pairs + mirror symmetrisation; SE over pairs",
         "md_sampling_error": {"rho": (np.sqrt(np.sum(md["rho_se"] ** 2, axis=1)) / dev).tolist(),

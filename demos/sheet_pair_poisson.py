@@ -1,4 +1,4 @@
-"""AC sheet-pair Poisson problem with a prescribed polarisation (THEORY.md sections 3 and 4).
+"""AC sheet-pair Poisson problem with a prescribed polarisation (docs/theory.md §3, §4).
 
     -eps0 Lap psi = -div(P) + cos(w t) Q,   Q = sigma0 (delta_A - delta_B),   sheets at n.x = L/4, 3L/4
     P(x, t) = p0 cos(w t - phi) cos(2 pi n.x / L) n       (a lagging, spatially modulated polarisation)
@@ -129,7 +129,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
             - args.p0 * np.cos(args.omega * t - args.phi) * np.cos(2 * np.pi * s_line / Ln) / eps0
         field_errors.append(float(np.max(np.abs(En - En_exact))))
     summary = {
-        "problem": "AC sheet pair with prescribed polarisation (THEORY.md sec. 3-4)",
+        "problem": "AC sheet pair with prescribed polarisation (docs/theory.md §3-§4)",
         "orientation": args.orientation, "cells_per_side": args.n, "degree": args.degree,
         "ranks": comm.size, "omega": args.omega, "periods": args.periods, "steps": nsteps,
         "sigma0": args.sigma0, "p0": args.p0, "phi": args.phi, "eps0": eps0, "L": L,

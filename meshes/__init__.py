@@ -1,2 +1,2 @@
-"""meshes: see the module docstrings; THEORY.md names the equations."""
+"""meshes: see the module docstrings; docs/theory.md states the equations."""
 

@@ -1,10 +1,10 @@
 """Mesh import/export with physical tags (gmsh .msh and every format meshio writes).
 
-A tagged mesh is an :class:`meshes.periodic.InputMesh` plus one physical tag per cell and a list of
+A tagged mesh is an :class:`hydrobridge.meshes.periodic.InputMesh` plus one physical tag per cell and a list of
 tagged facets (input node ids). Reading goes through meshio (``gmsh:physical`` cell data), so a
 mesh written by gmsh, by meshio or by :func:`write_mesh` round-trips with its tags; the mesh is then
 distributed (periodic or not) by :func:`distribute`. :func:`gmsh_sheet_pair` builds an
-unstructured periodic sheet-pair geometry with gmsh (THEORY.md section 4).
+unstructured periodic sheet-pair geometry with gmsh (docs/theory.md §4).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Genuinely periodic DOLFINx meshes (THEORY.md sections 2-4: the periodic box Omega).
+"""Genuinely periodic DOLFINx meshes (docs/theory.md §2-§4: the periodic box Omega).
 
 DOLFINx has no periodic dofmaps and ``dolfinx_mpc`` is not available here, so periodicity is put
 into the *mesh*: the topology is built from periodic vertex ids (a vertex at x = Lx is the vertex

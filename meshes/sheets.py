@@ -1,4 +1,4 @@
-"""Sheet-pair geometries for the AC impedance problem (THEORY.md section 4).
+"""Sheet-pair geometries for the AC impedance problem (docs/theory.md §4).
 
 Two parallel sheets of opposite charge in the periodic box; the mesh has facets exactly on both
 sheets, tagged SHEET_A (+sigma0) and SHEET_B (-sigma0). Sheet normals along x, along y, or at 45

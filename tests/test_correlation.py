@@ -1,4 +1,4 @@
-"""First-marginal correction S_x, S_th (THEORY.md sec. 3): kernels and signs pinned by the pair energy."""
+"""First-marginal correction S_x, S_th (docs/theory.md §3): kernels and signs pinned by the pair energy."""
 
 import numpy as np
 import pytest

@@ -26,7 +26,7 @@ def test_permittivity_continuum_demo(tmp_path):
 
 
 def test_hard_rods_relaxation_demo_tiny_ring(tmp_path):
-    """Seed figure 2 end to end on a ring of 10 rods: every sample up to --t-bar-end kept, MD energy conserved,
+    """Figure 2 (Biagetti et al.) end to end on a ring of 10 rods: every sample up to --t-bar-end kept, MD energy conserved,
     gBBGKY number to round-off and energy to 1e-8, both from the boosted state's exact kurtosis; a ring that
     holds no whole number of rods is refused."""
     from hydrobridge.demos.hard_rods_relaxation import main as rods_main

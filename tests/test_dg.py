@@ -1,4 +1,4 @@
-"""Periodic DG for conservation laws (THEORY.md sec. 1): upwind advection rates, mass, matched facets, serial == MPI."""
+"""Periodic DG for conservation laws (docs/theory.md §1): upwind advection rates, mass, matched facets, serial == MPI."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Finite-l model (explicit +/- charges, charge Ewald) against the point-dipole model (THEORY.md section 2)."""
+"""Finite-l model (explicit +/- charges, charge Ewald) against the point-dipole model (docs/theory.md §2)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Pressures (kinetic + virial) and orientational pair moments for the closures (THEORY.md section 3)."""
+"""Pressures (kinetic + virial) and orientational pair moments for the closures (docs/theory.md §3)."""
 
 import numpy as np
 import pytest

@@ -31,7 +31,7 @@ def quick_run(tmp_path_factory):
 
 def test_quick_run_writes_every_output(quick_run):
     config, out, summary = quick_run
-    for name in ("summary.json", "hydrobridge.closures.json", "profiles.png", "response.png"):
+    for name in ("summary.json", "closures.json", "profiles.png", "response.png"):
         assert (out / name).exists(), name
     assert sorted(p.name for p in (out / "fields").glob("*.bp")) == sorted(
         f"{c}{s}.bp" for c in config["closures"] for s in ("", "_d2"))
@@ -39,7 +39,7 @@ def test_quick_run_writes_every_output(quick_run):
 
 
 def test_local_equilibrium_has_no_polarisation_response(quick_run):
-    # P_dw = 0: the polarisation can only rotate, and it starts at zero (THEORY.md section 3)
+    # P_dw = 0: the polarisation can only rotate, and it starts at zero (docs/theory.md §3)
     _, _, summary = quick_run
     for key in ("local_equilibrium/mf", "local_equilibrium/d2"):
         assert summary["continuum"][key]["P_x_error"] == pytest.approx(1.0, abs=1e-12)

@@ -1,4 +1,4 @@
-"""Cut-off shifted-force LJ + 2D dipole workload (particles/dipolar/cutoff.py, THEORY.md section 2)."""
+"""Cut-off shifted-force LJ + 2D dipole workload (particles/dipolar/cutoff.py, docs/theory.md §2)."""
 
 import math
 

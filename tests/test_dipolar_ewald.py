@@ -1,4 +1,4 @@
-"""Point-dipole Ewald (THEORY.md section 2): derivatives, kappa independence, image-sum reference, limits."""
+"""Point-dipole Ewald (docs/theory.md §2): derivatives, kappa independence, image-sum reference, limits."""
 
 import math
 

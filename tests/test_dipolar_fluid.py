@@ -1,4 +1,4 @@
-"""Dipolar moment system + Poisson + sheet forcing (THEORY.md sections 3-4): closures' analytic limits."""
+"""Dipolar moment system + Poisson + sheet forcing (docs/theory.md §3-§4): closures' analytic limits."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Integrators (THEORY.md section 2 equations of motion): conservation, reversibility, order, thermostat."""
+"""Integrators (docs/theory.md §2 equations of motion): conservation, reversibility, order, thermostat."""
 
 import math
 

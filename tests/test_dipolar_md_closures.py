@@ -1,4 +1,4 @@
-"""MD-fitted dipolar closures (closures/dipolar_md.py, THEORY.md sections 3-4): analytic limits, the D2
+"""MD-fitted dipolar closures (closures/dipolar_md.py, docs/theory.md §3-§4): analytic limits, the D2
 correction's sign and magnitude, symmetrisation, save/load."""
 
 import math

@@ -1,4 +1,4 @@
-"""Observables (THEORY.md sections 3-4): ideal-rotor limits, correlation, block errors, g(r), CIC moments."""
+"""Observables (docs/theory.md §3-§4): ideal-rotor limits, correlation, block errors, g(r), CIC moments."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Dynamic permittivity (THEORY.md section 4): lock-in and fluctuation routes, and their agreement (FDT)."""
+"""Dynamic permittivity (docs/theory.md §4): lock-in and fluctuation routes, and their agreement (FDT)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Short-range Phi, uniform AC field, cell-list pairs and parameter validation (THEORY.md section 2)."""
+"""Short-range Phi, uniform AC field, cell-list pairs and parameter validation (docs/theory.md §2)."""
 
 import math
 

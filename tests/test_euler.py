@@ -1,4 +1,4 @@
-"""Euler rung (THEORY.md section 1, issue 5 part 1): Sod vs the exact Riemann solution, smooth rates,
+"""Euler rung (docs/theory.md §1): Sod vs the exact Riemann solution, smooth rates,
 Bohm-Gross / isothermal / kernel / Jeans linear waves, conservation on periodic boxes, forces,
 positivity and state errors, 2 ranks == serial."""
 

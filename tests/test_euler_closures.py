@@ -1,4 +1,4 @@
-"""Closure interface (closures/base.py, closures/ideal.py) and the exact Riemann solver (THEORY.md sec. 1)."""
+"""Closure interface (closures/base.py, closures/ideal.py) and the exact Riemann solver (docs/theory.md §1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""gBBGKY closure export (issue 4 item 4, THEORY.md sections 1, 5): g2(z), rho2(z) and h = rho2 / rho_bar^2."""
+"""gBBGKY closure export (docs/theory.md (5.27)): g2(z), rho2(z) and h = rho2 / rho_bar^2."""
 
 import numpy as np
 import pytest
@@ -12,7 +12,7 @@ BETA, RHO, RING, XI, V0 = 2.5, 0.2, 500.0, 20.0, 4.0
 
 
 def sa20_h(a: float, z: np.ndarray) -> np.ndarray:
-    """SA.20 integrated over both labels, / rho_bar^2: -beta (V_L - <V_L>) (1 - a rho)^4 (no k = 0 mode)."""
+    """(5.23) integrated over both labels, / rho_bar^2: -beta (V_L - <V_L>) (1 - a rho)^4 (no k = 0 mode)."""
     tab = ring_table(V0, XI, RING, PHI6)
     nodes = np.arange(tab.shape[1]) * 0.05
     v_mean = 2.0 * np.sum(tab[0, :-1]) * 0.05 / RING

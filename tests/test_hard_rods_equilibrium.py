@@ -1,4 +1,4 @@
-"""Equilibrium Monte Carlo of hard rods (THEORY.md sec. 5): bare rods reproduce the exact Tonks g(r)."""
+"""Equilibrium Monte Carlo of hard rods (docs/theory.md §5): bare rods reproduce the exact Tonks g(r)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""gBBGKY of hard rods (THEORY.md section 5): SB.8 Landau kernel and the SB.1 solver."""
+"""gBBGKY of hard rods (docs/theory.md §5): (5.21) Landau kernel and the (5.15) solver."""
 import numpy as np
 import pytest
 
@@ -53,7 +53,7 @@ def test_boosted_state_relaxes_towards_gaussian():
 
 
 def test_stationary_thermal_correlation_is_sa20():
-    """SA.20 for hard rods: [(R^t)^-1 rho_tot f rho]_theta = (1 - aN)^2 rho(theta) (the Tonks S(0) per side);
+    """(5.23) for hard rods: [(R^t)^-1 rho_tot f rho]_theta = (1 - aN)^2 rho(theta) (the Tonks S(0) per side);
     the residual is the O(dtheta^4) error of the discrete rho' and must converge at that order."""
     free = 1.0 - 1.0 * 0.2
     errors = []
@@ -117,7 +117,7 @@ def test_two_body_term_matches_direct_convolution():
 
 
 def test_three_point_term_is_sc1_contracted():
-    """The SC.1 term against its definition on the grid: g3_{{theta,gamma},theta''} = [sum_xi (R^t)^-1_{theta xi}
+    """The (5.19) term against its definition on the grid: g3_{{theta,gamma},theta''} = [sum_xi (R^t)^-1_{theta xi}
     (R^t)^-1_{gamma xi} g_{xi theta''}]^reg with the kernel (R^t)^-1 = delta / w - a rho (x) 1 and the self part
     delta_{theta gamma} g_{theta theta''} / w removed; BBGKY three-body term with particle 3 at the contact of
     particle 2 (+ d_theta) and of particle 1 (- d_theta'):

@@ -1,4 +1,4 @@
-"""GHD of hard rods (THEORY.md section 5): v_eff, flux Jacobian, diffusion matrix, static covariance."""
+"""GHD of hard rods (docs/theory.md §5): v_eff, flux Jacobian, diffusion matrix, static covariance."""
 import numpy as np
 import pytest
 
@@ -74,7 +74,7 @@ def test_source_matrix_from_covariance(state):
     d = ghd.derivative_matrix(theta)
     c = ghd.static_covariance(theta, w, rho, A_ROD)
     drho = d @ rho
-    general = np.outer(drho, w @ c) - np.outer(c @ w, drho)       # SA.13 from C
+    general = np.outer(drho, w @ c) - np.outer(c @ w, drho)       # (5.11) from C
     assert np.allclose(ghd.source_matrix(theta, w, rho, A_ROD, d), general, atol=1e-14)
 
 
@@ -95,7 +95,7 @@ def test_diffusion_matrix_and_pair_covariance_by_tracer_monte_carlo():
     (test_hard_rods_md), so tracers are sampled from it directly: Poisson contracted positions of density
     N/(1 - aN), velocities from rho; each crossing moves the tracer's rod by +a (it overtakes) or -a (it is
     overtaken). Pins the factor 2 and the 1/(1 - aN) of DD, and shows that two quasi-particles of close
-    velocity do not diffuse independently (the D (x) 1 + 1 (x) D of SA.12 overestimates their relative
+    velocity do not diffuse independently (the D (x) 1 + 1 (x) D of docs/theory.md (5.13) overestimates their relative
     variance several-fold)."""
     rng = np.random.default_rng(4)
     theta, w = ghd.velocity_grid(6.0, 241)

@@ -1,4 +1,4 @@
-"""Hard-rod MD (THEORY.md section 5): conservation laws, hard core, exact free limit, ensembles."""
+"""Hard-rod MD (docs/theory.md §5): conservation laws, hard core, exact free limit, ensembles."""
 import numpy as np
 import pytest
 

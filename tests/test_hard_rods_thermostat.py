@@ -1,4 +1,4 @@
-"""Andersen-thermostatted hard-rod MD (THEORY.md sec. 5): canonical temperature, exact Tonks pressure at V = 0,
+"""Andersen-thermostatted hard-rod MD (docs/theory.md §5): canonical temperature, exact Tonks pressure at V = 0,
 and the measured g(r) as a pair-correlation closure."""
 
 import numpy as np

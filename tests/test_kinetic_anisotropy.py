@@ -1,4 +1,4 @@
-"""Temperature-anisotropy relaxation: analytic Landau rate vs deterministic solver vs MBC (issue 8, section 6).
+"""Temperature-anisotropy relaxation: analytic Landau rate vs deterministic solver vs MBC (docs/theory.md (6.5)).
 
 Coulomb kernel Phi = 1/max(|z|, 0.5)^3 from a bi-Maxwellian T_x = 1.5, T_y = 0.5 (analytic nu = 0.50168).
 """

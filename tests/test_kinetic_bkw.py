@@ -1,4 +1,4 @@
-"""BKW solution of the 2D Maxwell-molecule Landau equation (THEORY.md section 6, issue 8).
+"""BKW solution of the 2D Maxwell-molecule Landau equation (docs/theory.md (6.4)).
 
 The residual d_t f - Q(f) is computed by a quadrature of the full Landau operator that shares no code with
 particles/kinetic/landau_grid.py: a = A * f and b = (div A) * f by FFT convolution, Q = div(a grad f - b f)

@@ -1,4 +1,4 @@
-"""HMF model and the vanishing 1D Balescu-Lenard flux (particles/kinetic/hmf.py; seed 000, issue 8)."""
+"""HMF model and the vanishing 1D Balescu-Lenard flux (particles/kinetic/hmf.py; docs/theory.md (6.17)-(6.20))."""
 
 import numpy as np
 import pytest

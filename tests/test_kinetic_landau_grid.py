@@ -1,4 +1,4 @@
-"""Conservative entropic Landau scheme (particles/kinetic/landau_grid.py; THEORY.md section 6, issue 8)."""
+"""Conservative entropic Landau scheme (particles/kinetic/landau_grid.py; docs/theory.md (6.3))."""
 
 import numpy as np
 import pytest

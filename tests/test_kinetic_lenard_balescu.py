@@ -1,4 +1,4 @@
-"""Classical Lenard-Balescu operator with dynamical screening (seed 003 eqs. 1.17-1.19; THEORY.md section 6)."""
+"""Classical Lenard-Balescu operator with dynamical screening (docs/theory.md (6.8)-(6.10))."""
 
 import numpy as np
 import pytest

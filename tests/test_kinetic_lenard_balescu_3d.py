@@ -1,5 +1,5 @@
 """Classical Lenard-Balescu operator in 3D with dynamical screening (particles/kinetic/lenard_balescu_3d.py;
-seed 003 eqs. 1.17-1.19; THEORY.md section 6)."""
+docs/theory.md (6.8), (6.9), (6.11))."""
 
 import numpy as np
 import pytest

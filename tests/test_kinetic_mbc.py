@@ -1,4 +1,4 @@
-"""Microcanonical binary-collision process (particles/kinetic/mbc.py; seed 001, THEORY.md section 6, issue 8)."""
+"""Microcanonical binary-collision process (particles/kinetic/mbc.py; docs/theory.md (6.6)-(6.7))."""
 
 import numpy as np
 import pytest

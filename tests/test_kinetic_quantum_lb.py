@@ -1,4 +1,4 @@
-"""Quantum Lenard-Balescu collisions without screening (particles/kinetic/quantum_lb.py; seed 003, issue 8)."""
+"""Quantum Lenard-Balescu collisions without screening (particles/kinetic/quantum_lb.py; docs/theory.md (6.12)-(6.15))."""
 
 import numpy as np
 import pytest
@@ -51,7 +51,7 @@ def test_semiclassical_limit_is_half_the_classical_lenard_balescu_rate():
 
 
 def test_rate_matches_monte_carlo_of_the_literal_equation():
-    """d<v_x^2 - v_y^2>/dt from eq. (1.11) as written (gain - loss, delta solved along k), sharing no code."""
+    """d<v_x^2 - v_y^2>/dt from docs/theory.md (6.12) as written (gain - loss, delta solved along k), sharing no code."""
     hbar, c = 0.5, 2 / (2 * np.pi) ** 2
     rng = np.random.default_rng(0)
 

@@ -1,5 +1,4 @@
-"""Quantum Lenard-Balescu with dynamical screening (particles/kinetic/quantum_screening.py; seed 003 eqs. 1.10-1.12,
-1.17-1.19; THEORY.md section 6)."""
+"""Quantum Lenard-Balescu with dynamical screening (particles/kinetic/quantum_screening.py; docs/theory.md (6.12)-(6.15))."""
 
 import numpy as np
 import pytest
@@ -58,7 +57,7 @@ def test_quadratures_reduce_to_the_unscreened_rates():
 
 
 def test_semiclassical_limit_of_the_screened_rate():
-    """nu_h / nu_0 -> 1/2 (seed convention, module doc), gap O(hbar): measured 0.160, 0.090 at hbar = 1/4, 1/8."""
+    """nu_h / nu_0 -> 1/2 (the paper's convention, module doc), gap O(hbar): measured 0.160, 0.090 at hbar = 1/4, 1/8."""
     classical = screened_classical_rate(POTENTIAL, TX, TY)
     assert classical < 0.8 * screened_classical_rate(POTENTIAL, TX, TY, screening=False)  # Debye screening slows
     gaps = [0.5 - screened_quantum_rate(POTENTIAL, hbar, TX, TY) / classical for hbar in (0.25, 0.125)]

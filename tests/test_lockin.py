@@ -1,4 +1,4 @@
-"""Lock-in projection (THEORY.md sec. 4): X^ = (2/T) int X exp(i w t) dt over whole periods."""
+"""Lock-in projection (docs/theory.md §4): X^ = (2/T) int X exp(i w t) dt over whole periods."""
 
 import numpy as np
 import pytest

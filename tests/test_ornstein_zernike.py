@@ -1,4 +1,4 @@
-"""1D Ornstein-Zernike (THEORY.md sections 1, 5): PY is exact for hard rods (Tonks); low-density limits."""
+"""1D Ornstein-Zernike (docs/theory.md §1, §5): PY is exact for hard rods (Tonks); low-density limits."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Correlation source from a pair correlation h (THEORY.md sec. 1): C = rho ((F h) * rho) in the Euler rung."""
+"""Correlation source from a pair correlation h (docs/theory.md §1): C = rho ((F h) * rho) in the Euler rung."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Poisson with sheet charges (THEORY.md sections 3-4): convergence, exact sheet fields, serial == MPI."""
+"""Poisson with sheet charges (docs/theory.md §3-§4): convergence, exact sheet fields, serial == MPI."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Molecular dynamics of 2D dipolar molecules (THEORY.md section 2) and its observables (sections 3-4).
+"""Molecular dynamics of 2D dipolar molecules (docs/theory.md §2) and its observables (sections 3-4).
 
 Modules (space / energy / integrator kept apart, composed through ForceField):
     model       DipolarParams (validated, frozen), State, lattice_state

@@ -1,4 +1,4 @@
-"""Cut-off LJ + 2D point-dipole interaction, shifted force, with a fast fused MD path (THEORY.md section 2).
+"""Cut-off LJ + 2D point-dipole interaction, shifted force, with a fast fused MD path (docs/theory.md §2).
 
 This is the cut-off workload of the LAMMPS comparison: the same molecules as docs/theory.md §2
 (centre x_i, angle theta_i, dipole p_i = mu d(theta_i), mass m, inertia I = m l^2 / 4, periodic box), but the
@@ -16,7 +16,7 @@ Pair energy, r = x_i - x_j, r = |r| < r_c (both parts vanish for r >= r_c):
     U_LJ,sf(r) = U_LJ(r) - U_LJ(r_c) - (r - r_c) U_LJ'(r_c)
     g_sf(r)  = 1/r^2 - 1/r_c^2 + 2 (r - r_c) / r_c^3                 (g = 1/r^2 shifted the same way)
 
-so that without the shift U_ij is exactly the free-space THEORY.md pair energy
+so that without the shift U_ij is exactly the free-space pair energy of docs/theory.md (2.4)
 (p_i.p_j - 2 (p_i.rhat)(p_j.rhat)) / (2 pi eps0 r^2) plus LJ.
 
 "Shifted force" means: each radial function f(r) (U_LJ and 1/r^2) is replaced by

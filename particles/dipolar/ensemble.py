@@ -1,4 +1,4 @@
-"""Independent replicas distributed over MPI ranks (THEORY.md section 2 dynamics, many initial conditions).
+"""Independent replicas distributed over MPI ranks (docs/theory.md §2 dynamics, many initial conditions).
 
 Replica r (seed r) runs on rank r mod size; results are gathered on every rank in replica order, so the
 ensemble is the same array whatever the number of ranks. Error bars then come from the replica spread:

@@ -1,4 +1,4 @@
-"""Finite-difference check of a term: F = -dU/dx and tau = -dU/dtheta (THEORY.md section 2).
+"""Finite-difference check of a term: F = -dU/dx and tau = -dU/dtheta (docs/theory.md §2).
 
 Used by the tests and available to anyone adding a new energy term.
 """

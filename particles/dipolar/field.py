@@ -1,4 +1,4 @@
-"""External fields acting on point dipoles (THEORY.md sections 2 and 4), p_i = mu d(theta_i).
+"""External fields acting on point dipoles (docs/theory.md §2, §4), p_i = mu d(theta_i).
 
     U_ext = -sum_i p_i . E(x_i, t),   F_i = grad (p_i . E) = (p_i . grad) E (curl-free E),   tau_i = p_i x E
 with a x b = a_x b_y - a_y b_x.
@@ -8,7 +8,7 @@ SheetPairField: sheets of surface charge +sigma0 at s = a and -sigma0 at s = b (
 with width w << L, times cos(w t). The zero-mean periodic solution of -eps0 psi'' = charge density is
     E_s(s) = (sigma0 / eps0) [F(s - a) - F(s - b)],  F(D) = erf(D / (sqrt 2 w)) / 2 - D / L,
 D the minimum-image separation (F is periodic up to erfc(L / (2 sqrt 2 w))). Between sheets a distance L/2
-apart E_s = sigma0 / (2 eps0), outside -sigma0 / (2 eps0) (THEORY.md section 4), and
+apart E_s = sigma0 / (2 eps0), outside -sigma0 / (2 eps0) (docs/theory.md §4), and
 F_i = p_s (sigma0 / eps0) [g_w(s - a) - g_w(s - b)] e_s with g_w the normalised Gaussian.
 """
 

@@ -1,4 +1,4 @@
-"""Independent reference for the periodic dipole energy: the image sum done row by row (THEORY.md section 2).
+"""Independent reference for the periodic dipole energy: the image sum done row by row (docs/theory.md §2).
 
 Summing the images along x first gives, in closed form, the Green's function of a row of unit sources,
     G_1(x, y) = -(1/(4 pi)) ln(cosh(c y) - cos(c x)),   c = 2 pi / Lx,

@@ -1,4 +1,4 @@
-"""Parameters and state of the 2D dipolar-molecule model (THEORY.md section 2).
+"""Parameters and state of the 2D dipolar-molecule model (docs/theory.md §2).
 
 Molecule i has centre x_i, angle theta_i, velocity v_i and angular velocity omega_i.
 Charges +q and -q sit at x_i +/- (l/2) d(theta_i), d(theta) = (cos theta, sin theta), so the dipole is
@@ -21,7 +21,7 @@ def _require_positive(name: str, value: float) -> None:
 
 @dataclass(frozen=True)
 class DipolarParams:
-    """Physical parameters of THEORY.md section 2 (any consistent units; eps0 explicit).
+    """Physical parameters of docs/theory.md §2 (any consistent units; eps0 explicit).
 
     Derived: mu = q l, I = m l^2 / 4, area |Omega| = Lx Ly.
     """

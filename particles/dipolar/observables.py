@@ -1,4 +1,4 @@
-"""Observables of the particle rung (THEORY.md sections 3 and 4).
+"""Observables of the particle rung (docs/theory.md §3, §4).
 
 * kinetic energies, total momentum; total polarisation M = mu sum_i d(theta_i)
 * static permittivity, 2D conducting boundary: eps - 1 = beta (<M^2> - <M>^2) / (2 eps0 |Omega|)
@@ -117,7 +117,7 @@ def deposit_cic(x: np.ndarray, weights: np.ndarray, box: np.ndarray, shape: tupl
 
 
 def moment_fields(state: State, params: DipolarParams, shape: tuple[int, int]) -> dict[str, np.ndarray]:
-    """rho (nx, ny), rho U, rho D (nx, ny, 2) and rho Omega (nx, ny) of THEORY.md section 3 by CIC."""
+    """rho (nx, ny), rho U, rho D (nx, ny, 2) and rho Omega (nx, ny) of docs/theory.md §3 by CIC."""
     d = np.column_stack((np.cos(state.theta), np.sin(state.theta)))
     w = np.column_stack((np.ones(state.n), state.v, d, state.omega))
     f = deposit_cic(state.x, w, params.box, shape)

@@ -1,4 +1,4 @@
-"""The molecular system of a study configuration and its equilibrated replicas (THEORY.md section 2).
+"""The molecular system of a study configuration and its equilibrated replicas (docs/theory.md §2).
 
 A study configuration (a validated dict) names the system by n_particles, density, q, l, interactions, kT
 and the Langevin thermostat gamma, gamma_r, dt, equil_steps, seed. Every replica is keyed by a string (its

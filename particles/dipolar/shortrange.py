@@ -1,4 +1,4 @@
-"""Short-range ("collision") pair potential of THEORY.md section 2, truncated at r_cut.
+"""Short-range ("collision") pair potential of docs/theory.md (2.15), truncated at r_cut.
 
     Phi(r, dtheta) = e_s ((s/r)^alpha - b(dtheta)) exp(-(r/s)^2),   b(t) = (1 - cos t)^2 / 4,
     U_Phi = sum_{i<j, r_ij < r_cut} Phi(|x_i - x_j|, theta_i - theta_j).

@@ -1,4 +1,4 @@
-"""Run loop with observation and checkpoint/restart (THEORY.md section 2 dynamics).
+"""Run loop with observation and checkpoint/restart (docs/theory.md §2 dynamics).
 
 ``run`` advances an integrator (anything with ``step(state, forces, rng) -> (state, forces)``) to a target
 step count, calling ``observe(step, state, forces)`` after every step. With a checkpoint path it resumes from

@@ -1,4 +1,4 @@
-"""Periodic space of THEORY.md section 2: box [0, Lx) x [0, Ly), minimum image, cell-list pair search.
+"""Periodic space of docs/theory.md §2: box [0, Lx) x [0, Ly), minimum image, cell-list pair search.
 
 The pair list is rebuilt from the positions at every call (no Verlet skin), so forces are a deterministic
 function of the configuration; this is what makes a restarted run reproduce a trajectory bit for bit.

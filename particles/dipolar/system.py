@@ -1,4 +1,4 @@
-"""The full interaction of THEORY.md section 2: periodic point-dipole Ewald + truncated short range Phi."""
+"""The full interaction of docs/theory.md §2: periodic point-dipole Ewald + truncated short range Phi."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Ensembles of hard-rod MD realisations: initial states, threaded runs, checkpoint/restart (THEORY.md sec. 5).
+"""Ensembles of hard-rod MD realisations: initial states, threaded runs, checkpoint/restart (docs/theory.md §5).
 
-Initial state (seed figure 2): N = rho_bar L rods; contracted positions uniform on [0, L - N a) (the
-hard-rod equilibrium, Tonks gas, at density rho_bar), velocities from the boosted thermal pair
-rho(theta) ~ exp(-beta (theta - 1)^2) + exp(-beta (theta + 1)^2), i.e. +/- theta0 + N(0, 1/(2 beta)).
+Initial state (figure 2 of Biagetti et al., docs/theory.md (5.24)): N = rho_bar L rods; contracted positions
+uniform on [0, L - N a) (the hard-rod equilibrium, Tonks gas, at density rho_bar), velocities from the boosted
+thermal pair rho(theta) ~ exp(-beta (theta - 1)^2) + exp(-beta (theta + 1)^2), i.e. +/- theta0 + N(0, 1/(2 beta)).
 Realisation r draws from SeedSequence(seed).spawn(R)[r], so results do not depend on how realisations
 are split over threads or MPI ranks.
 

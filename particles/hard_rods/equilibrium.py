@@ -1,4 +1,4 @@
-"""Equilibrium structure of hard rods + long-range potential on a ring (THEORY.md section 5).
+"""Equilibrium structure of hard rods + long-range potential on a ring (docs/theory.md §5).
 
 Metropolis Monte Carlo of the configurational canonical distribution exp(-beta sum_{i<j} V_L(x_i - x_j))
 restricted to non-overlapping rods (every gap >= a). Single-rod displacements never cross a neighbour, so
@@ -6,7 +6,7 @@ the rods stay in ring order and the hard core is a check on the two adjacent gap
 
     g(r) = L / (N (N - 1)) * (ordered pairs with |x_i - x_j| (minimum image) in [r, r + dr)) / (2 dr)
 
-is the reference for the OZ closures (closures.ornstein_zernike) and the MD/gBBGKY correlations; it has
+is the reference for the OZ closures (hydrobridge.closures.ornstein_zernike) and the MD/gBBGKY correlations; it has
 O(1/N) canonical corrections at large r (g -> 1 - O(1/N)).
 """
 

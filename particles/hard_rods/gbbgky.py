@@ -1,16 +1,16 @@
-"""Homogeneous gBBGKY of hard rods with a long-range potential: SB.1 solver and SB.8 Landau kernel
-(THEORY.md section 5).
+"""Homogeneous gBBGKY of hard rods with a long-range potential: (5.15) solver and (5.21) Landau kernel
+(docs/theory.md §5; equations (5.13)-(5.23), which name the equations of Biagetti et al., arXiv:2408.00593).
 
 Unknowns: rho(theta) on a velocity grid (ghd.velocity_grid) and the pair correlation g_{theta theta'}(z)
 on the ring z in [0, L), kept as Fourier-Galerkin modes g(z) = (1/L) sum_m g_m exp(i k_m z),
 k_m = 2 pi m / L, m = 1..M (g_0 = 0: the source V'(z) has no k = 0 part; g_{-m} = conj(g_m)).
 
-    d_t rho = d_theta int dz dtheta' V'(z) g_{theta theta'}(z)                                       (SA.2)
-    (d_t + bold A d_z - bold D d_z^2) g = V'(z) bold C  [+ collective term] [+ two-body term]        (SB.1)
+    d_t rho = d_theta int dz dtheta' V'(z) g_{theta theta'}(z)                                       (5.14)
+    (d_t + bold A d_z - bold D d_z^2) g = V'(z) bold C  [+ collective term] [+ two-body term]        (5.15)
     collective: int dz' V'(z - z') (rho'(theta) int g_{gamma theta'}(z') dgamma - (theta <-> theta'))
-    two-body:   V'(z) (d_theta - d_theta') g_{theta theta'}(z)          (SA.3, third term, f = 1)
+    two-body:   V'(z) (d_theta - d_theta') g_{theta theta'}(z)          (5.17)
 
-with bold A = A (x) 1 - 1 (x) A, bold D = DD (x) 1 + 1 (x) DD, bold C of SA.13 (ghd.source_matrix). Per mode
+with bold A = A (x) 1 - 1 (x) A, bold D = DD (x) 1 + 1 (x) DD, bold C of (5.11) (ghd.source_matrix). Per mode
 (operator matrices act on the first index from the left and on the second through the transpose):
 
     d_t g_m = -k [M2 g_m + g_m M1^T] + i k V~_m (bold C + collective),   M1 = k DD - i A,  M2 = conj(M1)
@@ -24,8 +24,8 @@ conserved to round-off: column sums of A are theta and of DD zero for any rho, a
 collective, two-body and three-point terms have zero double integral.
 
 The two-body term is the two-particle Liouvillian V'(z)(d_theta - d_theta') g, with the sign of the one acting
-on rho rho that gives bold C (SA.3 as extracted prints the opposite sign, which would not come from one
-Liouvillian). The three-point term of SA.3 is closed with SC.1, g3_{{theta,gamma},theta''}(z) =
+on rho rho that gives bold C (SA.3 of Biagetti et al. as extracted prints the opposite sign, which would not come from one
+Liouvillian). The three-point term (5.18) is closed with (5.19) (SC.1 of Biagetti et al.), g3_{{theta,gamma},theta''}(z) =
 [(R^t)^-1_{theta xi} (R^t)^-1_{gamma xi} g_{xi theta''}(z)]^reg; for hard rods (R^t)^-1_{theta xi} = delta - a rho_theta
 and the regular part drops the self term delta(theta - gamma) g, so that
 
@@ -38,13 +38,13 @@ The terms local in z are products V'(z) X(z), evaluated pseudo-spectrally (zero-
 |m| <= M) and treated explicitly in the ETD step; their k = 0 part, which only changes the theta-resolved
 int dz g (double integral zero), is dropped with the g_0 = 0 truncation.
 
-Markov limit (SB.8): d_t rho = d_theta (2/L) sum_{m>0} k V~^2 Re[X_m w], (k DD - iA) X + X (k DD + iA)^T = C
+Markov limit (5.21): d_t rho = d_theta (2/L) sum_{m>0} k V~^2 Re[X_m w], (k DD - iA) X + X (k DD + iA)^T = C
 (the ring-mode form of d_theta int dk/2pi k V~^2 [(k D - iA)^-1 C]),
 solved in the same eigenbasis: X = U Y conj(U)^T, Y_ij = C^_ij / (lam_i + conj(lam_j)), regularised by a
-Tikhonov shift eps where that denominator vanishes (a -> 0, theta = theta'). The SA.3 terms that are
-nonlinear in V (two-body and SC.1 three-point terms) are not part of SB.8.
-The pair propagator bold D = DD (x) 1 + 1 (x) DD (SA.12) lets the two quasi-particles diffuse independently;
-in free hard rods they do not (ghd.pair_displacement_covariance). Measured results (the SB.8 rate against DD,
+Tikhonov shift eps where that denominator vanishes (a -> 0, theta = theta'). The (5.16)-(5.18) terms that are
+nonlinear in V (two-body and (5.19) three-point terms) are not part of (5.21).
+The pair propagator bold D = DD (x) 1 + 1 (x) DD (5.13) lets the two quasi-particles diffuse independently;
+in free hard rods they do not (ghd.pair_displacement_covariance). Measured results (the (5.21) rate against DD,
 the Markov time, the figure-2 comparison with MD): docs/validation.md.
 """
 from dataclasses import dataclass, field
@@ -93,8 +93,8 @@ def _source_vectors(setup: KineticSetup, rho: np.ndarray, uinv: np.ndarray):
 
 
 def stationary_correlation(setup: KineticSetup, rho: np.ndarray, eps: float = 1e-12) -> np.ndarray:
-    """Stationary modes of SB.1 at fixed rho (no collective term): g_m = i V~_m conj(X_m), where
-    (k DD - i A) X + X (k DD + i A)^T = bold C. For a thermal rho this is SA.20:
+    """Stationary modes of (5.15) at fixed rho (no collective term): g_m = i V~_m conj(X_m), where
+    (k DD - i A) X + X (k DD + i A)^T = bold C. For a thermal rho this is (5.23):
     g(z) = -beta V(z) (1 - aN)^4 rho(theta) rho(theta') (bold A F = bold C, DD rho = 0)."""
     lam, u, uinv = _eigen(setup, rho)
     p, q, s = _source_vectors(setup, rho, uinv)
@@ -116,7 +116,7 @@ def _rho_rate(setup: KineticSetup, gw: np.ndarray) -> np.ndarray:
 
 
 def landau_rate(setup: KineticSetup, rho: np.ndarray, eps: float = 1e-12) -> np.ndarray:
-    """d_t rho of the interacting Landau equation SB.8 on the ring modes (SA.2 with stationary g)."""
+    """d_t rho of the interacting Landau equation (5.21) on the ring modes ((5.14) with stationary g)."""
     return _rho_rate(setup, stationary_correlation(setup, rho, eps) @ setup.w)
 
 
@@ -174,7 +174,7 @@ def energies(setup: KineticSetup, state: SB1State) -> tuple[float, float]:
 
 
 def density_correlation(setup: KineticSetup, state: SB1State, z: np.ndarray) -> np.ndarray:
-    """int int g_{theta theta'}(z) dtheta dtheta' (seed figure 2b)."""
+    """int int g_{theta theta'}(z) dtheta dtheta' (figure 2b of Biagetti et al.)."""
     r = state.u.transpose(0, 2, 1) @ setup.w
     wgw = np.einsum("mi,mij,mj->m", r.conj(), state.y, r)
     return 2.0 / setup.ring * (np.cos(np.outer(z, setup.k)) @ wgw.real - np.sin(np.outer(z, setup.k)) @ wgw.imag)
@@ -196,12 +196,12 @@ def _force_product_modes(setup: KineticSetup, x: np.ndarray) -> np.ndarray:
 
 def _local_term_modes(setup: KineticSetup, g: np.ndarray, rho: np.ndarray, two_body: bool,
                       three_point: bool) -> np.ndarray:
-    """Modes of the SA.3 terms local in z: V'(z) X(z) with, from the modes g_m (M, n, n),
+    """Modes of the (5.16)-(5.18) terms local in z: V'(z) X(z) with, from the modes g_m (M, n, n),
 
         two-body:     X = (d_theta - d_theta') g
         three-point:  X = -aN (d_theta - d_theta') g
                           - a (1 - aN) [rho_theta' d_theta G~_theta - rho_theta d_theta' G_theta']
-                      (SC.1 with (R^t)^-1 = 1 - a rho (x) 1, G~ = int g_{theta xi} dxi, G = int g_{xi theta'} dxi)."""
+                      ((5.19) with (R^t)^-1 = 1 - a rho (x) 1, G~ = int g_{theta xi} dxi, G = int g_{xi theta'} dxi)."""
     n_tot, _ = ghd.moments(setup.theta, setup.w, rho)
     x = ((1.0 if two_body else 0.0) - (setup.a * n_tot if three_point else 0.0)) * (
         setup.dtheta @ g - g @ setup.dtheta.T)
@@ -220,7 +220,7 @@ def _hermitian(y: np.ndarray) -> np.ndarray:
 
 def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = True,
              refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False) -> None:
-    """Advance SB.1 (+ collective, + two-body, + SC.1 three-point term) by h with ETD-RK2; rho by the exact
+    """Advance (5.15) (+ collective, + two-body, + (5.19) three-point term) by h with ETD-RK2; rho by the exact
     integral of the Y trajectory."""
     if np.abs(state.rho - state.rho_frozen).max() > refreeze_tol * np.abs(state.rho).max():
         _refreeze(setup, state)
@@ -257,7 +257,7 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
 
 def sb1_run(setup: KineticSetup, rho0: np.ndarray, times: np.ndarray, h: float, collective: bool = True,
             refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False) -> dict[str, np.ndarray]:
-    """Integrate SB.1 from (rho0, g = 0), recording rho, kurtosis and energies at `times` (multiples of h)."""
+    """Integrate (5.15) from (rho0, g = 0), recording rho, kurtosis and energies at `times` (multiples of h)."""
     state = sb1_initial(setup, rho0)
     out = {"times": np.asarray(times, float), "rho": [], "kurtosis": [], "ekin": [], "ecorr": []}
     for t_out in out["times"]:

@@ -1,4 +1,4 @@
-"""Generalised hydrodynamics of classical hard rods on a velocity grid (THEORY.md section 5).
+"""Generalised hydrodynamics of classical hard rods on a velocity grid (docs/theory.md §5).
 
 Quasi-particle density rho(theta) sampled on a uniform grid theta_i with quadrature weights w_i.
 Continuum kernels K(theta, theta') become *operator matrices* K_ij = K(theta_i, theta_j) w_j acting on
@@ -16,9 +16,9 @@ Static covariance (two-point *function*, delta -> delta_ij / w_j), classical sta
 
     C = R^-1 (n / rho_s) R^-T = rho(theta) delta(theta - theta') - a (2 - a N) rho(theta) rho(theta')   (Tonks)
 
-(the seed's "(R^t)^-1 f rho R^-1" is garbled in the extraction; the Tonks-gas form, whose integral gives the
+(Biagetti et al.'s "(R^t)^-1 f rho R^-1" is garbled in the extraction; the Tonks-gas form, whose integral gives the
 exact structure factor S(0) = (1 - aN)^2, is the arbiter and is what the tests pin.)
-    bold C_{theta theta'} = rho'(theta) int C(g, theta') dg - int C(theta, g) dg rho'(theta')        (SA.13)
+    bold C_{theta theta'} = rho'(theta) int C(g, theta') dg - int C(theta, g) dg rho'(theta')        (5.11)
                           = (1 - a N)^2 [rho'(theta) rho(theta') - rho(theta) rho'(theta')]
 """
 import numpy as np
@@ -76,7 +76,7 @@ def normal_mode_jacobian(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: f
 
 
 def diffusion_matrix(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: float) -> np.ndarray:
-    """DD_ij, d_t rho + d_x(v_eff rho) = d_x(DD d_x rho) (THEORY.md sec. 5; eq. (8)'s matrix is 2 DD)."""
+    """DD_ij, d_t rho + d_x(v_eff rho) = d_x(DD d_x rho) (docs/theory.md (5.6), (5.9))."""
     n_tot, _ = moments(theta, w, rho)
     dist = np.abs(theta[:, None] - theta[None, :])
     width = dist @ (w * rho)
@@ -94,7 +94,7 @@ def pair_displacement_covariance(theta: np.ndarray, w: np.ndarray, rho: np.ndarr
 
         Cov_kl = a^2 / (1 - a N) int dg rho(g) sign(theta_k - g) sign(theta_l - g) |I_k(g) n I_l(g)|,
 
-    Cov_kk = 2 t DD_kk. The pair propagator D (x) 1 + 1 (x) D of SA.12 assumes Cov_12 = 0, i.e. a relative
+    Cov_kk = 2 t DD_kk. The pair propagator D (x) 1 + 1 (x) D of docs/theory.md (5.13) assumes Cov_12 = 0, i.e. a relative
     variance Cov_11 + Cov_22 instead of Cov_11 + Cov_22 - 2 Cov_12. For z = 0 the latter is exactly
     a^2 N |theta1 - theta2| t / (1 - aN): the pair separates by a per rod between them, a Poisson number."""
     n_tot, _ = moments(theta, w, rho)
@@ -122,7 +122,7 @@ def static_covariance(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: floa
 
 def source_matrix(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: float,
                   dtheta: np.ndarray) -> np.ndarray:
-    """bold C of SA.13 for hard rods, (1 - aN)^2 [rho' (x) rho - rho (x) rho'], rho' = dtheta @ rho."""
+    """bold C of (5.11) for hard rods, (1 - aN)^2 [rho' (x) rho - rho (x) rho'], rho' = dtheta @ rho."""
     n_tot, _ = moments(theta, w, rho)
     drho = dtheta @ rho
     return (1.0 - a * n_tot) ** 2 * (np.outer(drho, rho) - np.outer(rho, drho))

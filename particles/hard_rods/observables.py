@@ -1,4 +1,4 @@
-"""Ensemble observables of the hard-rod MD with error bars over realisations (THEORY.md section 5).
+"""Ensemble observables of the hard-rod MD with error bars over realisations (docs/theory.md §5).
 
 The quasi-particle distribution rho(theta) of the ensemble is the pooled velocity distribution; its excess
 kurtosis is kappa = mu_4 / mu_2^2 - 3 with central moments of the pooled distribution (not the mean of
@@ -35,7 +35,7 @@ def mean_and_error(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rescaled_time(t: np.ndarray, a: float, density: float, v0: float, xi: float, v_bar: float) -> np.ndarray:
-    """Seed figure 2 time t_bar = t (a rho_bar V0)^2 / (xi v_bar)^3, with E_kin = v_bar^2 / 2 at t = 0."""
+    """Figure-2 time t_bar = t (a rho_bar V0)^2 / (xi v_bar)^3, with E_kin = v_bar^2 / 2 at t = 0."""
     return np.asarray(t) * (a * density * v0) ** 2 / (xi * v_bar) ** 3
 
 

@@ -1,12 +1,12 @@
-"""Canonical hard-rod MD: the exact MD of particles.hard_rods.md with Andersen velocity resampling
-(THEORY.md sections 1 and 5), measuring the equilibrium pair correlation and the pressure.
+"""Canonical hard-rod MD: the exact MD of hydrobridge.particles.hard_rods.md with Andersen velocity resampling
+(docs/theory.md §1, §5), measuring the equilibrium pair correlation and the pressure.
 
 The near-integrable NVE gas does not thermalise in affordable time, so the equilibrium structure is sampled
 with Andersen's thermostat: after every MD step of length h each rod, with probability 1 - exp(-nu h),
 gets a fresh velocity from the Maxwellian N(0, kT) (m = 1). Between resamplings the dynamics is the real
 MD (hard-core collisions, smooth force). The Hamiltonian flow and the resampling both keep the canonical
 measure exp(-beta H), so the run samples the same NVT state as the Monte Carlo of
-particles.hard_rods.equilibrium, but through the MD.
+hydrobridge.particles.hard_rods.equilibrium, but through the MD.
 
 Observables, averaged over snapshots every `sample_interval` after `t_equilibrate`:
 

@@ -1,4 +1,4 @@
-"""Temperature-anisotropy relaxation under the 2D Landau equation (THEORY.md section 6, issue 8).
+"""Temperature-anisotropy relaxation under the 2D Landau equation (docs/theory.md (6.5)).
 
 With T_x = int v_x^2 f / int f (zero drift) and the weak form
 int phi Q = -(1/2) int int f f_w (grad phi - grad_w phi) . A(v - w) (grad log f - grad_w log f),

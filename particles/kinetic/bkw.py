@@ -1,15 +1,15 @@
-"""BKW exact solutions of the homogeneous Landau equation for Maxwell molecules (THEORY.md section 6).
+"""BKW exact solutions of the homogeneous Landau equation for Maxwell molecules (docs/theory.md §6).
 
 In d dimensions, for A(z) = c (|z|^2 I - z (x) z), mass 1, momentum 0, temperature 1 (int |v|^2 f = d):
 
     f(v, t) = exp(-|v|^2 / 2K) / (2 pi K)^(d/2) * (1 - d (1 - K)/(2K) + (1 - K) |v|^2 / (2 K^2)),
     1 - K(t) proportional to exp(-2 c (d - 1) t).
 
-2D (issue 8): c = 1/16 (kernels.MAXWELL_2D), K(t) = 1 - exp(-t/8)/2, f = ... ((2K - 1)/K + ...).
+2D: c = 1/16 (kernels.MAXWELL_2D), K(t) = 1 - exp(-t/8)/2, f = ... ((2K - 1)/K + ...).
 3D: c = 1/24 (kernels.MAXWELL_3D), K(t) = 1 - exp(-t/6), f = ... ((5K - 3)/(2K) + ...), non-negative for
 K >= 3/5, i.e. t >= 6 ln(5/2).
 
-The time scale t/8 of issue 8 is right for this normalisation (checked in tests/test_kinetic_bkw.py by
+The time scale t/8 is right for this normalisation (checked in tests/test_kinetic_bkw.py by
 quadrature of the full Landau operator: the residual converges to zero at second order, whereas t/4 or
 t/16 leave an O(1) residual). With the radial form Q = (1/16) (2h + r h'), h = f'/r + f, this follows
 from dK/dt = (1 - K)/8.

@@ -1,5 +1,5 @@
 """Hamiltonian mean-field (HMF) model on a ring: the 1D long-range system of the kinetic-blocking demo
-(seed 000; THEORY.md section 6, issue 8).
+(docs/theory.md (6.17)-(6.20); Fouvry, "Kinetic blocking and 1/N^2 kinetic theory", slides, WPI 2022).
 
     H = sum_i p_i^2 / 2 + (1 / 2N) sum_{i,j} (1 - cos(theta_i - theta_j)),
     d theta_i / dt = p_i,   d p_i / dt = -M_x sin theta_i + M_y cos theta_i,   (M_x, M_y) = (1/N) sum_j (cos, sin) theta_j.

@@ -1,10 +1,10 @@
-"""Landau collision kernels A(z) = Phi(|z|) (|z|^2 I - z (x) z) in 2D and 3D velocity space (THEORY.md section 6).
+"""Landau collision kernels A(z) = Phi(|z|) (|z|^2 I - z (x) z) in 2D and 3D velocity space (docs/theory.md §6).
 
 A kernel is the triple (gamma, scale, cutoff) with
 
     Phi(r) = scale * max(r, cutoff)^gamma.
 
-* Maxwell molecules (gamma = 0): Phi = 1/16 is the normalisation in which the BKW solution of issue 8,
+* Maxwell molecules (gamma = 0): Phi = 1/16 is the normalisation in which the 2D BKW solution,
   K(t) = 1 - exp(-t/8)/2, is exact (see particles/kinetic/bkw.py); in 3D Phi = 1/24 goes with the 3D BKW
   solution K(t) = 1 - exp(-t/6).
 * Coulomb (gamma = -3): A(z) = Lambda (|z|^2 I - z (x) z)/|z|^3 is the Landau kernel of a 1/k^2 pair

@@ -1,4 +1,4 @@
-"""Conservative, entropy-decaying finite-difference Landau operator in 2D and 3D velocity space (THEORY.md section 6).
+"""Conservative, entropy-decaying finite-difference Landau operator in 2D and 3D velocity space (docs/theory.md §6).
 
 Homogeneous Landau equation, written with g = grad log f:
 

@@ -1,4 +1,5 @@
-"""Classical Lenard-Balescu operator in 2D velocity space, seed 003 eqs. (1.17)-(1.19) (THEORY.md section 6).
+"""Classical Lenard-Balescu operator in 2D velocity space, docs/theory.md (6.8)-(6.10)
+(eqs. (1.17)-(1.19) of Le Bihan, "Around the quantum Lenard-Balescu equation", arXiv:2501.06544).
 
     Q(f)(v) = c_d div int k (x) k  V(k)^2 delta(k.(v - w)) / |eps(k, k.v)|^2 (f(w) grad f(v) - f(v) grad f(w)) dk dw,
     eps(k, k.v) = 1 + V(k) int k.grad f(v*) / (k.(v - v*) - i0) dv*,     c_d = 2 / (2 pi)^d.

@@ -1,4 +1,5 @@
-"""Classical Lenard-Balescu operator in 3D velocity space, seed 003 eqs. (1.17)-(1.19) (THEORY.md section 6).
+"""Classical Lenard-Balescu operator in 3D velocity space, docs/theory.md (6.8), (6.9), (6.11)
+(eqs. (1.17)-(1.19) of Le Bihan, "Around the quantum Lenard-Balescu equation", arXiv:2501.06544).
 
     Q(f)(v) = c_3 div int k (x) k V(k)^2 delta(k.(v - w)) / |eps(k, k.v)|^2 (f(w) grad f(v) - f(v) grad f(w)) dk dw,
     eps = 1 + V(k) chi_e(e.v),   chi_e(u) = int F_e'(s) / (u - s - i0) ds,   c_3 = 2 / (2 pi)^3,

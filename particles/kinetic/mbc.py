@@ -1,4 +1,5 @@
-"""Microcanonical binary-collision (MBC) process for the 2D Landau equation (seed 001; THEORY.md section 6).
+"""Microcanonical binary-collision (MBC) process for the 2D Landau equation (docs/theory.md (6.6)-(6.7);
+K. Du, "Propagation of chaos for the Landau equation via microcanonical binary collisions", arXiv:2511.09035).
 
 N velocities v_i. Every unordered pair {i, j} collides at rate lambda0 / N (a pure-jump Markov process;
 the total rate is lambda0 (N - 1) / 2). A collision rotates the relative velocity z = v_i - v_j by a

@@ -1,6 +1,7 @@
-"""Quantum Lenard-Balescu collisions without screening (eps_hbar = 1), seed 003 eqs. (1.10)-(1.11), 2D
-(THEORY.md section 6): the Born-approximation ("quantum Landau") operator that (1.11) reduces to when
-|eps_hbar| = 1. The dynamically screened operator (1.12) is in quantum_screening.py, built on this one.
+"""Quantum Lenard-Balescu collisions without screening (eps_hbar = 1), docs/theory.md (6.12)-(6.13), 2D
+(eqs. (1.10)-(1.11) of Le Bihan, "Around the quantum Lenard-Balescu equation", arXiv:2501.06544):
+the Born-approximation ("quantum Landau") operator that (1.11) reduces to when |eps_hbar| = 1.
+The dynamically screened operator (1.12) is in quantum_screening.py, built on this one.
 
     Q_hbar(f)(v1) = (c_d / hbar^2) int V(k)^2 delta(k.(v2 - v1 - hbar k)) (f(v1 + hbar k) f(v2 - hbar k) - f(v1) f(v2)) dk dv2,
 
@@ -16,15 +17,15 @@ nu_hbar = E[(z_x^2 - z_y^2) sigma(|z|)] / (2 (T_x - T_y)), sigma(|z|) = int w(ch
 H-theorem is the Boltzmann one (the kernel is symmetric under (v1, v2) <-> (v1', v2'); not tested here).
 quantum_anisotropy_rate is checked against a Monte Carlo evaluation of (1.11) as written.
 
-Semi-classical limit and the factor 2 (resolved: it is the seed's normalisation, not a code error).
+Semi-classical limit and the factor 2 (resolved: it is the paper's normalisation, not a code error).
 hbar -> 0 gives grazing rotations whose jump covariance is c_d int k (x) k V^2 delta(k.z) dk = A_LB(z), the
 kernel of the classical operator (1.18) with eps = 1. A jump process contributes (1/2) (covariance) : grad grad
 to its generator while the Landau form has A : grad grad, so with the same c_d in (1.11) and (1.18)
-Q_hbar -> Q_0 / 2 and nu_hbar -> nu_classical / 2. The seed's own semi-classical computation (section 4, proof
+Q_hbar -> Q_0 / 2 and nu_hbar -> nu_classical / 2. The paper's own semi-classical computation (section 4, proof
 of Proposition 4.1) shows the same 1/2: the limit term carries V(k)^2 delta(k.(v2 - v1)) / (2 |eps_0|^2), while
 its B(v1, v2, H) = c_d int V^2 delta k (x) k / |eps_0|^2 dk has no 1/2. So, as printed, (1.10) tends to (1.17)
 run at half speed; (1.11) with c_d replaced by 2 c_d (or (1.18) with c_d / 2) makes the limit exact. We keep the
-seed's equations and compare nu_hbar with nu_classical / 2 (tests/test_kinetic_quantum_lb.py: the
+paper's equations and compare nu_hbar with nu_classical / 2 (tests/test_kinetic_quantum_lb.py: the
 gap is O(hbar), docs/validation.md; with screening see quantum_screening.py).
 (The extracted (1.18) prints V(k) where section 4 has V(k)^2; V^2 is used, as dimensional consistency with
 (1.11) requires.)

@@ -1,5 +1,6 @@
-"""Dynamical screening of the quantum Lenard-Balescu operator, seed 003 eqs. (1.10)-(1.12), and its classical
-limit (1.17)-(1.19), for bi-Maxwellian f in 2D (THEORY.md section 6).
+"""Dynamical screening of the quantum Lenard-Balescu operator, eqs. (1.10)-(1.12) of
+Le Bihan, "Around the quantum Lenard-Balescu equation", arXiv:2501.06544, and its classical limit
+(1.17)-(1.19), for bi-Maxwellian f in 2D (docs/theory.md (6.14)-(6.15)).
 
 Susceptibility. With k = kappa e and the projection F_e(u) = int f delta(e.v - u) dv,
 
@@ -27,7 +28,7 @@ Rates. For phi = v_x^2 - v_y^2 and bi-Maxwellian f (z = v1 - v2 ~ N(0, 2T), V ~ 
   Delta = (cos 2chi - 1)(z_x^2 - z_y^2)/2 - sin(2chi) z_x z_y,  e = sign(chi) (-sin(a_z + chi/2), cos(a_z + chi/2)),
   hbar kappa = |z| |sin(chi/2)|.
 <.>_V over e.V ~ N(0, T_e/2) by Gauss-Hermite quadrature. Without screening nu_h -> nu_0 / 2 (the factor 2 of
-quantum_lb.py: seed 003 writes the same c_d in (1.11) and (1.18), and its own Section 4 limit carries the 1/2).
+quantum_lb.py: the paper writes the same c_d in (1.11) and (1.18), and its own Section 4 limit carries the 1/2).
 """
 
 import numpy as np
