@@ -1,4 +1,4 @@
-"""Closures of the dipolar moment system fitted from dipolar MD (docs/theory.md §3, §4).
+"""Closures of the dipolar moment system fitted from dipolar MD (docs/theory.md §3, §4 (3.18)-(3.19)).
 
 Everything here works on numpy series recorded by particle runs of the same system the continuum solves
 (same mu, m, I, kT, density, box); the MD drivers live in the demo (demos/dipolar_coupled.py).

@@ -1,4 +1,4 @@
-"""Ideal-gas pressure closures of the Euler rung (docs/theory.md §1).
+"""Ideal-gas pressure closures of the Euler rung (docs/theory.md §1 (1.7)).
 
 * :class:`Isothermal`: P_vv = rho v_th^2 I with v_th^2 = kT/m (no energy equation).
 * :class:`Polytropic`: barotropic P_vv = p0 (rho/rho0)^gamma I (isentropic flow, no energy equation).

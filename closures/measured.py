@@ -1,4 +1,4 @@
-"""Closures measured on the particle rung (docs/theory.md §1, §3): fitted once, saved, reused.
+"""Closures measured on the particle rung (docs/theory.md §1, §3 (1.8)): fitted once, saved, reused.
 
 * MeasuredPressure: the scalar pressure p(rho) = (1/2) tr P_vv (kinetic + virial, docs/theory.md §3)
   measured by MD at several densities and one temperature, fitted by a polynomial in rho (so it is a

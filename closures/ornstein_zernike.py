@@ -1,4 +1,4 @@
-"""Ornstein-Zernike equation with Percus-Yevick or HNC closure, in 1D (docs/theory.md §1, §5).
+"""Ornstein-Zernike equation with Percus-Yevick or HNC closure, in 1D (docs/theory.md §1, §5 (1.14)-(1.17)).
 
     h(r) = c(r) + rho int c(|r - r'|) h(r') dr'          (OZ; in Fourier space h^ = c^ / (1 - rho c^))
     PY:  c = f (1 + gamma),   f = exp(-beta u) - 1         gamma = h - c (indirect correlation)

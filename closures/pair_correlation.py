@@ -1,4 +1,4 @@
-"""Pair correlations h(r) = g(r) - 1 as closures of the correlation source (docs/theory.md §1, §5).
+"""Pair correlations h(r) = g(r) - 1 as closures of the correlation source (docs/theory.md §1, §5 (1.12)-(1.13)).
 
 With the quasi-equilibrium ansatz rho_2(x1, x2) = rho(x1) rho(x2) h(|x1 - x2|), the correlation source of
 the momentum equation is

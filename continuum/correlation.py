@@ -1,4 +1,4 @@
-"""First-marginal (correlation) correction of the dipolar fluid (docs/theory.md §3).
+"""First-marginal (correlation) correction of the dipolar fluid (docs/theory.md §3 (3.8)-(3.9)).
 
     S_x(x1)  = (mu^2 / (m eps0)) int grad^3 G(x1 - x2) : D2(x1, x2) dx2        (added to d_t(rho U))
     S_th(x1) = (mu^2 / (I eps0)) int grad^2 G(x1 - x2) : D2perp(x1, x2) dx2    (added to d_t(rho Omega))

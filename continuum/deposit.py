@@ -1,4 +1,4 @@
-"""Particles -> finite-element fields: conservative deposition of moment densities (docs/theory.md §3).
+"""Particles -> finite-element fields: conservative deposition of moment densities (docs/theory.md §3 (1.23)).
 
 A particle sum  sum_i w_i delta(x - x_i)  is represented on a discontinuous space V (degree 0 or 1)
 by its L2 projection:  int u v dx = sum_i w_i v(x_i)  for all v in V. Because the constants lie in V,

@@ -1,4 +1,4 @@
-"""Discontinuous Galerkin for systems of conservation laws (docs/theory.md §1, §3).
+"""Discontinuous Galerkin for systems of conservation laws (docs/theory.md §1, §3 (1.19)-(1.20)).
 
     d_t U + div F(U) = S(U)
 

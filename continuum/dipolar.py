@@ -1,4 +1,4 @@
-"""Dipolar-fluid moment system coupled to Poisson with AC sheet forcing (docs/theory.md §3, §4).
+"""Dipolar-fluid moment system coupled to Poisson with AC sheet forcing (docs/theory.md §3, §4 (3.3)-(3.7)).
 
 State, number density rho, p = rho D, m = rho U, and the closure's rotational fields r:
 

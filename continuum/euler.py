@@ -1,4 +1,4 @@
-"""Euler rung of docs/theory.md §1 in 1D and 2D: density, momentum, optionally energy.
+"""Euler rung of docs/theory.md §1 (1.1)-(1.11) in 1D and 2D: density, momentum, optionally energy.
 
     d_t rho + div(rho U) = 0
     d_t(rho U) + div(rho U (x) U + p I) = (1/m) [rho F_ext + rho (F * rho) + C]

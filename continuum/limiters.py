@@ -1,4 +1,4 @@
-"""Cell-wise limiters for DG conservation laws (docs/theory.md §1: positivity of rho).
+"""Cell-wise limiters for DG conservation laws (docs/theory.md §1 (1.21)-(1.22): positivity of rho).
 
 All limiters act on a blocked discontinuous Lagrange Function U (value shape (m,)) through its
 coefficients, cell by cell, and keep every cell mean of every component (so they conserve mass,

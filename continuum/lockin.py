@@ -1,4 +1,4 @@
-"""Lock-in projection of a periodic response (docs/theory.md §4).
+"""Lock-in projection of a periodic response (docs/theory.md §4 (4.1)).
 
 X^ = (2/T) int_0^T X(t) exp(+i w t) dt over whole periods, so that X(t) = Re[X^ exp(-i w t)]
 for a pure harmonic. Samples must be uniform in time and cover an integer number of periods

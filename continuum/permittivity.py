@@ -1,4 +1,4 @@
-"""Effective permittivity from the AC sheet-pair response (docs/theory.md §4).
+"""Effective permittivity from the AC sheet-pair response (docs/theory.md §4 (4.4)-(4.6)).
 
 Sheets at n.x = Ln/4 and 3Ln/4 carry sigma0 cos(w t) (+A, -B). After transients, the lock-in amplitude
 of the potential drop dpsi^ (X = Re[X^ exp(-i w t)]) gives the longitudinal permittivity

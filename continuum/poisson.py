@@ -1,4 +1,4 @@
-"""Poisson equation of the dipolar fluid with AC sheet-pair forcing (docs/theory.md §3, §4).
+"""Poisson equation of the dipolar fluid with AC sheet-pair forcing (docs/theory.md §3, §4 (4.3)).
 
     -div(eps grad psi) = -div(P) + cos(w t) Q + f,     E = -grad psi
 

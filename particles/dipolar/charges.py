@@ -1,4 +1,5 @@
-"""Finite-l model: explicit charges +q, -q at x_i +/- (l/2) d(theta_i), by charge Ewald (docs/theory.md §2).
+"""Finite-l model: explicit charges +q, -q at x_i +/- (l/2) d(theta_i), by charge Ewald
+(docs/theory.md §2 (2.11)-(2.12)).
 
 This is the microscopic truth that the point-dipole model (ewald.py) approximates to O(l^2).
 With charges q_a at y_a (2N of them) and the zero-mean periodic G of ewald.py:

@@ -1,4 +1,4 @@
-"""2D periodic point-dipole electrostatics by Ewald summation (docs/theory.md §2).
+"""2D periodic point-dipole electrostatics by Ewald summation (docs/theory.md §2 (2.5)-(2.8)).
 
 U_E = -(1/(2 eps0)) sum_{i,j,n}' p_i . H(x_i - x_j + n) . p_j, H = grad grad G, with G the zero-mean
 periodic Green's function of -Lap (tin-foil boundary), split as

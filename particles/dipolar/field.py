@@ -1,4 +1,4 @@
-"""External fields acting on point dipoles (docs/theory.md §2, §4), p_i = mu d(theta_i).
+"""External fields acting on point dipoles (docs/theory.md §2, §4 (2.17)), p_i = mu d(theta_i).
 
     U_ext = -sum_i p_i . E(x_i, t),   F_i = grad (p_i . E) = (p_i . grad) E (curl-free E),   tau_i = p_i x E
 with a x b = a_x b_y - a_y b_x.

@@ -1,4 +1,4 @@
-"""Composition of energy terms (docs/theory.md §2): U = sum of terms, F_i = -dU/dx_i, tau_i = -dU/dtheta_i.
+"""Composition of energy terms (docs/theory.md §2 (2.18)): U = sum of terms, F_i = -dU/dx_i, tau_i = -dU/dtheta_i.
 
 A term is a callable ``term(x, theta, t, pairs) -> Contribution`` with an attribute ``r_cut`` (0.0 when it
 needs no pairs). ``ForceField`` builds one cell-list pair list at the largest cutoff and sums the terms.

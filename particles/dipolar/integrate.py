@@ -1,4 +1,4 @@
-"""Time integrators for dx/dt = v, dtheta/dt = omega, m dv/dt = F, I domega/dt = tau (docs/theory.md §2).
+"""Time integrators for dx/dt = v, dtheta/dt = omega, m dv/dt = F, I domega/dt = tau (docs/theory.md §2 (2.18)-(2.20)).
 
 Split into the usual pieces (h a sub-step):
     B(h): v += h F / m,  omega += h tau / I               (kick)

@@ -1,4 +1,5 @@
-"""Independent reference for the periodic dipole energy: the image sum done row by row (docs/theory.md §2).
+"""Independent reference for the periodic dipole energy: the image sum done row by row
+(docs/theory.md §2 (2.13)-(2.14)).
 
 Summing the images along x first gives, in closed form, the Green's function of a row of unit sources,
     G_1(x, y) = -(1/(4 pi)) ln(cosh(c y) - cos(c x)),   c = 2 pi / Lx,

@@ -1,4 +1,4 @@
-"""Parameters and state of the 2D dipolar-molecule model (docs/theory.md §2).
+"""Parameters and state of the 2D dipolar-molecule model (docs/theory.md §2 (2.1)).
 
 Molecule i has centre x_i, angle theta_i, velocity v_i and angular velocity omega_i.
 Charges +q and -q sit at x_i +/- (l/2) d(theta_i), d(theta) = (cos theta, sin theta), so the dipole is

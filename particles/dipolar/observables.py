@@ -1,4 +1,4 @@
-"""Observables of the particle rung (docs/theory.md §3, §4).
+"""Observables of the particle rung (docs/theory.md §3, §4 (4.9)).
 
 * kinetic energies, total momentum; total polarisation M = mu sum_i d(theta_i)
 * static permittivity, 2D conducting boundary: eps - 1 = beta (<M^2> - <M>^2) / (2 eps0 |Omega|)

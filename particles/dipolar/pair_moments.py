@@ -1,4 +1,4 @@
-"""Pair density and orientational pair moments binned in the separation vector (docs/theory.md §3).
+"""Pair density and orientational pair moments binned in the separation vector (docs/theory.md §3 (3.17)).
 
 For a homogeneous configuration and r in a square bin b of area |b| on [-r_max, r_max)^2 (minimum image):
     n2(r)     = (1/(A |b|)) #{ordered pairs i != j : x_i - x_j in b}                (pair density rho^(2))

@@ -1,4 +1,4 @@
-"""Particle-mesh (smooth PME) reciprocal part for point dipoles, O(N log N) (docs/theory.md §2).
+"""Particle-mesh (smooth PME) reciprocal part for point dipoles, O(N log N) (docs/theory.md §2 (2.9)-(2.10)).
 
 Replaces EwaldReciprocal; the real-space and self terms of ewald.py are unchanged. With scaled coordinates
 u = K x / L on a K1 x K2 grid and cardinal B-splines M_p of even order p, the Euler exponential spline

@@ -1,4 +1,4 @@
-"""Box-averaged pressures of the moment system (docs/theory.md §3), number-density normalisation.
+"""Box-averaged pressures of the moment system (docs/theory.md §3 (3.16)), number-density normalisation.
 
 With U, D, Omega the means of v, d(theta), omega over the N molecules and A = |Omega| the box area:
     P_vv = (1/A) [sum_i (v_i - U) (x) (v_i - U) + (1/m) W],   W = sum_{i<j} r_ij (x) F_ij  (short-range Phi)

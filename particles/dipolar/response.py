@@ -1,4 +1,4 @@
-"""Dynamic permittivity eps(w) by two routes (docs/theory.md §4), time dependence exp(-i w t).
+"""Dynamic permittivity eps(w) by two routes (docs/theory.md §4 (4.8)-(4.12)), time dependence exp(-i w t).
 
 Lock-in: under a uniform applied field E0 e cos(w t) with conducting (tin-foil) boundary, the complex
 amplitude over whole periods, X^ = (2/T) int_0^T X(t) exp(+i w t) dt, of the polarisation along e gives

@@ -1,4 +1,4 @@
-"""Equilibrium structure of hard rods + long-range potential on a ring (docs/theory.md §5).
+"""Equilibrium structure of hard rods + long-range potential on a ring (docs/theory.md §5 (5.25)).
 
 Metropolis Monte Carlo of the configurational canonical distribution exp(-beta sum_{i<j} V_L(x_i - x_j))
 restricted to non-overlapping rods (every gap >= a). Single-rod displacements never cross a neighbour, so

@@ -1,4 +1,4 @@
-"""Generalised hydrodynamics of classical hard rods on a velocity grid (docs/theory.md §5).
+"""Generalised hydrodynamics of classical hard rods on a velocity grid (docs/theory.md §5 (5.4)-(5.12)).
 
 Quasi-particle density rho(theta) sampled on a uniform grid theta_i with quadrature weights w_i.
 Continuum kernels K(theta, theta') become *operator matrices* K_ij = K(theta_i, theta_j) w_j acting on

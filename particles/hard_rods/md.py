@@ -1,4 +1,4 @@
-"""Hard-rod molecular dynamics on a ring with a smooth long-range pair potential (docs/theory.md §5).
+"""Hard-rod molecular dynamics on a ring with a smooth long-range pair potential (docs/theory.md §5 (5.3)).
 
 Rods of length a on a ring of length L, ordered by rank i = 0..N-1, are represented by contracted
 coordinates y_i = x_i - a i on the contracted ring L' = L - N a (point particles; rods i and i+1 touch

@@ -1,4 +1,4 @@
-"""Ensemble observables of the hard-rod MD with error bars over realisations (docs/theory.md §5).
+"""Ensemble observables of the hard-rod MD with error bars over realisations (docs/theory.md §5 (5.24)).
 
 The quasi-particle distribution rho(theta) of the ensemble is the pooled velocity distribution; its excess
 kurtosis is kappa = mu_4 / mu_2^2 - 3 with central moments of the pooled distribution (not the mean of

@@ -1,4 +1,4 @@
-"""Long-range pair potential of the hard-rod gas on a ring (docs/theory.md §5).
+"""Long-range pair potential of the hard-rod gas on a ring (docs/theory.md §5 (5.1)-(5.2)).
 
     V(x) = (V0/xi) phi(x/xi),   phi = 1/(1+x^6) (PHI6) or 1/(1+|x|^3) (PHI3)
 

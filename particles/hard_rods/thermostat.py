@@ -1,5 +1,5 @@
 """Canonical hard-rod MD: the exact MD of hydrobridge.particles.hard_rods.md with Andersen velocity resampling
-(docs/theory.md §1, §5), measuring the equilibrium pair correlation and the pressure.
+(docs/theory.md §1, §5 (5.25)-(5.26)), measuring the equilibrium pair correlation and the pressure.
 
 The near-integrable NVE gas does not thermalise in affordable time, so the equilibrium structure is sampled
 with Andersen's thermostat: after every MD step of length h each rod, with probability 1 - exp(-nu h),

@@ -1,4 +1,4 @@
-"""BKW exact solutions of the homogeneous Landau equation for Maxwell molecules (docs/theory.md §6).
+"""BKW exact solutions of the homogeneous Landau equation for Maxwell molecules (docs/theory.md §6 (6.4)).
 
 In d dimensions, for A(z) = c (|z|^2 I - z (x) z), mass 1, momentum 0, temperature 1 (int |v|^2 f = d):
 

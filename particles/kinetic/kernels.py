@@ -1,4 +1,4 @@
-"""Landau collision kernels A(z) = Phi(|z|) (|z|^2 I - z (x) z) in 2D and 3D velocity space (docs/theory.md §6).
+"""Landau collision kernels A(z) = Phi(|z|) (|z|^2 I - z (x) z) in 2D and 3D velocity space (docs/theory.md §6 (6.2)).
 
 A kernel is the triple (gamma, scale, cutoff) with
 

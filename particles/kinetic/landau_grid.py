@@ -1,4 +1,5 @@
-"""Conservative, entropy-decaying finite-difference Landau operator in 2D and 3D velocity space (docs/theory.md §6).
+"""Conservative, entropy-decaying finite-difference Landau operator in 2D and 3D velocity space
+(docs/theory.md §6 (6.1)-(6.3)).
 
 Homogeneous Landau equation, written with g = grad log f:
 
