@@ -29,7 +29,7 @@ It is stored as the time-dependent element ``orientation`` holding d(theta_i), p
 mu as the time-independent per-particle element ``dipole_moment`` (like H5MD's ``charge``). The name
 ``orientation`` is the one of H5MD proposal 104 (orientation of each particle as a normalised vector of
 the position's dimension), so a reader implementing that proposal finds it, whereas a custom ``dipole``
-element would be known to nobody; ``TrajectoryH5MD.dipoles`` multiplies the two back together.
+element would be known to nobody; ``H5MDTrajectory.dipoles`` multiplies the two back together.
 
 Units. H5MD attaches units through its ``units`` module: a ``unit`` string attribute on ``value`` and
 ``time`` datasets, with symbols of the "SI" system only. hydrobridge runs in reduced units (theory §2:
@@ -45,6 +45,14 @@ states for "none"). The default keeps the native D.
 
 Every ``append`` writes one frame to chunked, extensible datasets and flushes the file, so a crash loses
 at most the frame being written; ``read_h5md`` returns only the frames complete in every dataset.
+
+Example (dipolar run of theory §2, a frame every 10 steps; the rod engine's hook is ``rod_observer``)::
+
+    with H5MDWriter("run.h5", state.n, params.box, dipole_moment=params.mu) as writer:
+        observe = dipolar_observer(writer, every=10)
+        observe(0, state)
+        state = run(VelocityVerlet(ff, params), state, 1000, observe=observe)
+    traj = read_h5md("run.h5")          # traj.position (F, N, 2), traj.dipoles (F, N, 2), traj.time (F,)
 """
 
 from __future__ import annotations
@@ -63,7 +71,7 @@ if TYPE_CHECKING:
     from hydrobridge.particles.dipolar.model import State
     from hydrobridge.particles.hard_rods.ensemble import EnsembleState, RodSystem
 
-__all__ = ["H5MDWriter", "TrajectoryH5MD", "read_h5md", "dipolar_observer", "rod_observer"]
+__all__ = ["H5MDWriter", "H5MDTrajectory", "read_h5md", "dipolar_observer", "rod_observer"]
 
 _VECTOR_ELEMENTS = ("position", "velocity", "orientation")
 _CHUNK_BYTES = 1 << 19
@@ -112,12 +120,12 @@ class H5MDWriter:
                 dipole_moment: float | None) -> None:
         h5md = self._file.create_group("h5md")
         h5md.attrs["version"] = np.array([1, 1], dtype=np.int32)
-        h5md.create_group("author").attrs["name"] = author
+        h5md.create_group("author").attrs["name"] = np.bytes_(author)     # fixed-length strings (H5MD 1.1)
         if author_email is not None:
-            h5md["author"].attrs["email"] = author_email
+            h5md["author"].attrs["email"] = np.bytes_(author_email)
         creator = h5md.create_group("creator")
-        creator.attrs["name"] = "hydrobridge"
-        creator.attrs["version"] = __version__
+        creator.attrs["name"] = np.bytes_("hydrobridge")
+        creator.attrs["version"] = np.bytes_(__version__)
         if self._units is not None:
             units = h5md.create_group("modules/units")
             units.attrs["version"] = np.array([1, 0], dtype=np.int32)
@@ -217,7 +225,7 @@ def _extend(dataset: h5py.Dataset, row: np.ndarray | float | int) -> None:
 
 
 @dataclass(frozen=True)
-class TrajectoryH5MD:
+class H5MDTrajectory:
     """One particle group of an H5MD file: F frames of N particles in the stored dimension D.
 
     step (F,), time (F,), edges (F, D), position / velocity / orientation (F, N, D) or None,
@@ -245,7 +253,7 @@ class TrajectoryH5MD:
         return self.dipole_moment[None, :, None] * self.orientation
 
 
-def read_h5md(path: str | os.PathLike, group: str | None = None) -> TrajectoryH5MD:
+def read_h5md(path: str | os.PathLike, group: str | None = None) -> H5MDTrajectory:
     """Read the particle group (the only one if group is None) of an H5MD file written by H5MDWriter.
 
     Frames are those complete in every time-dependent dataset (a crash while appending leaves a partial
@@ -268,7 +276,7 @@ def read_h5md(path: str | os.PathLike, group: str | None = None) -> TrajectoryH5
         units = {d.name: _text(d.attrs["unit"]) for d in list(series.values()) + [g["position/time"]]
                  if "unit" in d.attrs}
         data = {name: d[:n] for name, d in series.items()}
-        return TrajectoryH5MD(
+        return H5MDTrajectory(
             step=g["position/step"][:n], time=g["position/time"][:n], edges=data["edges"],
             position=data["position"], velocity=data.get("velocity"), orientation=data.get("orientation"),
             dipole_moment=g["dipole_moment"][()] if "dipole_moment" in g else None,
@@ -304,7 +312,8 @@ def rod_observer(writer: H5MDWriter, system: RodSystem, realisation: int = 0) ->
     """``observe`` callback for ``particles.hard_rods.ensemble.run`` writing one realisation per sample.
 
     Frame = (MD step, t, x_i, u_i) of theory §5 with the rod coordinate x_i = y_i + a i (y_i contracted,
-    i the rank) wrapped into [0, L); the writer is an H5MDWriter over box [L] (dimension 1).
+    i the rank) wrapped into [0, L); the writer is an H5MDWriter over box [L] (dimension 1). realisation
+    indexes state.y, i.e. the realisations this process holds (all of them without MPI).
     """
 
     def observe(state: EnsembleState) -> None:
