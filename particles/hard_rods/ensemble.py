@@ -10,6 +10,7 @@ Note: numba's on-disk cache of _advance_all is not invalidated when md.py or pot
 the __pycache__/*.nbi, *.nbc files after editing those modules.
 """
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from dataclasses import dataclass, field
 
@@ -107,13 +108,18 @@ def _advance_all(y, u, f, n_steps, h, a, tab, dx, ring, edges, obs, hist):
 
 
 def run(state: EnsembleState, sys: RodSystem, n_samples: int, steps_per_sample: int, edges: np.ndarray,
-        checkpoint: str | None = None) -> EnsembleState:
+        checkpoint: str | None = None, observe: Callable[[EnsembleState], None] | None = None) -> EnsembleState:
     """Advance the ensemble n_samples x steps_per_sample steps, sampling observables; checkpoint after each
-    sample if a path is given. The observable at step 0 is recorded on the first call."""
+    sample if a path is given. The observable at step 0 is recorded on the first call. observe(state) is
+    called after every sample (e.g. particles.h5md.rod_observer, writing a trajectory)."""
     if not state.obs:
         _sample(state, sys, 0, edges)
+        if observe is not None:
+            observe(state)
     for _ in range(n_samples):
         _sample(state, sys, steps_per_sample, edges)
+        if observe is not None:
+            observe(state)
         if checkpoint is not None:
             save(checkpoint, state)
     return state
