@@ -110,3 +110,17 @@ def test_correlation_closures_by_name():
     with pytest.raises(ValueError, match="name = 'tonks'"):
         correlation_closure("tonks", *args)
 
+
+
+def test_particle_packages_export_a_curated_lazy_api():
+    """Every name of __all__ resolves to its module's object; importing the packages loads no numba."""
+    import subprocess
+    import sys
+
+    code = ("import sys, hydrobridge.particles.hard_rods as h, hydrobridge.particles.kinetic as k; "
+            "assert 'numba' not in sys.modules; "
+            "[getattr(m, n) for m in (h, k) for n in m.__all__]; "
+            "from hydrobridge.particles.hard_rods import DensityBump; "
+            "from hydrobridge.particles.hard_rods.bump import DensityBump as D; assert D is DensityBump")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
