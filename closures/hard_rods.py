@@ -11,7 +11,14 @@ MD, OZ and gBBGKY of the hard-rod gas to what the Euler rung needs.
   the hard core a), "gbbgky" (the stationary thermal gBBGKY correlation rho2 / rho_bar^2), "md_gr" (a
   given MD h, e.g. from md_pair_correlation).
 Pair potential V(x) = (V0/xi) phi(x/xi) of particles.hard_rods.potential (kind PHI6 or PHI3); m = 1;
-rho in 1/length, p in energy/length.
+rho in 1/length, p in energy/length. On one's own equilibrium data (positions, velocities: arrays
+(realisations, times, N) per state):
+
+    from hydrobridge.particles.hard_rods.structure import snapshot_observables
+    states = [snapshot_observables(x, u, ring, a, beta, v0, xi, kind) for x, u, ring, beta in data]
+    eos = md_equation_of_state(states, degree_rho=3, degree_kT=1)   # >= 4 densities, >= 2 temperatures
+    pressure = eos.at_temperature(kT)                # the barotropic closure of an isothermal Euler rung
+    h = md_pair_correlation([states[0]])             # h(r) of the first state
 """
 
 from __future__ import annotations

@@ -78,6 +78,7 @@ source better from t = 30 (a = 1 density) and t = 20 (a = 1 momentum, weak coupl
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import sys
@@ -96,7 +97,7 @@ from hydrobridge.closures.pair_correlation import PairCorrelation, load_pair_cor
 from hydrobridge.continuum.reduction_ladder import RungProfiles, euler_rung, rung_errors
 from hydrobridge.particles.hard_rods.bump import DensityBump, expected_density, mirrored_pair_sample
 from hydrobridge.particles.hard_rods.potential import PHI6
-from hydrobridge.particles.hard_rods.thermostat import CanonicalRun, sample_canonical
+from hydrobridge.particles.hard_rods.thermostat import CanonicalRun, sample_canonical_runs
 
 RUNGS = ("mean_field", "weak_coupling", "hnc", "py", "gbbgky", "md_gr", "md_pressure")
 
@@ -134,21 +135,17 @@ def md_closures(cfg: dict, out: Path, comm) -> tuple[PressureClosure, PairCorrel
         if eos.provenance.get("system") == system and h.provenance.get("system") == system:
             return eos.at_temperature(kT), h, {"reused": True, "md_equation_of_state": eos.to_dict()}
     n, rho_bar = cfg["n"], cfg["n"] / cfg["ring"]
-    eos_runs = [CanonicalRun(n, round(n / d, 1), 1.0 / (kT * f), 11 + k)
-                for k, (d, f) in enumerate((float(d), f) for d in _eos_densities(cfg) for f in cfg["eos_temperatures"])]
+    eos_runs = [CanonicalRun(n, round(n / float(d), 1), 1.0 / (kT * f), 11 + k)
+                for k, (d, f) in enumerate(itertools.product(_eos_densities(cfg), cfg["eos_temperatures"]))]
     gr_runs = [CanonicalRun(n, round(n / rho_bar, 1), 1.0 / kT, 101 + k) for k in range(cfg["gr_runs"])]
     t0 = time.perf_counter()
-    tasks = [("eos", r) for r in eos_runs] + [("gr", r) for r in gr_runs]
-    local = [(kind, sample_canonical(r.n, r.ring, cfg["a"], r.beta, cfg["v0"], cfg["xi"], PHI6,
-                                     t_equilibrate=cfg["eos_equilibrate"], t_sample=cfg["eos_time"],
-                                     sample_interval=2.0, r_max=80.0, nbins=160, seed=r.seed))
-             for kind, r in tasks[comm.rank::comm.size]]
-    done = [x for part in comm.allgather(local) for x in part]
+    samples = sample_canonical_runs(eos_runs + gr_runs, cfg["a"], cfg["v0"], cfg["xi"], PHI6, comm,
+                                    t_equilibrate=cfg["eos_equilibrate"], t_sample=cfg["eos_time"],
+                                    sample_interval=2.0, r_max=80.0, nbins=160)
     source = "Andersen-thermostatted hard-rod MD (particles.hard_rods.thermostat)"
-    eos = md_equation_of_state([s for kind, s in done if kind == "eos"], degree_rho=3,
-                               degree_kT=min(2, len(cfg["eos_temperatures"]) - 1),
+    eos = md_equation_of_state(samples[:len(eos_runs)], degree_rho=3, degree_kT=min(2, len(cfg["eos_temperatures"]) - 1),
                                provenance={"system": system, "source": source})
-    h = md_pair_correlation([s for kind, s in done if kind == "gr"],
+    h = md_pair_correlation(samples[len(eos_runs):],
                             {"system": system, "t_sample": cfg["eos_time"], "thermostat": "Andersen 0.2"},
                             extrapolate=True)
     if comm.rank == 0:
