@@ -103,6 +103,7 @@ RUNGS = ("mean_field", "weak_coupling", "hnc", "py", "gbbgky", "md_gr", "md_pres
 
 
 def gas(cfg: dict) -> DensityBump:
+    """The particle system of the configuration (phi = 1/(1+x^6))."""
     return DensityBump(n=cfg["n"], ring=cfg["ring"], a=cfg["a"], v0=cfg["v0"], xi=cfg["xi"], beta=cfg["beta"],
                        amplitude=cfg["amplitude"], width=cfg["width"], kind=PHI6, dt=cfg["dt"])
 
@@ -190,7 +191,7 @@ def run(cfg: dict, out: Path) -> dict:
     rungs = {name: rungs[name] for name in RUNGS}
     dev = np.sqrt(np.sum((md["rho"][0] - cfg["n"] / cfg["ring"]) ** 2))    # size of the initial bump
     mscale = np.sqrt(np.sum(md["m"] ** 2, axis=1)).max()
-    base_rho, base_m = rungs["mean_field"][0], rungs["mean_field"][1]
+    base_rho, base_m = rungs["mean_field"].rho, rungs["mean_field"].m
     summary = {
         "study": "1D reduction ladder (THEORY.md sec. 1, 5): MD vs Euler rungs", "config": cfg,
         "times": times.tolist(), "md_pairs": len(allp), "md_realisations": 2 * len(allp),

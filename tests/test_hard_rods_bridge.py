@@ -61,6 +61,17 @@ def test_runs_are_returned_in_task_order_and_equal_single_runs():
         np.testing.assert_array_equal(s.g, direct.g)
 
 
+@pytest.mark.mpi
+def test_runs_split_over_ranks_equal_serial_runs():
+    from mpi4py import MPI
+
+    runs = [CanonicalRun(10, 50.0, 2.5, 7), CanonicalRun(10, 40.0, 2.0, 8), CanonicalRun(10, 50.0, 2.0, 8)]
+    opts = dict(t_equilibrate=5.0, t_sample=20.0, r_max=10.0, nbins=10)
+    split = sample_canonical_runs(runs, 1.0, 4.0, 20.0, PHI6, MPI.COMM_WORLD, **opts)
+    serial = sample_canonical_runs(runs, 1.0, 4.0, 20.0, PHI6, **opts)
+    assert [s.pressure for s in split] == [s.pressure for s in serial]
+
+
 def _sample(density, kT, p, g=None):
     r = np.linspace(0.25, 9.75, 20)
     return CanonicalSample(r=r, g=np.ones_like(r) if g is None else g, density=density, beta=1.0 / kT, pressure=p,
