@@ -5,8 +5,11 @@
 * :class:`Adiabatic`: the energy equation is evolved and p = (gamma - 1)(E - |m|^2 / (2 rho)); the
   kinetic value for a d-dimensional Maxwellian is gamma = (d + 2)/d (3 in 1D, 2 in 2D); any gamma > 1
   may be given (gamma = 1.4 for the classical Sod test).
+* :class:`TonksPressure`: the exact equation of state of 1D hard rods of length a (the Tonks gas,
+  THEORY.md section 5), p = rho kT / (1 - a rho) (m = 1), isothermal; Isothermal at a = 0.
 
-Linear sound speeds: isothermal c^2 = v_th^2; adiabatic/polytropic c^2 = gamma p / rho.
+Linear sound speeds: isothermal c^2 = v_th^2; adiabatic/polytropic c^2 = gamma p / rho; Tonks
+c^2 = kT / (1 - a rho)^2.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from hydrobridge.closures.base import PressureClosure
 
-__all__ = ["Isothermal", "Polytropic", "Adiabatic", "kinetic_gamma"]
+__all__ = ["Isothermal", "Polytropic", "Adiabatic", "TonksPressure", "kinetic_gamma"]
 
 
 def kinetic_gamma(dim: int) -> float:
@@ -104,3 +107,25 @@ class Adiabatic(PressureClosure):
 
     def to_dict(self) -> dict[str, Any]:
         return {"closure": "Adiabatic", "gamma": self.gamma}
+
+
+class TonksPressure(PressureClosure):
+    """Hard rods of length a at temperature kT (m = 1): p = rho kT / (1 - a rho), c^2 = kT / (1 - a rho)^2.
+
+    Valid for packing fractions a rho < 1 (THEORY.md section 5); rho in 1/length, p in energy/length."""
+
+    fields = ("rho", "m")
+
+    def __init__(self, kT: float, a: float) -> None:
+        if not (float(kT) > 0 and float(a) >= 0):
+            raise ValueError(f"kT = {kT}, a = {a}: expected kT > 0 and a >= 0")
+        self.kT, self.a = float(kT), float(a)
+
+    def pressure(self, state: Mapping[str, Any]) -> Any:
+        return self.kT * state["rho"] / (1.0 - self.a * state["rho"])
+
+    def sound_speed_squared(self, state: Mapping[str, Any]) -> Any:
+        return self.kT / (1.0 - self.a * state["rho"]) ** 2
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"closure": "TonksPressure", "kT": self.kT, "a": self.a}

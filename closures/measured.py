@@ -127,8 +127,8 @@ class MeasuredEquationOfState:
 
 
 def fit_equation_of_state(rho: np.ndarray, kT: np.ndarray, p: np.ndarray, p_err: np.ndarray | None = None,
-                          degree_rho: int = 2, degree_kT: int = 1,
-                          provenance: dict | None = None) -> MeasuredEquationOfState:
+                          degree_rho: int = 2, degree_kT: int = 1, provenance: dict | None = None,
+                          units: str = "rho: 1/length^d; kT: energy; p: rho velocity^2") -> MeasuredEquationOfState:
     """Weighted least-squares fit of measured (rho, kT, p) points by sum_{j<=degree_rho, k<=degree_kT}
     c_jk rho^j kT^k; the fitted ranges are those of the data."""
     rho, kT, p = (np.asarray(x, float) for x in (rho, kT, p))
@@ -141,7 +141,7 @@ def fit_equation_of_state(rho: np.ndarray, kT: np.ndarray, p: np.ndarray, p_err:
     w = np.ones_like(p) if p_err is None else 1.0 / np.maximum(np.asarray(p_err, float), 1e-300)
     coef, *_ = np.linalg.lstsq(basis * w[:, None], p * w, rcond=None)
     return MeasuredEquationOfState(coef.reshape(degree_rho + 1, degree_kT + 1).tolist(), rho.min(), rho.max(),
-                                   kT.min(), kT.max(), provenance=provenance)
+                                   kT.min(), kT.max(), provenance=provenance, units=units)
 
 
 def pair_moment_table(edges: np.ndarray, m2: np.ndarray, m2perp: np.ndarray, density: float,
@@ -178,7 +178,7 @@ def save_closure(path: str | Path, closure) -> None:
 
 def load_closure(path: str | Path):
     """Rebuild a closure saved by save_closure."""
-    from hydrobridge.closures.ideal import Adiabatic, Isothermal, Polytropic
+    from hydrobridge.closures.ideal import Adiabatic, Isothermal, Polytropic, TonksPressure
 
     data = json.loads(Path(path).read_text())
     kind = data.pop("closure", None)
@@ -186,7 +186,8 @@ def load_closure(path: str | Path):
         return MeasuredPressure(**data)
     if kind == "MeasuredEquationOfState":
         return MeasuredEquationOfState(**data)
-    classes = {"Isothermal": Isothermal, "Polytropic": Polytropic, "Adiabatic": Adiabatic}
+    classes = {"Isothermal": Isothermal, "Polytropic": Polytropic, "Adiabatic": Adiabatic,
+               "TonksPressure": TonksPressure}
     if kind not in classes:
         raise ValueError(f"{path}: unknown closure {kind!r}; expected MeasuredPressure, MeasuredEquationOfState or {sorted(classes)}")
     return classes[kind](**data)

@@ -27,16 +27,13 @@ import argparse
 import itertools
 import json
 import os
-import time
 
 import numpy as np
 
-from hydrobridge.particles.hard_rods import ensemble as ens
-from hydrobridge.particles.hard_rods import gbbgky as gb
-from hydrobridge.particles.hard_rods import ghd
-from hydrobridge.particles.hard_rods.observables import (boosted_kurtosis, jackknife, kurtosis_from_moments,
-                                             mean_and_error, rescaled_time)
+from hydrobridge.particles.hard_rods.ensemble import RodSystem
+from hydrobridge.particles.hard_rods.observables import boosted_kurtosis
 from hydrobridge.particles.hard_rods.potential import PHI3, PHI6
+from hydrobridge.particles.hard_rods.relaxation import agreement, gbbgky_relaxation, md_relaxation, time_scale
 
 # figure 2's two cases, then controls run only when asked for (--case 2 3 4): each potential at the other's V0
 # and phi6 at half its V0
@@ -45,8 +42,6 @@ CASES: tuple[tuple[str, int, float], ...] = (("phi=1/(1+x^6), V0=4", PHI6, 4.0),
                                             ("phi=1/(1+|x|^3), V0=4", PHI3, 4.0))
 SEED_CASES: tuple[int, ...] = (0, 1)
 A, XI, BETA, THETA0, DENSITY, RING = 1.0, 20.0, 2.5, 1.0, 0.2, 500.0
-V_BAR = np.sqrt(THETA0**2 + 0.5 / BETA)          # E_kin(0) = v_bar^2 / 2
-T_BAR_KINETIC = 0.05                              # end of the correlation build-up (E_kin nearly constant after)
 
 
 def _comm():
@@ -57,100 +52,12 @@ def _comm():
     return MPI.COMM_WORLD if MPI.COMM_WORLD.Get_size() > 1 else None
 
 
-def _kinetic_fit(t_bar: np.ndarray, kurtosis: np.ndarray) -> float | None:
-    """Least-squares d kurtosis / d t_bar over the kinetic regime t_bar >= T_BAR_KINETIC; None with fewer
-    than three samples there."""
-    kinetic = t_bar >= T_BAR_KINETIC
-    return float(np.polyfit(t_bar[kinetic], kurtosis[kinetic], 1)[0]) if kinetic.sum() >= 3 else None
-
-
-def kinetic_slope(moments: np.ndarray, t_bar: np.ndarray) -> tuple[float | None, float | None]:
-    """_kinetic_fit of the kurtosis of per-realisation raw moments (R, S, 4), with its jackknife error; None
-    without a kinetic regime or with R < 2."""
-    if _kinetic_fit(t_bar, kurtosis_from_moments(moments.mean(axis=0))) is None or moments.shape[0] < 2:
-        return None, None
-    value, err = jackknife(moments, lambda m: np.array([_kinetic_fit(t_bar, kurtosis_from_moments(m))]))
-    return float(value[0]), float(err[0])
-
-
-def run_md(kind: int, v0: float, n_real: int, t_end: float, dt_sample: float, h: float, comm,
-           out: str, ring: float = RING) -> dict | None:
-    """MD ensemble of one case sampled every dt_sample up to t_end; rank 0 returns the reduced observables.
-
-    The checkpoint name does not contain t_end: a longer run of the same ensemble is reused (and cut at t_end),
-    a shorter one is continued."""
-    sys = ens.RodSystem(kind=kind, v0=v0, a=A, xi=XI, beta=BETA, theta0=THETA0, ring=ring,
-                        n=int(round(DENSITY * ring)), h=h)
-    n_samples = int(round(t_end / dt_sample))
-    t0 = time.perf_counter()
-    t_run = n_samples * dt_sample
-    stem = f"md_ckpt_phi{kind}_V{v0:g}_L{ring:g}_R{n_real}_dt{dt_sample:g}_h{h:g}"
-    res = ens.run_ensemble(sys, n_real, 2024, t_run, n_samples, np.linspace(-4, 4, 81), comm,
-                           checkpoint=os.path.join(out, stem))
-    if res is None:
-        return None
-    keep = res["times"] <= t_run * (1 + 1e-9)   # a longer checkpoint is cut at this run's end
-    res = {"times": res["times"][keep], "obs": res["obs"][:, keep]}
-    obs = res["obs"]
-    kurt, kerr = jackknife(obs[:, :, :4], kurtosis_from_moments)
-    # change since t = 0 of the same realisations: the sampling noise of the initial state cancels
-    dkurt, dkerr = jackknife(obs[:, :, :4], lambda m: kurtosis_from_moments(m) - kurtosis_from_moments(m[:1]))
-    slope, slope_err = kinetic_slope(obs[:, :, :4], res["times"] * _time_scale(v0))
-    ekin, ekin_err = mean_and_error(obs[:, :, 4])
-    dekin, dekin_err = mean_and_error(obs[:, :, 4] - obs[:, :1, 4])   # change per realisation: small errors
-    energy = obs[:, :, 4] + obs[:, :, 5]
-    return {"t": res["times"], "kurtosis": kurt, "kurtosis_err": kerr, "kurtosis_change": dkurt,
-            "kurtosis_change_err": dkerr, "kurtosis_slope_kinetic": slope, "kurtosis_slope_kinetic_err": slope_err,
-            "ekin": ekin, "ekin_err": ekin_err,
-            "ekin_change": dekin, "ekin_change_err": dekin_err,
-            "eint": obs[:, :, 5].mean(0),
-            "energy_rel_err": float(np.abs(energy - energy[:, :1]).max() / np.abs(energy[:, 0]).min()),
-            "momentum_err": float(np.abs(obs[:, :, 0] - obs[:, :1, 0]).max() * sys.n),
-            "min_gap": float(obs[:, :, 6].min()), "collisions": int(obs[:, :, 7].sum()),
-            "wall_s": time.perf_counter() - t0, "n_real": n_real, "h": sys.h}
-
-
-def run_gbbgky(kind: int, v0: float, times: np.ndarray, n_theta: int, n_modes: int, h: float,
-               terms: dict[str, bool], ring: float = RING) -> dict:
-    """(5.15) with the (5.16)-(5.18) terms switched on in `terms` (gbbgky.sb1_run keywords), from the boosted state, g = 0."""
-    t0 = time.perf_counter()
-    setup = gb.make_setup(A, v0, XI, kind, ring, 6.0, n_theta, n_modes)
-    rho0 = ghd.boosted_state(setup.theta, setup.w, DENSITY, BETA, THETA0)
-    res = gb.sb1_run(setup, rho0, times, h, **terms)
-    energy = res["ekin"] + res["ecorr"]
-    return {"kurtosis": res["kurtosis"], "ekin": res["ekin"] / DENSITY,
-            "energy_rel_err": float(np.abs(energy - energy[0]).max() / energy[0]),
-            "number_rel_err": float(np.abs(res["rho"] @ setup.w - DENSITY).max() / DENSITY),
-            "wall_s": time.perf_counter() - t0, "n_theta": n_theta, "n_modes": n_modes, "h": h,
-            "terms": terms}
-
-
 # the figure-2 caption: gBBGKY "truncated to the order (a V0)^2" = docs/theory.md (5.15) with the source only; the O(V0^3)
 # terms of (5.16)-(5.18) (collective; two-body; (5.19) three-point) are added one group at a time
 VARIANTS: dict[str, dict[str, bool]] = {
     "SB.1 (a V0)^2": {"collective": False},
     "SB.1+collective": {"collective": True},
     "SA.3 with SC.1": {"collective": True, "two_body": True, "three_point": True}}
-
-
-def agreement(md: dict, kin: dict, t_bar: np.ndarray) -> dict:
-    """Kurtosis level and change since t = 0: max |MD - gBBGKY| and the fraction of samples within
-    max(MD error bar, 0.05); the same for the change in the kinetic regime t_bar >= T_BAR_KINETIC (after the
-    correlation build-up), with the mean signed deviation MD - gBBGKY there; the kinetic-regime slope
-    d kurtosis / d t_bar and its deviation from the MD slope in units of the MD slope's error."""
-    diff = np.abs(md["kurtosis"] - kin["kurtosis"])
-    signed = md["kurtosis_change"] - (kin["kurtosis"] - kin["kurtosis"][0])
-    within = np.abs(signed) <= np.maximum(md["kurtosis_change_err"], 0.05)
-    kinetic = t_bar >= T_BAR_KINETIC
-    slope = _kinetic_fit(t_bar, kin["kurtosis"])
-    return {"kurtosis_slope_kinetic": slope,
-            "slope_diff_in_md_errors": (None if slope is None or md["kurtosis_slope_kinetic"] is None
-                                        else (md["kurtosis_slope_kinetic"] - slope) / md["kurtosis_slope_kinetic_err"]),
-            "max_abs_diff": float(diff.max()), "max_abs_change_diff": float(np.abs(signed).max()),
-            "fraction_within": float(np.mean(diff <= np.maximum(md["kurtosis_err"], 0.05))),
-            "fraction_change_within": float(np.mean(within)),
-            "fraction_change_within_kinetic": float(np.mean(within[kinetic])) if kinetic.any() else None,
-            "mean_change_diff_kinetic": float(np.mean(signed[kinetic])) if kinetic.any() else None}
 
 
 def plot(results: list[dict], path: str) -> None:
@@ -189,11 +96,6 @@ def _jsonable(x):
 def _fmt(x: float | None) -> str:
     """Three decimals, or 'n/a' for a statistic that needs the kinetic regime the run did not reach."""
     return "n/a" if x is None else f"{x:.3f}"
-
-
-def _time_scale(v0: float) -> float:
-    """d t_bar / d t of the rescaled time of docs/theory.md (5.24)."""
-    return float(rescaled_time(1.0, A, DENSITY, v0, XI, V_BAR))
 
 
 def _per_case(option: str, values: list, n_cases: int) -> list:
@@ -237,12 +139,15 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     for case, tb_end, n_r, h in zip(args.case, t_bar_end, n_real, steps):
         name, kind, v0 = CASES[case]
-        dt_sample = h * max(1, round(dt_bar / _time_scale(v0) / h))
-        md = run_md(kind, v0, n_r, tb_end / _time_scale(v0), dt_sample, h, comm, args.out, args.ring)
+        system = RodSystem(kind=kind, v0=v0, a=A, xi=XI, beta=BETA, theta0=THETA0, ring=args.ring,
+                           n=int(round(DENSITY * args.ring)), h=h)
+        scale = time_scale(system)
+        dt_sample = h * max(1, round(dt_bar / scale / h))
+        md = md_relaxation(system, n_r, tb_end / scale, dt_sample, comm, args.out)
         if rank != 0 or args.md_only:
             continue
-        kin = {name_v: run_gbbgky(kind, v0, md["t"], *grid, terms, args.ring) for name_v, terms in VARIANTS.items()}
-        t_bar = md["t"] * _time_scale(v0)
+        kin = {name_v: gbbgky_relaxation(system, md["t"], *grid, terms) for name_v, terms in VARIANTS.items()}
+        t_bar = md["t"] * scale
         results.append({"case": name, "v0": v0, "t": md["t"], "t_bar": t_bar, "md": md, "gbbgky": kin,
                         "kurtosis_initial_exact": boosted_kurtosis(BETA, THETA0),
                         "agreement": {name_v: agreement(md, k, t_bar) for name_v, k in kin.items()}})

@@ -56,6 +56,8 @@ from hydrobridge.particles.kinetic.hmf import (
     magnetisation_fluctuation,
     polytrope,
 )
+from hydrobridge.particles.kinetic.relaxation import (bootstrap_relaxation_times, kurtosis_change, relaxation_time,
+                                                     size_exponent)
 
 TEMPERATURE = 0.6
 MAGNETISATION, POLYTROPE_INDEX = 0.5, 2.0
@@ -94,46 +96,6 @@ def flux_table() -> dict:
     return {"sigma": sigmas.tolist(), "max_flux": peaks.tolist(), "order": order, "exact_resonance_max_flux": exact}
 
 
-def kurtosis_change(records: np.ndarray, window: int, reference: int) -> np.ndarray:
-    """Ensemble mean of K_r(t) - K_r(t_ref), K_r(t_ref) = mean of K_r over records reference..reference+window-1,
-    then a running mean over `window` records (centred; shorter at the ends)."""
-    k_ref = records[:, reference:reference + window, 1].mean(axis=1)
-    change = (records[:, :, 1] - k_ref[:, None]).mean(axis=0)
-    kernel = np.ones(window)
-    return np.convolve(change, kernel, mode="same") / np.convolve(np.ones_like(change), kernel, mode="same")
-
-
-def crossing_time(change: np.ndarray, target: float, start: int, record_time: float) -> float:
-    """First time (record index >= start, linear interpolation) the series reaches target; nan if it does not."""
-    above = np.nonzero(change[start:] >= target)[0]
-    if not len(above):
-        return float("nan")
-    i = above[0] + start
-    return record_time * (i - 1 + (target - change[i - 1]) / (change[i] - change[i - 1]))
-
-
-def relaxation_time(records: np.ndarray, record_time: float, fractions: tuple[float, ...], window: int,
-                    t_ref: float) -> float:
-    """tau = geometric mean over the fractions f of (t_f - t_ref), t_f the first time after t_ref at which the
-    smoothed kurtosis change since t_ref reaches f (3 - <K(t_ref)>); nan until the largest fraction is reached.
-    (In the asymptotic regime every t_f - t_ref scales alike; averaging over f reduces the noise.)"""
-    reference = round(t_ref / record_time)
-    if records.shape[1] < reference + 2 * window:
-        return float("nan")
-    change = kurtosis_change(records, window, reference)
-    gap = 3.0 - records[:, reference:reference + window, 1].mean()
-    times = [crossing_time(change, f * gap, reference + window, record_time) - t_ref for f in fractions]
-    return float(np.exp(np.mean(np.log(times))))
-
-
-def bootstrap_taus(records: np.ndarray, record_time: float, fractions: tuple[float, ...], window: int, t_ref: float,
-                   rng: np.random.Generator, n_boot: int) -> np.ndarray:
-    """tau of n_boot resamplings (with replacement) of the realisations."""
-    r = records.shape[0]
-    return np.array([relaxation_time(records[rng.integers(0, r, r)], record_time, fractions, window, t_ref)
-                     for _ in range(n_boot)])
-
-
 def run_system(name: str, sample, sizes: list[int], realisations: int, dt: float, record_time: float,
                chunk_records: int, t_max: float, fractions: tuple[float, ...], window: int, t_ref: float, comm) -> dict:
     every = round(record_time / dt)
@@ -142,22 +104,24 @@ def run_system(name: str, sample, sizes: list[int], realisations: int, dt: float
     max_steps = chunk * int(np.ceil(t_max / (chunk * dt)))
     rank = 0 if comm is None else comm.Get_rank()
     out = {"sizes": sizes, "tau": [], "records_time": [], "kurtosis_change": [], "rms_magnetisation": [],
-           "energy_drift": [], "target": [], "boot": []}
+           "energy_drift": [], "target": []}
+    boots = []
     rng = np.random.default_rng(12345)
     for n in sizes:
         start = time.perf_counter()
-        records = hmf_ensemble(sample, n, realisations, dt, every, chunk, max_steps, seed=n,
-                               done=lambda rec: np.isfinite(relaxation_time(rec, record_time, fractions, window, t_ref)),
-                               comm=comm)
-        tau = relaxation_time(records, record_time, fractions, window, t_ref)
-        boot = bootstrap_taus(records, record_time, fractions, window, t_ref, rng, 200)
+        records = hmf_ensemble(
+            sample, n, realisations, dt, every, chunk, max_steps, seed=n,
+            done=lambda rec: np.isfinite(relaxation_time(rec[:, :, 1], record_time, fractions, window, t_ref)), comm=comm)
+        kurtosis = records[:, :, 1]
+        tau = relaxation_time(kurtosis, record_time, fractions, window, t_ref)
+        boot = bootstrap_relaxation_times(kurtosis, record_time, fractions, window, t_ref, rng, 200)
         m_rms = float(np.sqrt((records[:, 1:, 0] ** 2).mean()))
         drift = float(np.abs(records[:, :, 2] - records[:, :1, 2]).max())
-        out["target"].append(max(fractions) * (3.0 - records[:, reference:reference + window, 1].mean()))
+        out["target"].append(max(fractions) * (3.0 - kurtosis[:, reference:reference + window].mean()))
         out["tau"].append(tau)
-        out["boot"].append(boot)
+        boots.append(boot)
         out["records_time"].append((record_time * np.arange(records.shape[1])).tolist())
-        out["kurtosis_change"].append(kurtosis_change(records, window, reference).tolist())
+        out["kurtosis_change"].append(kurtosis_change(kurtosis, window, reference).tolist())
         out["rms_magnetisation"].append(m_rms)
         out["energy_drift"].append(drift)
         if rank == 0:
@@ -165,14 +129,9 @@ def run_system(name: str, sample, sizes: list[int], realisations: int, dt: float
             print(f"  {name:9s} N = {n:4d}   tau = {tau:9.1f} +- {np.nanstd(boot):7.1f}   tau/t_ref = {tau / t_ref:5.0f}"
                   f"   rms|M| = {m_rms:.3f}{level}   max |U - U0| = {drift:.1e}"
                   f"   ({time.perf_counter() - start:.0f} s)", flush=True)
-    sizes_arr = np.log(np.array(sizes, dtype=float))
-    out["exponent"] = float(np.polyfit(sizes_arr, np.log(out["tau"]), 1)[0])
-    boots = np.array(out.pop("boot"))
-    slopes = [np.polyfit(sizes_arr, np.log(boots[:, b]), 1)[0] for b in range(boots.shape[1])
-              if np.all(np.isfinite(boots[:, b]))]
-    out["exponent_error"] = float(np.std(slopes))
+    out["exponent"], out["exponent_error"], local = size_exponent(np.array(sizes), np.array(out["tau"]), np.array(boots))
     out["tau_error"] = [float(np.nanstd(b)) for b in boots]
-    out["local_exponents"] = (np.diff(np.log(out["tau"])) / np.diff(sizes_arr)).tolist()
+    out["local_exponents"] = local
     return out
 
 

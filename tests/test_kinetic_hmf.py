@@ -98,20 +98,6 @@ def test_hmf_dielectric_of_a_maxwellian():
     assert abs(eps[1000] - 0.375) < 1e-3
 
 
-def test_relaxation_time_estimator_of_the_blocking_demo():
-    """Exponential relaxation K(t) = 3 - (3 - K0) exp(-t / tau0): t_f - t_ref = -tau0 ln(1 - f)."""
-    from hydrobridge.demos.kinetic_blocking import relaxation_time
-
-    t = np.arange(0.0, 5000.0, 1.0)
-    for tau0 in (300.0, 600.0):
-        k = 3.0 - 0.8 * np.exp(-t / tau0)
-        records = np.zeros((2, len(t), 3))
-        records[:, :, 1] = k
-        expected = tau0 * np.sqrt(np.log(1 / 0.75) * np.log(1 / 0.5))
-        assert relaxation_time(records, 1.0, (0.25, 0.5), 1, 100.0) == pytest.approx(expected, rel=1e-3)
-    assert np.isnan(relaxation_time(records[:, :200], 1.0, (0.25, 0.5), 1, 100.0))  # not reached yet
-
-
 @pytest.mark.mpi
 def test_ensemble_split_over_ranks_equals_serial():
     from mpi4py import MPI

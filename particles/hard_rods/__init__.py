@@ -2,5 +2,34 @@
 
 Modules: potential (V and its tabulated periodic form), md (event-driven MD of one realisation),
 ensemble (initial states, threaded / MPI ensembles, checkpoints), observables (kurtosis, energies, error
-bars), ghd (v_eff, flux Jacobian, diffusion matrix, covariance), gbbgky ((5.15) solver, (5.21) Landau kernel).
+bars), ghd (v_eff, flux Jacobian, diffusion matrix, covariance), gbbgky (docs/theory.md (5.15) solver, (5.21) Landau kernel),
+structure (g(r) and pressure of snapshots), thermostat (Andersen-thermostatted MD), equilibrium (Monte Carlo
+g(r)), bump (MD of a density bump, the particle rung of the 1D ladder), relaxation (MD / gBBGKY drivers and
+kinetic-regime estimators of the boosted-state relaxation).
+
+The names below are imported from their modules on first use (``import hydrobridge.particles.hard_rods``
+compiles nothing).
 """
+
+from hydrobridge.particles._lazy import lazy_exports
+
+_EXPORTS: dict[str, str] = {
+    "PHI3": "potential", "PHI6": "potential", "ring_table": "potential",
+    "RodSystem": "ensemble", "OBS_NAMES": "ensemble", "run_ensemble": "ensemble",
+    "kurtosis_from_moments": "observables", "jackknife": "observables", "mean_and_error": "observables",
+    "rescaled_time": "observables", "boosted_kurtosis": "observables",
+    "boosted_state": "ghd", "thermal_state": "ghd", "excess_kurtosis": "ghd",
+    "KineticSetup": "gbbgky", "make_setup": "gbbgky", "sb1_run": "gbbgky", "stationary_correlation": "gbbgky",
+    "landau_rate": "gbbgky",
+    "CanonicalSample": "structure", "snapshot_observables": "structure",
+    "CanonicalRun": "thermostat", "sample_canonical": "thermostat", "sample_canonical_runs": "thermostat",
+    "sample_pair_correlation": "equilibrium",
+    "DensityBump": "bump", "expected_density": "bump", "density_momentum_histograms": "bump",
+    "md_realisation": "bump", "mirrored_pair_sample": "bump",
+    "KINETIC_START": "relaxation", "time_scale": "relaxation", "kinetic_fit": "relaxation",
+    "kinetic_slope": "relaxation", "ensemble_relaxation": "relaxation", "md_relaxation": "relaxation",
+    "gbbgky_relaxation": "relaxation", "agreement": "relaxation",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

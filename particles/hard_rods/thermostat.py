@@ -8,46 +8,25 @@ MD (hard-core collisions, smooth force). The Hamiltonian flow and the resampling
 measure exp(-beta H), so the run samples the same NVT state as the Monte Carlo of
 hydrobridge.particles.hard_rods.equilibrium, but through the MD.
 
-Observables, averaged over snapshots every `sample_interval` after `t_equilibrate`:
-
-    g(r) = L / (N (N - 1)) <ordered pairs with minimum-image |x_i - x_j| in [r, r + dr)> / (2 dr)
-    p    = (1/L) <sum_i u_i^2>  +  (1/L) <sum_{i<j} d_ij F(d_ij)>  +  kT rho a f(0+)
-
-(1D virial theorem on the ring with minimum-image separations d_ij and F = -V_L'; the last term is the
-hard-core collisional pressure, rho^2 kT a g(a+) = kT rho a f(0+), with f the probability density of a
-rod's contracted gap to its right neighbour, extrapolated to zero gap from a histogram on [0, gap_max)
-by a straight-line fit of log f). For V = 0 this is the exact finite-N Tonks pressure
-kT (1/L + (N - 1)/(L - N a)).
+Observables, averaged over snapshots every `sample_interval` after `t_equilibrate`: g(r) and the kinetic +
+virial + contact pressure of particles.hard_rods.structure (the same estimator as for a user's snapshots).
+For V = 0 the pressure is the exact finite-N Tonks pressure kT (1/L + (N - 1)/(L - N a)).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 
 from .md import forces, step, work_array
-from .potential import ring_eval, ring_table
+from .potential import ring_table
+from .structure import CanonicalSample, accumulate_snapshot, reduce_histograms
 
-__all__ = ["CanonicalSample", "sample_canonical"]
-
-
-@dataclass(frozen=True)
-class CanonicalSample:
-    """Equilibrium observables of one Andersen-thermostatted MD run (module doc)."""
-
-    r: np.ndarray                  # bin centres of g
-    g: np.ndarray
-    density: float                 # N / L
-    beta: float
-    pressure: float                # kinetic + virial + contact
-    pressure_kinetic: float
-    pressure_virial: float
-    pressure_contact: float
-    temperature: float             # measured <u^2> (kT, m = 1)
-    snapshots: int
+__all__ = ["CanonicalRun", "CanonicalSample", "sample_canonical", "sample_canonical_runs"]
 
 
 @numba.njit(cache=True)
@@ -57,10 +36,7 @@ def _run(y, u, f, n_steps, h, a, tab, dx, ring, kT, resample_prob, sample_every,
     histogram to hist, the gap histogram to gap_hist and (sum u^2, sum d F) to acc[0:2]; acc[2] counts."""
     np.random.seed(seed)
     n = y.size
-    contracted = ring - n * a
     work = work_array(n)
-    nb = hist.size
-    ng = gap_hist.size
     sd = math.sqrt(kT)
     for s in range(n_steps):
         step(y, u, f, h, a, tab, dx, ring, work)
@@ -69,24 +45,7 @@ def _run(y, u, f, n_steps, h, a, tab, dx, ring, kT, resample_prob, sample_every,
                 u[i] = sd * np.random.standard_normal()
         if s < first_sample or (s - first_sample) % sample_every != 0:
             continue
-        ekin2 = 0.0
-        vir = 0.0
-        for i in range(n):
-            ekin2 += u[i] * u[i]
-            xi_ = y[i] + a * i
-            for j in range(i + 1, n):
-                d = y[j] + a * j - xi_
-                d = d - ring * math.floor(d / ring + 0.5)        # minimum image
-                vir -= d * ring_eval(d, tab, dx, ring)[1]
-                ad = abs(d)
-                if ad < r_max:
-                    hist[int(ad / r_max * nb)] += 2.0
-            gap = (y[i + 1] - y[i]) if i < n - 1 else (y[0] + contracted - y[n - 1])
-            if gap < gap_max:
-                gap_hist[int(gap / gap_max * ng)] += 1.0
-        acc[0] += ekin2
-        acc[1] += vir
-        acc[2] += 1.0
+        accumulate_snapshot(y, u, a, tab, dx, ring, r_max, hist, gap_max, gap_hist, acc)
 
 
 def sample_canonical(n: int, ring: float, a: float, beta: float, v0: float, xi: float, kind: int,
@@ -118,20 +77,26 @@ def sample_canonical(n: int, ring: float, a: float, beta: float, v0: float, xi: 
     hist, gap_hist, acc = np.zeros(nbins), np.zeros(gap_bins), np.zeros(3)
     _run(y, u, f, n_steps, h, a, tab, table_dx, ring, kT, -math.expm1(-collision_rate * h), every, n_eq,
          r_max, hist, gap_max, gap_hist, acc, int(rng.integers(2**31)))
-    snaps = int(acc[2])
-    dr = r_max / nbins
-    g = hist / snaps * ring / (n * (n - 1)) / (2.0 * dr)
-    p_kin = acc[0] / snaps / ring
-    p_vir = acc[1] / snaps / ring
-    p_contact = 0.0
-    if a > 0:
-        gap_width = gap_max / gap_bins
-        density_gap = gap_hist / (snaps * n * gap_width)
-        centres = (np.arange(gap_bins) + 0.5) * gap_width
-        if np.any(density_gap <= 0):
-            raise RuntimeError("no rods near contact in some gap bin: sample longer or raise gap_max")
-        slope, intercept = np.polyfit(centres, np.log(density_gap), 1)
-        p_contact = kT * (n / ring) * a * math.exp(intercept)
-    return CanonicalSample(r=(np.arange(nbins) + 0.5) * dr, g=g, density=n / ring, beta=beta,
-                           pressure=p_kin + p_vir + p_contact, pressure_kinetic=p_kin, pressure_virial=p_vir,
-                           pressure_contact=p_contact, temperature=acc[0] / (snaps * n), snapshots=snaps)
+    return reduce_histograms(hist, gap_hist, acc, n, ring, a, beta, r_max, gap_max)
+
+
+@dataclass(frozen=True)
+class CanonicalRun:
+    """One state of sample_canonical: n rods on a ring of length `ring` at inverse temperature beta, seed."""
+
+    n: int
+    ring: float
+    beta: float
+    seed: int
+
+
+def sample_canonical_runs(runs: Sequence[CanonicalRun], a: float, v0: float, xi: float, kind: int, comm=None,
+                          **options) -> list[CanonicalSample]:
+    """sample_canonical for every run (rods of length a, potential v0, xi, kind; further keywords of
+    sample_canonical in `options`), spread over the ranks of an mpi4py communicator (rank q runs q, q + size,
+    ...); every rank returns all samples in the order of `runs`."""
+    size, rank = (1, 0) if comm is None else (comm.size, comm.rank)
+    local = [sample_canonical(r.n, r.ring, a, r.beta, v0, xi, kind, seed=r.seed, **options)
+             for r in runs[rank::size]]
+    parts = [local] if comm is None else comm.allgather(local)
+    return [parts[k % size][k // size] for k in range(len(runs))]

@@ -1,0 +1,134 @@
+"""Relaxation of the boosted hard-rod state: MD and gBBGKY drivers and their comparison (THEORY.md sec. 5).
+
+Observables against the rescaled time t_bar = t (a rho_bar V0)^2 / (xi v_bar)^3, v_bar^2 = 2 E_kin(0) =
+theta0^2 + 1/(2 beta) (``time_scale`` = d t_bar / d t): the excess kurtosis kappa of rho(theta) (pooled
+over realisations, particles.hard_rods.observables) and the kinetic energy per particle. The kinetic regime
+is t_bar >= ``KINETIC_START`` (after the correlation build-up, where E_kin is nearly constant); its
+relaxation rate is the least-squares slope d kappa / d t_bar there (``kinetic_fit``), with a jackknife
+error over realisations for MD data (``kinetic_slope``, on per-realisation raw velocity moments, so it
+applies to a user's ensembles too). ``agreement`` compares a gBBGKY run with the MD: levels, changes since
+t = 0 (the sampling noise of the initial state cancels) and kinetic slopes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+from . import ensemble as ens
+from . import gbbgky as gb
+from . import ghd
+from .observables import jackknife, kurtosis_from_moments, mean_and_error, rescaled_time
+
+__all__ = ["KINETIC_START", "time_scale", "kinetic_fit", "kinetic_slope", "ensemble_relaxation", "md_relaxation",
+           "gbbgky_relaxation", "agreement"]
+
+KINETIC_START: float = 0.05       # t_bar at which the kinetic regime starts (end of the correlation build-up)
+
+
+def time_scale(system: ens.RodSystem) -> float:
+    """d t_bar / d t = (a rho_bar V0)^2 / (xi v_bar)^3 of the system's boosted state (module doc)."""
+    v_bar = np.sqrt(system.theta0**2 + 0.5 / system.beta)
+    return float(rescaled_time(1.0, system.a, system.n / system.ring, system.v0, system.xi, v_bar))
+
+
+def kinetic_fit(t_bar: np.ndarray, kurtosis: np.ndarray, start: float = KINETIC_START) -> float | None:
+    """Least-squares d kurtosis / d t_bar over t_bar >= start; None with fewer than three samples there."""
+    kinetic = t_bar >= start
+    return float(np.polyfit(t_bar[kinetic], kurtosis[kinetic], 1)[0]) if kinetic.sum() >= 3 else None
+
+
+def kinetic_slope(moments: np.ndarray, t_bar: np.ndarray,
+                  start: float = KINETIC_START) -> tuple[float | None, float | None]:
+    """kinetic_fit of the kurtosis of per-realisation raw moments (R, S, 4) = <u>, <u^2>, <u^3>, <u^4> at the
+    S times t_bar, with its jackknife (leave-one-realisation-out) error; None without a kinetic regime or
+    with R < 2."""
+    if moments.ndim != 3 or moments.shape[1:] != (t_bar.size, 4):
+        raise ValueError(f"moments: expected shape (R, {t_bar.size}, 4), got {moments.shape}")
+    if kinetic_fit(t_bar, kurtosis_from_moments(moments.mean(axis=0)), start) is None or moments.shape[0] < 2:
+        return None, None
+    value, err = jackknife(moments, lambda m: np.array([kinetic_fit(t_bar, kurtosis_from_moments(m), start)]))
+    return float(value[0]), float(err[0])
+
+
+def ensemble_relaxation(times: np.ndarray, obs: np.ndarray, n: int, scale: float) -> dict:
+    """Reduced observables of an MD ensemble: obs (R, S, 8) per realisation and time with the columns
+    ensemble.OBS_NAMES; n rods; scale = d t_bar / d t. Kurtosis level and change since t = 0 with jackknife
+    errors, kinetic slope, kinetic energy (change) per particle with standard errors, mean interaction
+    energy, largest relative energy error, momentum error, smallest gap and number of collisions."""
+    if obs.ndim != 3 or obs.shape[1] != times.size or obs.shape[2] != len(ens.OBS_NAMES):
+        raise ValueError(f"obs: expected shape (R, {times.size}, {len(ens.OBS_NAMES)}), got {obs.shape}")
+    kurt, kerr = jackknife(obs[:, :, :4], kurtosis_from_moments)
+    dkurt, dkerr = jackknife(obs[:, :, :4], lambda m: kurtosis_from_moments(m) - kurtosis_from_moments(m[:1]))
+    slope, slope_err = kinetic_slope(obs[:, :, :4], times * scale)
+    ekin, ekin_err = mean_and_error(obs[:, :, 4])
+    dekin, dekin_err = mean_and_error(obs[:, :, 4] - obs[:, :1, 4])   # change per realisation: small errors
+    energy = obs[:, :, 4] + obs[:, :, 5]
+    return {"t": times, "kurtosis": kurt, "kurtosis_err": kerr, "kurtosis_change": dkurt,
+            "kurtosis_change_err": dkerr, "kurtosis_slope_kinetic": slope, "kurtosis_slope_kinetic_err": slope_err,
+            "ekin": ekin, "ekin_err": ekin_err,
+            "ekin_change": dekin, "ekin_change_err": dekin_err,
+            "eint": obs[:, :, 5].mean(0),
+            "energy_rel_err": float(np.abs(energy - energy[:, :1]).max() / np.abs(energy[:, 0]).min()),
+            "momentum_err": float(np.abs(obs[:, :, 0] - obs[:, :1, 0]).max() * n),
+            "min_gap": float(obs[:, :, 6].min()), "collisions": int(obs[:, :, 7].sum())}
+
+
+def md_relaxation(system: ens.RodSystem, n_real: int, t_end: float, dt_sample: float, comm=None,
+                  checkpoint_dir: str | None = None, seed: int = 2024) -> dict | None:
+    """MD ensemble (ensemble.run_ensemble) of the boosted state sampled every dt_sample up to t_end;
+    ensemble_relaxation on rank 0 (None elsewhere), with wall time, n_real and h.
+
+    The checkpoint in checkpoint_dir is named without t_end: a longer run of the same ensemble is reused
+    (and cut at t_end), a shorter one is continued."""
+    n_samples = int(round(t_end / dt_sample))
+    t0 = time.perf_counter()
+    t_run = n_samples * dt_sample
+    stem = (f"md_ckpt_phi{system.kind}_V{system.v0:g}_L{system.ring:g}_R{n_real}_dt{dt_sample:g}_h{system.h:g}")
+    res = ens.run_ensemble(system, n_real, seed, t_run, n_samples, np.linspace(-4, 4, 81), comm,
+                           checkpoint=None if checkpoint_dir is None else os.path.join(checkpoint_dir, stem))
+    if res is None:
+        return None
+    keep = res["times"] <= t_run * (1 + 1e-9)   # a longer checkpoint is cut at this run's end
+    out = ensemble_relaxation(res["times"][keep], res["obs"][:, keep], system.n, time_scale(system))
+    return {**out, "wall_s": time.perf_counter() - t0, "n_real": n_real, "h": system.h}
+
+
+def gbbgky_relaxation(system: ens.RodSystem, times: np.ndarray, n_theta: int, n_modes: int, h: float,
+                      terms: dict[str, bool], theta_max: float = 6.0) -> dict:
+    """SB.1 (gbbgky.sb1_run, with the SA.3 terms switched on in `terms`) from the boosted state with g = 0 on
+    n_theta velocities in [-theta_max, theta_max] and n_modes ring modes: kurtosis, kinetic energy per
+    particle, relative energy and number errors."""
+    t0 = time.perf_counter()
+    density = system.n / system.ring
+    setup = gb.make_setup(system.a, system.v0, system.xi, system.kind, system.ring, theta_max, n_theta, n_modes)
+    rho0 = ghd.boosted_state(setup.theta, setup.w, density, system.beta, system.theta0)
+    res = gb.sb1_run(setup, rho0, times, h, **terms)
+    energy = res["ekin"] + res["ecorr"]
+    return {"kurtosis": res["kurtosis"], "ekin": res["ekin"] / density,
+            "energy_rel_err": float(np.abs(energy - energy[0]).max() / energy[0]),
+            "number_rel_err": float(np.abs(res["rho"] @ setup.w - density).max() / density),
+            "wall_s": time.perf_counter() - t0, "n_theta": n_theta, "n_modes": n_modes, "h": h,
+            "terms": terms}
+
+
+def agreement(md: dict, kin: dict, t_bar: np.ndarray, start: float = KINETIC_START, tolerance: float = 0.05) -> dict:
+    """Kurtosis level and change since t = 0 of md (ensemble_relaxation) and kin (gbbgky_relaxation) at the
+    same t_bar: max |MD - gBBGKY| and the fraction of samples within max(MD error bar, tolerance); the same
+    for the change in the kinetic regime t_bar >= start, with the mean signed deviation MD - gBBGKY there;
+    the gBBGKY kinetic slope and its deviation from the MD slope in units of the MD slope's error."""
+    diff = np.abs(md["kurtosis"] - kin["kurtosis"])
+    signed = md["kurtosis_change"] - (kin["kurtosis"] - kin["kurtosis"][0])
+    within = np.abs(signed) <= np.maximum(md["kurtosis_change_err"], tolerance)
+    kinetic = t_bar >= start
+    slope = kinetic_fit(t_bar, kin["kurtosis"], start)
+    return {"kurtosis_slope_kinetic": slope,
+            "slope_diff_in_md_errors": (None if slope is None or md["kurtosis_slope_kinetic"] is None
+                                        else (md["kurtosis_slope_kinetic"] - slope) / md["kurtosis_slope_kinetic_err"]),
+            "max_abs_diff": float(diff.max()), "max_abs_change_diff": float(np.abs(signed).max()),
+            "fraction_within": float(np.mean(diff <= np.maximum(md["kurtosis_err"], tolerance))),
+            "fraction_change_within": float(np.mean(within)),
+            "fraction_change_within_kinetic": float(np.mean(within[kinetic])) if kinetic.any() else None,
+            "mean_change_diff_kinetic": float(np.mean(signed[kinetic])) if kinetic.any() else None}
