@@ -25,7 +25,7 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational
-from hydrobridge.continuum.lockin import lockin_amplitude
+from hydrobridge.lockin import lockin_amplitude
 from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, SheetPair, sheet_pair_mesh
 
@@ -89,7 +89,7 @@ def run_sheet_response(make_fluid: Callable[[SheetPair, float], object], sp: She
         fluid.step(dt)
         if progress is not None:
             progress(k + 1, total)
-    drop_hat = lockin_amplitude(times, drops, omega)
+    drop_hat = lockin_amplitude(drops, omega, t=times)
     drop_vac, psi_vac = vacuum_drop(sp, sigma0, eps0, degree=fluid.poisson.V.element.basix_element.degree)
     eps_nn = eps0 * drop_vac / drop_hat
     # macroscopic check: psi_eff = psi_vac eps0 / eps_nn against the lock-in psi field

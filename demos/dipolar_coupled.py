@@ -39,6 +39,7 @@ from hydrobridge.closures.dipolar_md import CLOSURE_NAMES, DipolarMDClosures, fi
 from hydrobridge.closures.measured import fit_pressure
 from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.demos.dipolar_options import system_options
+from hydrobridge.lockin import lockin_amplitude
 from hydrobridge.config import Option, study_main
 from hydrobridge.tasks import run_tasks
 from hydrobridge.particles.dipolar.replica import equilibrated, md_system
@@ -82,12 +83,6 @@ QUICK = {"n_particles": 16, "equil_steps": 500, "eq_replicas": 2, "eq_steps": 30
 
 # ----------------------------------------------------------------------------------------------------
 # MD tasks
-def harmonic(t: np.ndarray, x: np.ndarray, omega: float) -> np.ndarray:
-    """Lock-in amplitudes X^ = (2/T) sum_k x_k exp(i w t_k) dt of the columns of x (T, k), samples uniform over
-    whole periods (THEORY.md section 4)."""
-    return 2 * np.mean(x * np.exp(1j * omega * t)[:, None], axis=0)
-
-
 def one_period(t: np.ndarray, x: np.ndarray, omega: float, per: int) -> tuple[list, list]:
     """(phase, x) of the first `per` samples (one period) sorted by phase w t mod 2 pi."""
     phase = np.mod(omega * t[:per], 2 * math.pi)
@@ -192,7 +187,7 @@ def uniform_task(config: dict, key: str, omega: float) -> dict:
     t = dt * (np.arange(len(x)) + per + 1)
     n_blocks = config["blocks"]
     block = (config["uniform_periods"] // n_blocks) * per
-    amps = np.array([harmonic(t[b * block:(b + 1) * block], x[b * block:(b + 1) * block], omega)
+    amps = np.array([lockin_amplitude(x[b * block:(b + 1) * block], omega, t=t[b * block:(b + 1) * block])
                      for b in range(n_blocks)])
     mean = amps.mean(axis=0)
     err = (amps.real.std(axis=0, ddof=1) + 1j * amps.imag.std(axis=0, ddof=1)) / math.sqrt(n_blocks)
@@ -265,7 +260,7 @@ def sheet_task(config: dict, key: str) -> dict:
     run(lang, state, skip + config["sheet_periods"] * per, rng, observe=observe)
     x = np.array(rows)
     t = dt * (skip + 1 + np.arange(len(x)))
-    amp = harmonic(t, x, w)
+    amp = lockin_amplitude(x, w, t=t)
     drop = 3 * config["mesh_cells"]
     phase, wave = one_period(t, x[:, drop].reshape(config["sheet_periods"], per).mean(axis=0), w, per)
     return {"amp_re": amp.real.tolist(), "amp_im": amp.imag.tolist(), "mean": x.mean(axis=0).tolist(),
@@ -375,7 +370,7 @@ def continuum_task(config: dict, fitted: dict, name: str, d2: bool, fields_dir: 
     if writer is not None:
         writer.close()
     x, t = np.array(rows), np.array(times)
-    amp = harmonic(t, x, w)
+    amp = lockin_amplitude(x, w, t=t)
     phase, wave = one_period(t, x[:, -1], w, per)
     return {"amp_re": amp.real.tolist(), "amp_im": amp.imag.tolist(), "mean": x.mean(axis=0).tolist(),
             "wave_phase": phase, "wave": wave, "dt": dt, "steps": before + measure}

@@ -24,7 +24,7 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from hydrobridge.continuum.lockin import lockin_amplitude
+from hydrobridge.lockin import lockin_amplitude
 from hydrobridge.continuum.output import FieldWriter, sample
 from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.config import ConfigError, Option, validate
@@ -119,7 +119,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
                       file=sys.stderr, flush=True)
     elapsed = time.perf_counter() - t_start
 
-    measured = lockin_amplitude(times, drops, args.omega)
+    measured = lockin_amplitude(drops, args.omega, t=times)
     exact = args.sigma0 * Ln / (4 * eps0) + args.p0 * Ln * np.exp(1j * args.phi) / (np.pi * eps0)
     between = (s_line > sp.positions[0]) & (s_line < sp.positions[1])
     field_errors = []
