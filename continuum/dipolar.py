@@ -54,8 +54,8 @@ class DipolarLayout:
 class DipolarFluid:
     """The dipolar moment system on a (periodic) mesh with optional sheet-pair forcing.
 
-    mesh: DOLFINx mesh; params: DipolarParameters; closure: a rotational closure from
-    :mod:`closures.rotational`; density: the (initial) number density n; translation: evolve rho
+    mesh: DOLFINx mesh; params: DipolarParameters; closure: a closures.base.RotationalClosure (e.g. from
+    :mod:`closures.rotational`); density: the (initial) number density n; translation: evolve rho
     and m (False: limiting case U = 0, rho = n); facet_tags / forcing: the tagged sheets and their
     SheetForcing sigma(t) Q (owned by the model; its Poisson solver reads sigma(t) from it; the switch-on
     factor is taken once per time step, at its start); sheet_length: length of each sheet (for the

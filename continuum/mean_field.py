@@ -217,7 +217,7 @@ class ConvolutionMeanField1D(MeanField):
 
 @dataclass(frozen=True)
 class CorrelatedConvolutionMeanField1D(ConvolutionMeanField1D):
-    """Mean field + correlation source C = rho ((F h) * rho) (THEORY.md section 1): the kernel F (1 + h).
+    """Mean field + correlation source C = rho ((F h) * rho) (docs/theory.md §1): the kernel F (1 + h).
 
     pair_correlation: h(|d|), e.g. a closures.pair_correlation.PairCorrelation.
     """

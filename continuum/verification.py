@@ -116,6 +116,7 @@ def grad_sheet_run(comm: MPI.Comm, steps: int, checkpoint: str = "", save_at: in
     from hydrobridge.closures.rotational import GradRotational
     from hydrobridge.continuum.checkpoint import load_checkpoint, save_checkpoint
     from hydrobridge.continuum.dipolar import DipolarFluid
+    from hydrobridge.continuum.driver import advance
     from hydrobridge.continuum.forcing import SheetForcing
     from hydrobridge.continuum.permittivity import sheet_pair_for
 
@@ -127,11 +128,16 @@ def grad_sheet_run(comm: MPI.Comm, steps: int, checkpoint: str = "", save_at: in
     if resume:
         fluid.time, start, _ = load_checkpoint(checkpoint, {"state": fluid.state}, sp.domain.cell_input_ids)
     drops = []
-    for k in range(start, steps):
+
+    def save(k, model):
         if k == save_at:
-            save_checkpoint(checkpoint, {"state": fluid.state}, sp.domain.cell_input_ids, fluid.time, k)
-        fluid.step(0.02)
-        drops.append(fluid.potential_drop())
+            save_checkpoint(checkpoint, {"state": model.state}, sp.domain.cell_input_ids, model.time, k)
+
+    def record(k, model):
+        if k > start:
+            drops.append(model.potential_drop())
+
+    advance(fluid, 0.02, steps, [save, record], start)
     return {"drops": drops, "time": fluid.time}
 
 
