@@ -192,11 +192,11 @@ class EulerSolver:
         self._t_stage = fem.Constant(mesh, 0.0)
         self._x = ufl.SpatialCoordinate(mesh)
         self._rhobar = fem.Constant(mesh, 0.0)
-        self.mean_field = None
+        self.mean_field_terms = None
         if sysm.mean_field is not None:
-            self.mean_field = sysm.mean_field.discretise(MeanFieldContext(
+            self.mean_field_terms = sysm.mean_field.discretise(MeanFieldContext(
                 mesh, self.degree, self.cells, sysm.mass, sysm.has_energy, self._rhobar))
-        mf = self.mean_field
+        mf = self.mean_field_terms
         has_source = (sysm.external_force is not None or sysm.correlation is not None
                       or (mf is not None and mf.has_force_density))
         law = ConservationLaw(flux=sysm.flux, max_speed=sysm.max_speed, source=self._source if has_source else None)
@@ -238,7 +238,7 @@ class EulerSolver:
             terms.append(st["rho"] * sysm.external_force(self._x, self._t_stage))
         if sysm.correlation is not None:
             terms.append(sysm.correlation.source(st))
-        f_mf = self.mean_field.force_density(st) if self.mean_field is not None else None
+        f_mf = self.mean_field_terms.force_density(st) if self.mean_field_terms is not None else None
         if f_mf is not None:
             terms.append(f_mf)
         if not terms:
@@ -255,7 +255,7 @@ class EulerSolver:
         work = None
         if f is not None and sysm.has_energy:
             work = ufl.dot(st["m"], f) / st["rho"]
-            extra = self.mean_field.extra_work(st) if self.mean_field is not None else None
+            extra = self.mean_field_terms.extra_work(st) if self.mean_field_terms is not None else None
             if extra is not None:
                 work = work + extra
         if f is None:
@@ -267,8 +267,8 @@ class EulerSolver:
 
     def _before_rate(self, stage: fem.Function) -> None:
         self._t_stage.value = self.dg.stage_time
-        if self.mean_field is not None:
-            self.mean_field.before_rate()
+        if self.mean_field_terms is not None:
+            self.mean_field_terms.before_rate()
 
     # --- state
     def set_state(self, rho: Callable, u: Callable, p: Callable | None = None) -> None:
