@@ -18,6 +18,7 @@ from mpi4py import MPI
 
 from hydrobridge.closures.rotational import Debye, GradRotational
 from hydrobridge.continuum.dipolar import DipolarFluid
+from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.permittivity import eps_tensor_from_nn, sheet_pair_for, vacuum_drop
 from hydrobridge.meshes.periodic import periodic_rectangle
 from hydrobridge.continuum.verification import CHI, N, PAR, W0, WL, debye_sheet_eps, oscillation_frequency, record
@@ -31,19 +32,19 @@ print(f"uniform polarisation: w = {oscillation_frequency(t, px):.8f}, w0 = {W0:.
 
 sp = sheet_pair_for(comm, "x")
 fluid = DipolarFluid(sp.mesh, PAR, GradRotational(), N, translation=False, facet_tags=sp.facet_tags,
-                     sigma0=0.0, sheet_length=sp.sheet_length)
+                     forcing=SheetForcing(0.0), sheet_length=sp.sheet_length)
 fluid.set_state(polarisation=lambda x: np.vstack([0.01 * np.cos(2 * np.pi * x[0]), 0 * x[0]]))
 t, drop = record(fluid, 2 * np.pi / WL / 100, 260, fluid.potential_drop)
 w = oscillation_frequency(t, drop)
 print(f"longitudinal sheet mode: w = {w:.8f}, w_L = w0 sqrt(1 + chi_s) = {WL:.8f}, relative error {w / WL - 1:.2e}")
 
 vac, _ = vacuum_drop(sp, 1.0, PAR.eps0)
-debye = DipolarFluid(sp.mesh, PAR, Debye(1.0), N, translation=False, facet_tags=sp.facet_tags, sigma0=1.0,
-                     sheet_length=sp.sheet_length)
+debye = DipolarFluid(sp.mesh, PAR, Debye(1.0), N, translation=False, facet_tags=sp.facet_tags,
+                     forcing=SheetForcing(1.0), sheet_length=sp.sheet_length)
 for _ in range(200):
     debye.step(0.1)
-grad = DipolarFluid(sp.mesh, PAR, GradRotational(), N, translation=False, facet_tags=sp.facet_tags, sigma0=1.0,
-                    sheet_length=sp.sheet_length)
+grad = DipolarFluid(sp.mesh, PAR, GradRotational(), N, translation=False, facet_tags=sp.facet_tags,
+                    forcing=SheetForcing(1.0), sheet_length=sp.sheet_length)
 _, d = record(grad, 2 * np.pi / WL / 80, 240, grad.potential_drop)
 print(f"static eps: exact {1 + CHI:.8f}; relaxed Debye {vac / debye.potential_drop():.8f} "
       f"({vac / debye.potential_drop() / (1 + CHI) - 1:.1e}); Grad time average {vac / np.mean(d):.8f} "

@@ -20,6 +20,7 @@ from dolfinx import fem
 from mpi4py import MPI
 
 from hydrobridge.continuum.dg import DGConservationLaw, linear_advection
+from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.meshes.periodic import periodic_rectangle
 from hydrobridge.meshes.sheets import sheet_pair_mesh
@@ -51,7 +52,7 @@ for p in (1, 2):
 for o in ("x", "y", "45"):
     sp = sheet_pair_mesh(comm, o, 32, 32)
     V = fem.functionspace(sp.mesh, ("Lagrange", 1))
-    psi = PoissonSolver(V, 1.0, facet_tags=sp.facet_tags, sigma0=1.0).solve()
+    psi = PoissonSolver(V, 1.0, facet_tags=sp.facet_tags, forcing=SheetForcing(1.0)).solve()
     W = fem.functionspace(sp.mesh, ("Discontinuous Lagrange", 0, (2,)))
     E = fem.Function(W)
     E.interpolate(fem.Expression(-ufl.grad(psi), W.element.interpolation_points))

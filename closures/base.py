@@ -13,16 +13,23 @@ solver evolve the energy equation. `to_dict()` returns the parameters as a JSON-
 next to every run so the closure used is recorded with the data).
 
 A *correlation closure* supplies the first-marginal source C(x) = int F(x - x2) rho_2(x, x2) dx2 of
-the momentum equation (docs/theory.md §1) as a vector expression of the state.
+the momentum equation (THEORY.md section 1) as a vector expression of the state.
+
+A *rotational closure* closes the dipolar moment system of docs/theory.md §3: it names the rotational
+fields r it evolves besides rho, rho U, p = rho D, gives the right-hand sides of d_t p and d_t r, its
+energy density (None if dissipative), where a correlation torque enters, its static susceptibility and
+its time scales (RotationalTimescales). Solvers and the permittivity pipeline (docs/theory.md §4) use
+nothing else of it.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PressureClosure", "CorrelationClosure", "check_state_fields"]
+__all__ = ["PressureClosure", "CorrelationClosure", "RotationalClosure", "RotationalTimescales", "check_state_fields"]
 
 
 class PressureClosure(ABC):
@@ -56,6 +63,65 @@ class CorrelationClosure(ABC):
     @abstractmethod
     def source(self, state: Mapping[str, Any]) -> Any:
         """C(x) as a UFL vector expression of the state."""
+
+    @abstractmethod
+    def to_dict(self) -> dict[str, Any]:
+        """Parameters as a JSON-able dict, including a "closure" key naming the class."""
+
+
+@dataclass(frozen=True)
+class RotationalTimescales:
+    """The linear dynamics of a rotational closure about isotropy, in time units.
+
+    relaxation_time: tau of a relaxational (Debye-like) polarisation, d_t p = -(p - p_eq(E)) / tau, or None;
+    frequency: the bare libration frequency w0 of an oscillator closure (d_t^2 p = -w0^2 (p - p_eq) - ...),
+    or None; damping: the oscillator's friction rate (0: undamped, it never forgets a transient).
+    A closure with neither (e.g. local equilibrium: no linear response about p = 0) has no intrinsic time.
+    """
+
+    relaxation_time: float | None = None
+    frequency: float | None = None
+    damping: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("relaxation_time", "frequency"):
+            value = getattr(self, name)
+            if value is not None and not value > 0:
+                raise ValueError(f"{name} = {value}: expected a positive number or None")
+        if not self.damping >= 0:
+            raise ValueError(f"damping = {self.damping}: expected >= 0")
+
+
+class RotationalClosure(ABC):
+    """Closure of the dipolar moment system (docs/theory.md §3). `par` is a DipolarParameters (mu, mass,
+    inertia, kT, kT_r, eps0); rho, p = rho D (vector), r (vector of the rotational fields, None if there are
+    none) and E are UFL expressions of the local state."""
+
+    #: short name (output folders, diagnostics)
+    name: str
+    #: number of rotational fields r evolved besides rho, rho U and p
+    rotational_components: int
+
+    @abstractmethod
+    def sources(self, par: Any, rho: Any, p: Any, r: Any, E: Any) -> tuple[Any, Any]:
+        """(right-hand side of d_t p (vector of 2), right-hand side of d_t r (vector, None if no r))."""
+
+    @abstractmethod
+    def energy_density(self, par: Any, rho: Any, p: Any, r: Any) -> Any:
+        """Closure energy density K with d/dt (int K + (eps0/2) int |E|^2) = forcing power, or None (dissipative)."""
+
+    @abstractmethod
+    def correlation_torque(self, par: Any, rho: Any, p: Any, s_th: Any) -> tuple[Any, Any]:
+        """Where the correlation torque density / I, s_th, enters: (terms added to d_t p (2 components, or None),
+        terms added to d_t r (rotational_components of them, or None))."""
+
+    @abstractmethod
+    def static_susceptibility(self, par: Any, density: float) -> float:
+        """chi_s of the closure at number density n (eps(0) = 1 + chi_s; 0 for no static response)."""
+
+    @abstractmethod
+    def timescales(self, par: Any) -> RotationalTimescales:
+        """The closure's relaxation time / libration frequency / damping (see RotationalTimescales)."""
 
     @abstractmethod
     def to_dict(self) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from dataclasses import asdict, dataclass
 
 import ufl
 
+from hydrobridge.closures.base import RotationalClosure, RotationalTimescales
+
 __all__ = ["DipolarParameters", "LocalEquilibrium", "GradRotational", "Debye", "perp", "cross"]
 
 
@@ -66,8 +68,19 @@ class DipolarParameters:
         return (self.kT_r / self.inertia) ** 0.5
 
 
+def _d_perp(rho, p):
+    """D_perp = p_perp / rho."""
+    return ufl.as_vector((-p[1], p[0])) / rho
+
+
+def _ideal_or_measured_chi(par: DipolarParameters, density: float, chi_s: float | None) -> float:
+    return par.static_susceptibility(density) if chi_s is None else chi_s
+
+
 @dataclass(frozen=True)
-class LocalEquilibrium:
+class LocalEquilibrium(RotationalClosure):
+    """Evolves s = rho Omega; no linear response about p = 0 (|D| is conserved): chi_s = 0, no time scale."""
+
     name: str = "local_equilibrium"
     rotational_components: int = 1
 
@@ -79,12 +92,22 @@ class LocalEquilibrium:
         """Rotational kinetic energy I Omega^2 rho / 2 = I s^2 / (2 rho)."""
         return par.inertia * r[0] ** 2 / (2 * rho)
 
+    def correlation_torque(self, par: DipolarParameters, rho, p, s_th):
+        """d_t(rho Omega) += S_th."""
+        return None, (s_th,)
+
+    def static_susceptibility(self, par: DipolarParameters, density: float) -> float:
+        return 0.0
+
+    def timescales(self, par: DipolarParameters) -> RotationalTimescales:
+        return RotationalTimescales()
+
     def to_dict(self) -> dict:
         return {"closure": type(self).__name__, "name": self.name}
 
 
 @dataclass(frozen=True)
-class GradRotational:
+class GradRotational(RotationalClosure):
     """Grad-type closure, optionally damped and with measured parameters:
 
         d_t p = B,   d_t B = w0^2 (p_eq(E) - p) - friction B,
@@ -127,13 +150,24 @@ class GradRotational:
         B = ufl.as_vector((r[0], r[1]))
         return par.inertia / rho * (ufl.dot(B, B) + par.w0**2 * ufl.dot(p, p))
 
+    def correlation_torque(self, par: DipolarParameters, rho, p, s_th):
+        """d_t B += S_th D_perp (B = int omega d_perp f, the torque taken orientation-independent)."""
+        d_perp = _d_perp(rho, p)
+        return None, (s_th * d_perp[0], s_th * d_perp[1])
+
+    def static_susceptibility(self, par: DipolarParameters, density: float) -> float:
+        return _ideal_or_measured_chi(par, density, self.chi_s)
+
+    def timescales(self, par: DipolarParameters) -> RotationalTimescales:
+        return RotationalTimescales(frequency=self.w0 or par.w0, damping=self.friction)
+
     def to_dict(self) -> dict:
         return {"closure": type(self).__name__, "name": self.name, "friction": self.friction,
                 "chi_s": self.chi_s, "density": self.density, "w0": self.w0}
 
 
 @dataclass(frozen=True)
-class Debye:
+class Debye(RotationalClosure):
     """tau: relaxation time; chi_s: measured static susceptibility (None: ideal rotors n mu^2/(2 eps0 kT_r)),
     in which case the relaxation target is mu p_eq = eps0 chi_s E (rho / n0 scales it locally, n0 = density)."""
 
@@ -159,6 +193,18 @@ class Debye:
 
     def energy_density(self, par: DipolarParameters, rho, p, r):
         return None  # dissipative: no conserved energy
+
+    def correlation_torque(self, par: DipolarParameters, rho, p, s_th):
+        """Overdamped, theta' = torque / (I gamma_r), gamma_r = kT_r tau_D / I: d_t(rho D) += (S_th / gamma_r) D_perp."""
+        d_perp = _d_perp(rho, p)
+        gamma_r = par.kT_r * self.tau / par.inertia
+        return (s_th / gamma_r * d_perp[0], s_th / gamma_r * d_perp[1]), None
+
+    def static_susceptibility(self, par: DipolarParameters, density: float) -> float:
+        return _ideal_or_measured_chi(par, density, self.chi_s)
+
+    def timescales(self, par: DipolarParameters) -> RotationalTimescales:
+        return RotationalTimescales(relaxation_time=self.tau)
 
     def to_dict(self) -> dict:
         return {"closure": type(self).__name__, "name": self.name, "tau": self.tau, "chi_s": self.chi_s,

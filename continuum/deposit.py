@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from dolfinx import fem, geometry
+from dolfinx import fem
 from mpi4py import MPI
+
+from hydrobridge.meshes.locate import locate_cells
 
 __all__ = ["deposit"]
 
@@ -47,20 +49,13 @@ def deposit(V: fem.FunctionSpace, positions: npt.NDArray[np.float64], weights: n
     x = np.mod(x, np.asarray(box, float)[:gdim])
     pts = np.zeros((len(x), 3))
     pts[:, :gdim] = x
-    # locate: first owned-or-ghost cell containing each point (all particles, on every rank)
+    # locate: first owned cell containing each point (all particles, on every rank)
     comm = msh.comm
     all_pts = np.concatenate(comm.allgather(pts))
     all_w = np.concatenate(comm.allgather(w))
-    tree = geometry.bb_tree(msh, msh.topology.dim)
-    coll = geometry.compute_colliding_cells(msh, geometry.compute_collisions_points(tree, all_pts), all_pts)
-    nloc = msh.topology.index_map(msh.topology.dim).size_local
-    cell = np.full(len(all_pts), -1, np.int32)
-    for k in range(len(all_pts)):
-        links = coll.links(k)
-        if len(links):
-            cell[k] = links[0]
+    cell = locate_cells(msh, all_pts)
     # a point on a partition boundary may be found by two ranks: the lowest rank owning a containing cell takes it
-    owned = (cell >= 0) & (cell < nloc)
+    owned = cell >= 0
     claim = np.where(owned, comm.rank, comm.size).astype(np.int32)
     winner = np.empty_like(claim)
     comm.Allreduce(claim, winner, op=MPI.MIN)

@@ -121,6 +121,10 @@ class DGConservationLaw:
         """The Function the residual is evaluated at (holds the current stage state inside rate())."""
         return self._stage
 
+    def apply_inverse_mass(self, b: PETSc.Vec, out: PETSc.Vec) -> None:
+        """out = M^-1 b (exact: the DG mass matrix is block diagonal), e.g. for an L2 projection."""
+        self._mass_solver.solve(b, out)
+
     def rate(self, U: PETSc.Vec, out: PETSc.Vec) -> None:
         """out = M^-1 R(U): the time derivative of the coefficients."""
         U.copy(self._stage.x.petsc_vec)
@@ -133,7 +137,7 @@ class DGConservationLaw:
         self._b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
         if self.extra_rate is not None:
             self.extra_rate(self._stage, self._b)
-        self._mass_solver.solve(self._b, out)
+        self.apply_inverse_mass(self._b, out)
 
     def step(self, dt: float, t: float = 0.0) -> None:
         """One SSP-RK3 (Shu-Osher) step of self.U from time t; self.stage_time is the time of each stage."""

@@ -6,7 +6,7 @@ State, number density rho, p = rho D, m = rho U, and the closure's rotational fi
     d_t m + div(m (x) m / rho + P_vv) = (mu/m_mol) (p . grad) E
     d_t p + div(p (x) U)               = closure polarisation source   [(rho Omega D + P_dw)_perp]
     d_t r + div(r (x) U)               = closure rotational source
-    -eps0 Lap psi = -div(mu p) + cos(w t) Q,   E = -grad psi
+    -eps0 Lap psi = -div(mu p) + sigma(t) Q,   E = -grad psi     (sigma(t): the model's SheetForcing)
 
 P_vv = rho (kT/m_mol) I (local equilibrium; P_dv = P_wv = 0). The divergence of a row-wise tensor
 acts on its second index. With ``translation=False`` the limiting case of docs/theory.md §3 is
@@ -27,12 +27,14 @@ import ufl
 from dolfinx import fem
 from dolfinx import mesh as dmesh
 
-from hydrobridge.closures.base import PressureClosure, check_state_fields
+from hydrobridge.closures.base import PressureClosure, RotationalClosure, check_state_fields
 from hydrobridge.closures.ideal import Isothermal
 from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.continuum.correlation import PairMomentTable, first_marginal_sources
 from hydrobridge.continuum.dg import ConservationLaw, DGConservationLaw
+from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.meshes.locate import locate_cells
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B
 
 __all__ = ["DipolarFluid", "DipolarLayout"]
@@ -52,18 +54,20 @@ class DipolarLayout:
 class DipolarFluid:
     """The dipolar moment system on a (periodic) mesh with optional sheet-pair forcing.
 
-    mesh: DOLFINx mesh; params: DipolarParameters; closure: a rotational closure from
-    :mod:`closures.rotational`; density: the (initial) number density n; translation: evolve rho
-    and m (False: limiting case U = 0, rho = n); facet_tags / sigma0 / omega: sheet forcing
-    cos(omega t) Q; sheet_length: length of each sheet (for the potential drop); correlation: a
+    mesh: DOLFINx mesh; params: DipolarParameters; closure: a closures.base.RotationalClosure (e.g. from
+    :mod:`closures.rotational`); density: the (initial) number density n; translation: evolve rho
+    and m (False: limiting case U = 0, rho = n); facet_tags / forcing: the tagged sheets and their
+    SheetForcing sigma(t) Q (owned by the model; its Poisson solver reads sigma(t) from it; the switch-on
+    factor is taken once per time step, at its start); sheet_length: length of each sheet (for the
+    potential drop); correlation: a
     PairMomentTable closure for the first-marginal terms S_x (needs translation) and S_th (entering
-    each closure as in ``_correlation_torque``) of :mod:`continuum.correlation`, on a grid covering the mesh's box;
+    where the closure's ``correlation_torque`` says) of :mod:`continuum.correlation`, on a grid covering the mesh's box;
     pressure: a barotropic P_vv closure of :mod:`closures.base` (default isothermal, kT/m).
     """
 
-    def __init__(self, mesh: dmesh.Mesh, params: DipolarParameters, closure, density: float,
+    def __init__(self, mesh: dmesh.Mesh, params: DipolarParameters, closure: RotationalClosure, density: float,
                  degree: int = 1, translation: bool = True, facet_tags: dmesh.MeshTags | None = None,
-                 sigma0: float = 0.0, omega: float = 0.0, sheet_length: float = 1.0,
+                 forcing: SheetForcing | None = None, sheet_length: float = 1.0,
                  correlation: PairMomentTable | None = None, pressure: PressureClosure | None = None) -> None:
         if not density > 0:
             raise ValueError(f"density = {density}: expected a positive number density")
@@ -72,8 +76,8 @@ class DipolarFluid:
         self.mesh, self.params, self.closure = mesh, params, closure
         self.pressure = Isothermal(params.kT / params.mass) if pressure is None else pressure
         check_state_fields(self.pressure, ("rho", "m"))
-        self.density, self.omega, self.translation = density, omega, translation
-        self.forcing_amplitude = 1.0  # multiplies sigma0 (a switch-on ramp sets it)
+        self.density, self.forcing, self.translation = density, forcing, translation
+        self._envelope = 1.0       # the forcing's switch-on factor, taken at the start of each step
         nr = closure.rotational_components
         if translation:
             self.layout = DipolarLayout(0, 1, 3, 5, 5 + nr)
@@ -91,14 +95,14 @@ class DipolarFluid:
         # the Poisson right-hand side reads the polarisation of the current Runge-Kutta stage
         self._stage_p = fem.Function(V)
         self.poisson = PoissonSolver(Vpsi, params.eps0, polarisation=params.mu * self._p(self._stage_p),
-                                     facet_tags=facet_tags, sigma0=sigma0)
+                                     facet_tags=facet_tags, forcing=forcing)
         self.E = -ufl.grad(self.poisson.psi)
         law = ConservationLaw(flux=self._flux, max_speed=self._max_speed, source=self._source)
         self.solver = DGConservationLaw(law, V, before_rate=lambda stage: self._couple(self.solver.stage_time))
         self.state = self.solver.U
         self.time = 0.0
         self._version = 0          # bumped whenever the state changes through this class
-        self._synced = None        # (version, time, forcing) at which psi was last solved for
+        self._synced = None        # (version, time) at which psi was last solved for
         vol = mesh.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(mesh, 1.0) * ufl.dx(domain=mesh))))
         p_state = self._p(self.state)
         self._mean_p = [fem.form(params.mu / vol * p_state[i] * ufl.dx) for i in range(2)]
@@ -109,7 +113,6 @@ class DipolarFluid:
             self._energy_forms = (fem.form(density_K * ufl.dx), fem.form(0.5 * params.eps0 * ufl.dot(E, E) * ufl.dx))
         self._drop = None
         self._sheet_length = sheet_length
-        self._sigma0 = sigma0
         if facet_tags is not None:
             dS = ufl.Measure("dS", domain=mesh, subdomain_data=facet_tags)
             psi = self.poisson.psi
@@ -189,30 +192,14 @@ class DipolarFluid:
             S = self._S
             if self.translation:
                 comps[lay.m], comps[lay.m + 1] = comps[lay.m] + S[0], comps[lay.m + 1] + S[1]
-            torque = self._correlation_torque(rho, p, S[2])
-            for k, t in torque.items():
-                comps[k] = comps[k] + t
+            on_p, on_r = self.closure.correlation_torque(self.params, rho, p, S[2])
+            for first, terms in ((lay.p, on_p), (lay.r, on_r)):
+                for k, t in enumerate(terms or ()):
+                    comps[first + k] = comps[first + k] + t
         return ufl.as_vector(comps)
-
-    def _correlation_torque(self, rho, p, s_th) -> dict:
-        """Where the correlation torque S_th (torque density / I) enters, per closure {component: term}.
-
-        local equilibrium: d_t(rho Omega) += S_th. Grad: d_t B += S_th D_perp (B = int omega d_perp f, the
-        torque taken orientation-independent). Debye (overdamped, theta' = torque / (I gamma_r),
-        gamma_r = kT_r tau_D / I): d_t(rho D) += (S_th / gamma_r) D_perp.
-        """
-        lay, par = self.layout, self.params
-        d_perp = ufl.as_vector((-p[1], p[0])) / rho
-        if self.closure.rotational_components == 1:
-            return {lay.r: s_th}
-        if self.closure.rotational_components == 2:
-            return {lay.r: s_th * d_perp[0], lay.r + 1: s_th * d_perp[1]}
-        gamma_r = par.kT_r * self.closure.tau / par.inertia
-        return {lay.p: s_th / gamma_r * d_perp[0], lay.p + 1: s_th / gamma_r * d_perp[1]}
 
     def _grid_density(self) -> np.ndarray:
         """The stage density at the pair-moment grid nodes (same array on every rank)."""
-        from dolfinx import geometry
         from mpi4py import MPI
 
         (nx, ny), (Lx, Ly) = self._grid.shape, self._grid.box
@@ -220,12 +207,9 @@ class DipolarFluid:
             i, j = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
             pts = np.zeros((nx * ny, 3))
             pts[:, 0], pts[:, 1] = (i.ravel() + 1e-9) * Lx / nx, (j.ravel() + 1e-9) * Ly / ny
-            tree = geometry.bb_tree(self.mesh, 2)
-            cells = geometry.compute_colliding_cells(self.mesh, geometry.compute_collisions_points(tree, pts), pts)
-            nloc = self.mesh.topology.index_map(2).size_local
-            found = [(k, c[c < nloc][0]) for k in range(len(pts)) if len((c := cells.links(k))[c < nloc])]
-            idx = np.array([k for k, _ in found], dtype=np.int64)
-            self._grid_points = (idx, pts[idx], np.array([c for _, c in found], dtype=np.int32))
+            cells = locate_cells(self.mesh, pts)
+            idx = np.flatnonzero(cells >= 0)
+            self._grid_points = (idx, pts[idx], cells[idx])
         idx, pts, cells = self._grid_points
         values = np.zeros((2, nx * ny))                       # (sum of values, number of ranks that found it)
         if len(idx):
@@ -259,11 +243,13 @@ class DipolarFluid:
         if self._correlation is not None and self.translation:
             self._update_correlation()
         self._stage_p.x.array[:] = self.solver.stage.x.array
-        self.poisson.solve(t, self.omega, self.forcing_amplitude)
+        self.poisson.solve(t, self._envelope)
 
     # --- time stepping and diagnostics ---------------------------------------------------------
     def step(self, dt: float) -> None:
         """One SSP-RK3 step; raises FloatingPointError naming the time if the state is not finite."""
+        if self.forcing is not None:
+            self._envelope = self.forcing.envelope(self.time)
         self.solver.step(dt, self.time)
         self.time += dt
         self._version += 1
@@ -298,11 +284,11 @@ class DipolarFluid:
 
     def _couple_state(self) -> None:
         """Solve for psi of the current state unless it already is (diagnostics call this repeatedly)."""
-        key = (self._version, self.time, self.forcing_amplitude, self.omega)
+        key = (self._version, self.time)
         if key == self._synced:
             return
         self._stage_p.x.array[:] = self.state.x.array
-        self.poisson.solve(self.time, self.omega, self.forcing_amplitude)
+        self.poisson.solve(self.time)
         self._synced = key
 
     def potential_drop(self) -> float:
@@ -325,12 +311,15 @@ class DipolarFluid:
         return tuple(comm.allreduce(fem.assemble_scalar(f)) for f in self._energy_forms)
 
     def forcing_power(self) -> float:
-        """int psi dQ/dt = -omega sin(omega t) amplitude sigma0 (int_A psi - int_B psi)."""
-        if self._drop is None:
+        """int psi dQ/dt = (d sigma / dt) (int_A psi - int_B psi), sigma(t) of the SheetForcing."""
+        if self._drop is None or self.forcing is None:
             return 0.0
-        drop = self.potential_drop()
-        return -self.omega * np.sin(self.omega * self.time) * self.forcing_amplitude * self._sigma0 \
-            * drop * self._sheet_length
+        return self.forcing.charge_rate(self.time) * self.potential_drop() * self._sheet_length
+
+    @property
+    def potential(self) -> fem.Function:
+        """psi (continuous Lagrange, degree + 1), current after synchronise() / potential_drop()."""
+        return self.poisson.psi
 
     def mean_polarisation(self) -> np.ndarray:
         """(1/|Omega|) int mu p dx."""

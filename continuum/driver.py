@@ -1,10 +1,15 @@
-"""Time-stepping driver: fields, diagnostics, checkpoints and resume for any continuum model.
+"""Time-stepping driver: one loop, with observers, for every continuum model (docs/theory.md §1, §3, §4).
 
-Keeps the problem (a model: equations + state) apart from the solver loop and from I/O (Dedalus
-style). A model provides ``step(dt)``, ``time``, ``synchronise()`` (bring derived fields, e.g. psi, up to
-the current state), ``checkpoint_fields() -> {name: DG Function}``,
-``output_fields() -> {name: UFL expression}`` and ``diagnostics() -> {name: float}``. The driver
-writes, into one output folder,
+Keeps the problem (a model: equations + state) apart from the solver loop and from what is recorded
+(Dedalus style). A model provides ``step(dt)``, ``time``, ``synchronise()`` (bring derived fields, e.g. psi,
+up to the current state), ``checkpoint_fields() -> {name: DG Function}``,
+``output_fields() -> {name: UFL expression}`` and ``diagnostics() -> {name: float}``.
+
+:func:`advance` is the loop: at every step k = start..steps each observer sees ``(k, model)`` (the state
+at that step), then the model advances by dt (not after the last step). Observers here: :class:`Checkpoints`,
+:class:`DiagnosticsCSV`, :class:`FieldSeries`, :class:`LockinRecorder` (samples over whole periods and their
+lock-in amplitude, docs/theory.md §4) and :class:`Progress`. :func:`run` is the loop with files, into one
+output folder:
 
 * ``fields.bp``       VTX time series for ParaView, every ``output_every`` steps,
 * ``diagnostics.csv`` one row per ``diagnostics_every`` steps (time, step, the model's diagnostics),
@@ -23,14 +28,16 @@ import sys
 import time as _time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
 from hydrobridge.continuum.checkpoint import load_checkpoint, save_checkpoint
 from hydrobridge.continuum.output import FieldWriter
+from hydrobridge.lockin import lockin_amplitude
 
-__all__ = ["Model", "RunSettings", "run"]
+__all__ = ["Model", "Observer", "RunSettings", "advance", "run", "Checkpoints", "DiagnosticsCSV", "FieldSeries",
+           "LockinRecorder", "Progress"]
 
 
 class Model(Protocol):
@@ -41,6 +48,10 @@ class Model(Protocol):
     def checkpoint_fields(self) -> dict: ...
     def output_fields(self) -> dict: ...
     def diagnostics(self) -> dict[str, float]: ...
+
+
+class Observer(Protocol):
+    def __call__(self, step: int, model: Model) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,109 @@ class RunSettings:
         for name in ("steps", "output_every", "diagnostics_every", "checkpoint_every"):
             if getattr(self, name) < 0 or int(getattr(self, name)) != getattr(self, name):
                 raise ValueError(f"{name} = {getattr(self, name)}: expected a non-negative integer")
+
+
+def advance(model: Model, dt: float | None, steps: int, observers: Sequence[Observer] = (), start: int = 0) -> None:
+    """The time loop: for k = start..steps every observer sees (k, model), then model.step(dt) unless k = steps."""
+    for k in range(start, steps + 1):
+        for observe in observers:
+            observe(k, model)
+        if k == steps:
+            break
+        model.step(dt)
+
+
+class Checkpoints:
+    """checkpoint.npz every `every` steps after `start` (the step the run started or resumed from)."""
+
+    def __init__(self, path: Path, cell_input_ids: np.ndarray, every: int, start: int = 0, label: str = "run") -> None:
+        self.path, self.ids, self.every, self.start, self.label = path, cell_input_ids, every, start, label
+
+    def __call__(self, step: int, model: Model) -> None:
+        if self.every and step > self.start and step % self.every == 0:
+            save_checkpoint(self.path, model.checkpoint_fields(), self.ids, model.time, step, {"label": self.label})
+
+
+class DiagnosticsCSV:
+    """One row (step, time, the model's diagnostics) every `every` steps; rank 0 writes, every rank evaluates.
+
+    append: continue an existing file (its header is kept)."""
+
+    def __init__(self, path: Path, every: int, comm, append: bool = False) -> None:
+        self.every = every
+        self._fh = None
+        self._header = append and path.exists()
+        if comm.rank == 0 and every:
+            self._fh = path.open("a" if self._header else "w", newline="")
+
+    def __call__(self, step: int, model: Model) -> None:
+        if not (self.every and step % self.every == 0):
+            return
+        model.synchronise()
+        diag = model.diagnostics()
+        if self._fh is not None:
+            w = csv.writer(self._fh)
+            if not self._header:
+                w.writerow(["step", "time", *diag])
+                self._header = True
+            w.writerow([step, repr(model.time), *(repr(float(v)) for v in diag.values())])
+            self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+class FieldSeries:
+    """Write a FieldWriter at steps first, first + every, ... (before `last`, if given)."""
+
+    def __init__(self, writer: FieldWriter, every: int, first: int = 0, last: int | None = None) -> None:
+        self.writer, self.every, self.first, self.last = writer, max(1, every), first, last
+
+    def __call__(self, step: int, model: Model) -> None:
+        if step >= self.first and (self.last is None or step < self.last) and (step - self.first) % self.every == 0:
+            model.synchronise()
+            self.writer.write(model.time)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+class LockinRecorder:
+    """Samples quantity(model) (a number or an array) at `samples` consecutive steps from `first`, with their
+    times; amplitude() is their lock-in amplitude at omega (docs/theory.md §4: the samples must cover whole
+    periods). times, values: what was recorded (e.g. for a waveform)."""
+
+    def __init__(self, quantity: Callable[[Model], Any], omega: float, first: int, samples: int) -> None:
+        if samples < 3 or first < 0:
+            raise ValueError(f"first = {first}, samples = {samples}: expected first >= 0 and samples >= 3")
+        self.quantity, self.omega, self.first, self.samples = quantity, omega, first, samples
+        self.times: list[float] = []
+        self.values: list[Any] = []
+
+    def __call__(self, step: int, model: Model) -> None:
+        if self.first <= step < self.first + self.samples:
+            self.times.append(model.time)
+            self.values.append(self.quantity(model))
+
+    def amplitude(self) -> complex | np.ndarray:
+        if len(self.values) != self.samples:
+            raise ValueError(f"LockinRecorder: {len(self.values)} of {self.samples} samples recorded")
+        return lockin_amplitude(np.array(self.values), self.omega, t=np.array(self.times))
+
+
+class Progress:
+    """Rank 0 prints step, time, rate and time left to stderr 20 times per run."""
+
+    def __init__(self, label: str, steps: int, comm, start: int = 0) -> None:
+        self.label, self.steps, self.start, self.comm = label, steps, start, comm
+        self._t0 = _time.perf_counter()
+
+    def __call__(self, step: int, model: Model) -> None:
+        if self.comm.rank == 0 and step > self.start and step % max(1, self.steps // 20) == 0:
+            rate = (step - self.start) / (_time.perf_counter() - self._t0)
+            print(f"[{self.label}] step {step}/{self.steps}  t = {model.time:.5g}  "
+                  f"({rate:.1f} steps/s, {(self.steps - step) / rate:.0f} s left)", file=sys.stderr, flush=True)
 
 
 def _truncate_csv(path: Path, step: int) -> None:
@@ -89,44 +203,20 @@ def run(model: Model, settings: RunSettings, out: str | Path, cell_input_ids: np
         model.time, start, _ = load_checkpoint(ckpt, model.checkpoint_fields(), cell_input_ids)
         if comm.rank == 0 and csv_path.exists():
             _truncate_csv(csv_path, start)
-    writer = FieldWriter(out / ("fields.bp" if start == 0 else f"fields_from_{start}.bp"),
-                         model.output_fields(), msh, settings.output_degree) if settings.output_every else None
-    fh = None
-    if comm.rank == 0 and settings.diagnostics_every:
-        fh = csv_path.open("a" if resume and csv_path.exists() else "w", newline="")
-    header_written = resume and csv_path.exists()
+    observers: list = [Checkpoints(ckpt, cell_input_ids, settings.checkpoint_every, start, label),
+                       DiagnosticsCSV(csv_path, settings.diagnostics_every, comm, append=resume)]
+    if settings.output_every:
+        writer = FieldWriter(out / ("fields.bp" if start == 0 else f"fields_from_{start}.bp"),
+                             model.output_fields(), msh, settings.output_degree)
+        observers.append(FieldSeries(writer, settings.output_every))
+    observers.append(Progress(label, settings.steps, comm, start))
     t0 = _time.perf_counter()
     try:
-        for k in range(start, settings.steps + 1):
-            if settings.checkpoint_every and k > start and k % settings.checkpoint_every == 0:
-                save_checkpoint(ckpt, model.checkpoint_fields(), cell_input_ids, model.time, k, {"label": label})
-            due_diag = settings.diagnostics_every and k % settings.diagnostics_every == 0
-            due_out = writer is not None and k % settings.output_every == 0
-            if due_diag or due_out:
-                model.synchronise()
-            if due_diag:
-                diag = model.diagnostics()
-                if fh is not None:
-                    w = csv.writer(fh)
-                    if not header_written:
-                        w.writerow(["step", "time", *diag])
-                        header_written = True
-                    w.writerow([k, repr(model.time), *(repr(float(v)) for v in diag.values())])
-                    fh.flush()
-            if due_out:
-                writer.write(model.time)
-            if k == settings.steps:
-                break
-            model.step(settings.dt)
-            if comm.rank == 0 and (k + 1) % max(1, settings.steps // 20) == 0:
-                rate = (k + 1 - start) / (_time.perf_counter() - t0)
-                print(f"[{label}] step {k + 1}/{settings.steps}  t = {model.time:.5g}  "
-                      f"({rate:.1f} steps/s, {(settings.steps - k - 1) / rate:.0f} s left)", file=sys.stderr, flush=True)
+        advance(model, settings.dt, settings.steps, observers, start)
     finally:
-        if fh is not None:
-            fh.close()
-        if writer is not None:
-            writer.close()
+        for obs in observers:
+            if hasattr(obs, "close"):
+                obs.close()
     record = {"steps": settings.steps, "resumed_from": start, "time": model.time,
               "wall_time_s": _time.perf_counter() - t0}
     if comm.rank == 0:

@@ -15,20 +15,8 @@ particle mass. Three layers, kept apart (Dedalus style):
 * *I/O*: :func:`hydrobridge.continuum.driver.run` (VTX fields, CSV diagnostics, run.json metadata, checkpoints and
   resume; ``RunSettings(dt=None)`` lets the solver pick CFL-limited steps).
 
-Mean fields (the F * rho term):
-
-* :class:`PoissonMeanField` (Coulomb-like kernels, 1/r in 3D, log in 2D, |x| in 1D):
-  -eps0 Lap phi = q (rho - rhobar), force per particle -sign q grad phi (sign = +1: like charges
-  repel, the plasma; sign = -1: attraction, gravity-like). rhobar is the mean density (neutralising
-  background / Jeans swindle on a periodic box). With ``conservative=True`` the force density is
-  written as -sign q rhobar grad phi + sign div(eps0 (grad phi (x) grad phi - |grad phi|^2 I / 2)), using
-  q (rho - rhobar) = -eps0 Lap phi: the stress part is a flux, so total momentum is conserved to
-  round-off (the background part integrates to zero for periodic continuous phi).
-* :class:`ConvolutionMeanField1D` (smooth kernels V(x) = (V0/xi) phi(x/xi), 1D periodic):
-  (F * rho)(x) = int F(x - y) rho(y) dy with F = -V', by Gauss quadrature over all cells (dense,
-  O(N^2), the quadrature values of rho are gathered from all ranks). The force is assembled on
-  the same quadrature points, so sum_q sum_q' w w' rho rho' F(x_q - x_q') = 0 exactly (F odd): total
-  momentum is conserved to round-off.
+Mean fields (the F * rho term) are :class:`continuum.mean_field.MeanField` objects: the solver asks
+them for their contributions (force density, extra work, stress form, residual hooks), never their type.
 
 The correlation source C comes from a :class:`hydrobridge.closures.base.CorrelationClosure`.
 """
@@ -36,7 +24,6 @@ The correlation source C comes from a :class:`hydrobridge.closures.base.Correlat
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -57,7 +44,14 @@ from hydrobridge.continuum.limiters import (
     StateError,
     raise_collective,
 )
-from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.continuum.mean_field import (
+    ConvolutionMeanField1D,
+    CorrelatedConvolutionMeanField1D,
+    MeanField,
+    MeanFieldContext,
+    PoissonMeanField,
+    gaussian_kernel,
+)
 
 __all__ = [
     "EulerSystem",
@@ -73,83 +67,13 @@ __all__ = [
 # --------------------------------------------------------------------------------------- problem
 
 
-@dataclass(frozen=True)
-class PoissonMeanField:
-    """Coulomb-like mean field by a Poisson solve: -eps0 Lap phi = q (rho - rhobar), force -sign q grad phi."""
-
-    charge: float = 1.0
-    eps0: float = 1.0
-    sign: float = 1.0
-    degree: int | None = None  # CG degree of phi; default DG degree + 1
-    conservative: bool = True
-
-    def __post_init__(self) -> None:
-        if self.sign not in (1.0, -1.0, 1, -1):
-            raise ValueError(f"sign = {self.sign}: expected +1 (repulsive) or -1 (attractive)")
-        if not self.eps0 > 0:
-            raise ValueError(f"eps0 = {self.eps0}: expected a positive number")
-
-    def to_dict(self) -> dict:
-        return {"mean_field": "Poisson", **asdict(self)}
-
-
-def gaussian_kernel() -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[float], float]]:
-    """phi(s) = exp(-s^2/2)/sqrt(2 pi) (unit integral): returns (phi', Fourier transform k -> phi^(k))."""
-    c = 1.0 / np.sqrt(2 * np.pi)
-    return (lambda s: -c * s * np.exp(-0.5 * s * s)), (lambda k: float(np.exp(-0.5 * k * k)))
-
-
-@dataclass(frozen=True)
-class ConvolutionMeanField1D:
-    """Smooth pair potential V(x) = (V0/xi) phi(x/xi) on a 1D periodic box; dphi = phi' (odd function).
-
-    The box must be periodic (distances are wrapped with the period read from the mesh extent).
-
-    images: periodic images summed on each side of the minimal image (the kernel must be negligible
-    beyond them).
-    """
-
-    V0: float
-    xi: float
-    dphi: Callable[[np.ndarray], np.ndarray] = field(default_factory=lambda: gaussian_kernel()[0])
-    images: int = 1
-    kernel_name: str = "gaussian"
-
-    def force(self, d: np.ndarray) -> np.ndarray:
-        """Pair force F(d) = -V'(d) = -(V0/xi^2) phi'(d/xi)."""
-        return -(self.V0 / self.xi**2) * self.dphi(d / self.xi)
-
-    def to_dict(self) -> dict:
-        return {"mean_field": "Convolution1D", "V0": self.V0, "xi": self.xi, "images": self.images,
-                "kernel": self.kernel_name}
-
-
-@dataclass(frozen=True)
-class CorrelatedConvolutionMeanField1D(ConvolutionMeanField1D):
-    """Mean field + correlation source C = rho ((F h) * rho) (docs/theory.md §1): the kernel F (1 + h).
-
-    pair_correlation: h(|d|), e.g. a closures.pair_correlation.PairCorrelation.
-    """
-
-    pair_correlation: Callable[[np.ndarray], np.ndarray] | None = None
-
-    def force(self, d: np.ndarray) -> np.ndarray:
-        base = super().force(d)
-        return base if self.pair_correlation is None else base * (1.0 + self.pair_correlation(d))
-
-    def to_dict(self) -> dict:
-        h = self.pair_correlation
-        return {**super().to_dict(), "mean_field": "CorrelatedConvolution1D",
-                "pair_correlation": h.to_dict() if hasattr(h, "to_dict") else repr(h)}
-
-
 class EulerSystem:
     """The Euler problem: closure, particle mass, external force, mean field and correlation source.
 
     dim: 1 or 2; closure: pressure closure (decides whether E is evolved); mass: particle mass m;
     external_force(x, t) -> force per particle F_ext (UFL vector of length dim; x SpatialCoordinate,
-    t a fem.Constant holding the stage time), or None; mean_field: PoissonMeanField,
-    ConvolutionMeanField1D or None; correlation: CorrelationClosure or None.
+    t a fem.Constant holding the stage time), or None; mean_field: a continuum.mean_field.MeanField
+    or None; correlation: CorrelationClosure or None.
     """
 
     def __init__(
@@ -158,15 +82,15 @@ class EulerSystem:
         closure: PressureClosure,
         mass: float = 1.0,
         external_force: Callable[[Any, Any], Any] | None = None,
-        mean_field: PoissonMeanField | ConvolutionMeanField1D | None = None,
+        mean_field: MeanField | None = None,
         correlation: CorrelationClosure | None = None,
     ) -> None:
         if dim not in (1, 2):
             raise ValueError(f"dim = {dim}: expected 1 or 2")
         if not mass > 0:
             raise ValueError(f"mass = {mass}: expected a positive number")
-        if isinstance(mean_field, ConvolutionMeanField1D) and dim != 1:
-            raise ValueError("ConvolutionMeanField1D: dim must be 1")
+        if mean_field is not None:
+            mean_field.check_dimension(dim)
         self.dim, self.closure, self.mass = dim, closure, float(mass)
         self.external_force, self.mean_field, self.correlation = external_force, mean_field, correlation
         self.has_energy = closure.has_energy
@@ -268,16 +192,13 @@ class EulerSolver:
         self._t_stage = fem.Constant(mesh, 0.0)
         self._x = ufl.SpatialCoordinate(mesh)
         self._rhobar = fem.Constant(mesh, 0.0)
-        self.phi: fem.Function | None = None
-        self._poisson: PoissonSolver | None = None
-        self._conv = None
-        mf = sysm.mean_field
-        if isinstance(mf, PoissonMeanField):
-            Vphi = fem.functionspace(mesh, ("Lagrange", mf.degree or self.degree + 1))
-            self.phi = fem.Function(Vphi, name="phi")
-
+        self.mean_field_terms = None
+        if sysm.mean_field is not None:
+            self.mean_field_terms = sysm.mean_field.discretise(MeanFieldContext(
+                mesh, self.degree, self.cells, sysm.mass, sysm.has_energy, self._rhobar))
+        mf = self.mean_field_terms
         has_source = (sysm.external_force is not None or sysm.correlation is not None
-                      or isinstance(mf, PoissonMeanField))
+                      or (mf is not None and mf.has_force_density))
         law = ConservationLaw(flux=sysm.flux, max_speed=sysm.max_speed, source=self._source if has_source else None)
         limiters = []
         if slope_limiter == "minmod":
@@ -295,18 +216,14 @@ class EulerSolver:
             V,
             boundary_flux=transmissive_flux(law) if boundary == "transmissive" else None,
             before_rate=self._before_rate,
-            extra_rate=self._extra_rate if isinstance(mf, ConvolutionMeanField1D) else None,
+            extra_rate=mf.extra_rate if (mf is not None and mf.has_extra_rate) else None,
             limiter=self.limiter,
-            extra_form=self._stress_form if (isinstance(mf, PoissonMeanField) and mf.conservative) else None,
+            extra_form=mf.stress_form if (mf is not None and mf.has_stress_form) else None,
             quadrature_degree=quadrature_degree if quadrature_degree is not None else 2 * self.degree + 2,
         )
         self.U = self.dg.U
-        if isinstance(mf, PoissonMeanField):
-            rho = self.dg.stage[0]
-            self._poisson = PoissonSolver(self.phi.function_space, mf.eps0,
-                                          source=mf.charge * (rho - self._rhobar))
-        elif isinstance(mf, ConvolutionMeanField1D):
-            self._conv = _Convolution1D(self.cells, mf, sysm)
+        if mf is not None:
+            mf.attach(self.dg.stage)
         self._forms_totals = [fem.form(self.U[i] * ufl.dx) for i in range(sysm.ncomp)]
         self._h = self._min_inscribed_diameter()
         self.wall_time = 0.0
@@ -321,13 +238,9 @@ class EulerSolver:
             terms.append(st["rho"] * sysm.external_force(self._x, self._t_stage))
         if sysm.correlation is not None:
             terms.append(sysm.correlation.source(st))
-        mf = sysm.mean_field
-        if isinstance(mf, PoissonMeanField):
-            g = ufl.grad(self.phi)
-            if mf.conservative:
-                terms.append(-mf.sign * mf.charge * self._rhobar * g)
-            else:
-                terms.append(-mf.sign * mf.charge * st["rho"] * g)
+        f_mf = self.mean_field_terms.force_density(st) if self.mean_field_terms is not None else None
+        if f_mf is not None:
+            terms.append(f_mf)
         if not terms:
             return None
         total = terms[0]
@@ -338,15 +251,13 @@ class EulerSolver:
     def _source(self, U):
         sysm = self.system
         f = self._force_density(U)
-        mf = sysm.mean_field
         st = sysm.state(U)
         work = None
         if f is not None and sysm.has_energy:
             work = ufl.dot(st["m"], f) / st["rho"]
-            if isinstance(mf, PoissonMeanField) and mf.conservative:
-                # the stress-form part of the force does work too: (m/rho) . (-sign q (rho - rhobar) grad phi)/m
-                work = work - mf.sign * mf.charge * ufl.dot(st["m"], ufl.grad(self.phi)) / st["rho"] * (
-                    st["rho"] - self._rhobar) / sysm.mass
+            extra = self.mean_field_terms.extra_work(st) if self.mean_field_terms is not None else None
+            if extra is not None:
+                work = work + extra
         if f is None:
             return None
         comps = [0.0 * st["rho"]] + [f[i] for i in range(sysm.dim)]
@@ -354,27 +265,10 @@ class EulerSolver:
             comps.append(work)
         return ufl.as_vector(comps)
 
-    def _stress_form(self, U, v):
-        """sign/m div(eps0 T), T = grad phi (x) grad phi - |grad phi|^2 I/2, as a flux with central facet values."""
-        mf, d, m = self.system.mean_field, self.system.dim, self.system.mass
-        g = ufl.grad(self.phi)
-        T = mf.eps0 * (ufl.outer(g, g) - 0.5 * ufl.dot(g, g) * ufl.Identity(d))
-        G = -(mf.sign / m) * T  # momentum flux
-        vm = ufl.as_vector([v[1 + i] for i in range(d)])
-        n = ufl.FacetNormal(self.mesh)
-        Gp = -(mf.sign / m) * mf.eps0 * (ufl.outer(g("+"), g("+")) - 0.5 * ufl.dot(g("+"), g("+")) * ufl.Identity(d))
-        Gm = -(mf.sign / m) * mf.eps0 * (ufl.outer(g("-"), g("-")) - 0.5 * ufl.dot(g("-"), g("-")) * ufl.Identity(d))
-        ghat = 0.5 * ufl.dot(Gp + Gm, n("+"))
-        return ufl.inner(G, ufl.grad(vm)) * ufl.dx - ufl.inner(ghat, vm("+") - vm("-")) * ufl.dS
-
     def _before_rate(self, stage: fem.Function) -> None:
         self._t_stage.value = self.dg.stage_time
-        if self._poisson is not None:
-            psi = self._poisson.solve()
-            self.phi.x.array[:] = psi.x.array
-
-    def _extra_rate(self, stage: fem.Function, b: PETSc.Vec) -> None:
-        self._conv.add_force(stage, b)
+        if self.mean_field_terms is not None:
+            self.mean_field_terms.before_rate()
 
     # --- state
     def set_state(self, rho: Callable, u: Callable, p: Callable | None = None) -> None:
@@ -415,7 +309,7 @@ class EulerSolver:
         qd = {"quadrature_degree": 2 * self.degree + 8}
         b = fem_petsc.assemble_vector(fem.form(ufl.inner(target, v) * ufl.dx(metadata=qd)))
         b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        self.dg._mass_solver.solve(b, self.U.x.petsc_vec)
+        self.dg.apply_inverse_mass(b, self.U.x.petsc_vec)
         b.destroy()
         self._after_set()
 
@@ -537,52 +431,6 @@ class EulerSolver:
             "cells": self.comm.allreduce(self.cells.num_owned),
             "ranks": self.comm.size,
         }
-
-
-class _Convolution1D:
-    """Force rho (F * rho) / m assembled on Gauss points (see ConvolutionMeanField1D)."""
-
-    def __init__(self, cells: CellData, mf: ConvolutionMeanField1D, system: EulerSystem) -> None:
-        msh = cells.mesh
-        self.cells, self.system = cells, system
-        period = _period_1d(msh)
-        n = cells.num_owned
-        xi_q = cells.quad_points[:, 0]
-        x0, x1 = cells.cell_x[:n, 0, 0], cells.cell_x[:n, 1, 0]
-        xq = x0[:, None] + xi_q[None, :] * (x1 - x0)[:, None]  # (n, nq)
-        wq = np.abs(x1 - x0)[:, None] * cells.quad_weights[None, :]
-        self.wq = wq
-        comm = msh.comm
-        xg = np.concatenate(comm.allgather(xq.ravel()))
-        self._counts = [len(a) for a in comm.allgather(xq.ravel())]
-        d = xq.ravel()[:, None] - xg[None, :]
-        d = d - period * np.round(d / period)
-        K = np.zeros_like(d)
-        for k in range(-mf.images, mf.images + 1):
-            K += mf.force(d + k * period)
-        self.K = K / system.mass  # (local q, global q)
-        self.table = cells.quad_table  # (nq, ndofs)
-
-    def add_force(self, stage: fem.Function, b: PETSc.Vec) -> None:
-        cd, sysm = self.cells, self.system
-        c = cd.coefficients(stage)[: cd.num_owned]  # (n, ndofs, ncomp)
-        rho_q = np.einsum("qj,cj->cq", self.table, c[:, :, 0])
-        wr = np.concatenate(cd.comm.allgather((self.wq * rho_q).ravel()))
-        acc = (self.K @ wr).reshape(rho_q.shape)  # (F * rho)/m at local quadrature points
-        contrib = np.einsum("qj,cq->cj", self.table, self.wq * rho_q * acc)
-        local = b.getArray(readonly=False).reshape(-1, cd.bs)
-        dofs = cd.dofs[: cd.num_owned]
-        np.add.at(local[:, 1], dofs, contrib)
-        if sysm.has_energy:
-            m_q = np.einsum("qj,cj->cq", self.table, c[:, :, 1])
-            np.add.at(local[:, 2], dofs, np.einsum("qj,cq->cj", self.table, self.wq * m_q * acc))
-
-
-def _period_1d(msh) -> float:
-    x = msh.geometry.x[:, 0]
-    lo = msh.comm.allreduce(float(x.min()), op=MPI.MIN)
-    hi = msh.comm.allreduce(float(x.max()), op=MPI.MAX)
-    return hi - lo
 
 
 # ------------------------------------------------------------------------------------------- I/O

@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import ufl
-from dolfinx import fem, geometry, io
+from dolfinx import fem, io
 from mpi4py import MPI
+
+from hydrobridge.meshes.locate import locate_cells, padded_points
 
 __all__ = ["FieldWriter", "sample"]
 
@@ -55,19 +57,13 @@ def sample(u: fem.Function | ufl.core.expr.Expr, points: npt.NDArray[np.float64]
         f.interpolate(fem.Expression(u, V.element.interpolation_points))
         u = f
     msh = u.function_space.mesh
-    pts = np.zeros((len(points), 3))
-    pts[:, : points.shape[1]] = points
-    tree = geometry.bb_tree(msh, msh.topology.dim)
-    candidates = geometry.compute_collisions_points(tree, pts)
-    cells = geometry.compute_colliding_cells(msh, candidates, pts)
-    nloc = msh.topology.index_map(msh.topology.dim).size_local
+    pts = padded_points(points)
+    cells = locate_cells(msh, pts)
     size = int(np.prod(u.ufl_shape)) if u.ufl_shape else 1
     values = np.full((len(points), size), np.nan)
-    for i in range(len(points)):
-        links = cells.links(i)
-        links = links[links < nloc]
-        if len(links):
-            values[i] = u.eval(pts[i], links[:1])
+    found = np.flatnonzero(cells >= 0)
+    if len(found):
+        values[found] = u.eval(pts[found], cells[found]).reshape(len(found), size)
     found = np.where(np.isnan(values), -np.inf, values)
     merged = np.empty_like(found)
     msh.comm.Allreduce(found, merged, op=MPI.MAX)

@@ -17,19 +17,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Protocol, Sequence
 
 import numpy as np
 import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational
-from hydrobridge.continuum.lockin import lockin_amplitude
+from hydrobridge.closures.base import RotationalClosure
+from hydrobridge.closures.rotational import DipolarParameters
+from hydrobridge.continuum.driver import LockinRecorder, Observer, advance
+from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, SheetPair, sheet_pair_mesh
 
-__all__ = ["SheetRun", "vacuum_drop", "run_sheet_response", "eps_tensor_from_nn", "closure_run_settings",
+__all__ = ["SheetRun", "SheetResponseModel", "vacuum_drop", "run_sheet_response", "eps_tensor_from_nn", "closure_run_settings",
            "sheet_pair_for"]
 
 
@@ -47,20 +49,40 @@ class SheetRun:
 
 
 def vacuum_drop(sp: SheetPair, sigma0: float, eps0: float, degree: int = 2) -> tuple[float, fem.Function]:
-    """Potential drop and field of the sheets alone (amplitude sigma0, permittivity eps0)."""
+    """Potential drop and field of the static sheets alone (amplitude sigma0, permittivity eps0)."""
     V = fem.functionspace(sp.mesh, ("Lagrange", degree))
-    psi = PoissonSolver(V, eps0, facet_tags=sp.facet_tags, sigma0=sigma0).solve()
+    psi = PoissonSolver(V, eps0, facet_tags=sp.facet_tags, forcing=SheetForcing(sigma0)).solve()
     dS = ufl.Measure("dS", domain=sp.mesh, subdomain_data=sp.facet_tags)
     form = fem.form((1.0 / sp.sheet_length) * (ufl.avg(psi) * dS(SHEET_A) - ufl.avg(psi) * dS(SHEET_B)))
     return sp.mesh.comm.allreduce(fem.assemble_scalar(form)), psi
 
 
-def run_sheet_response(make_fluid: Callable[[SheetPair, float], object], sp: SheetPair, omega: float,
-                       sigma0: float, eps0: float, max_dt: float, steps_per_period: int = 64,
-                       ramp_periods: int = 0, transient_periods: int = 1, measure_periods: int = 1,
-                       progress: Callable[[int, int], None] | None = None) -> SheetRun:
-    """Drive a fluid built by make_fluid(sp, omega) and extract eps_nn(omega) (see module doc).
+class SheetResponseModel(Protocol):
+    """A driver Model (continuum.driver) driven by sheets, with the potential drop and the psi field."""
 
+    time: float
+
+    def step(self, dt: float) -> None: ...
+    def synchronise(self) -> None: ...
+    def potential_drop(self) -> float: ...
+    @property
+    def potential(self) -> fem.Function: ...
+
+
+def _potential_values(model: SheetResponseModel) -> np.ndarray:
+    model.synchronise()
+    return model.potential.x.array.copy()
+
+
+def run_sheet_response(make_model: Callable[[SheetPair, SheetForcing], SheetResponseModel], sp: SheetPair,
+                       omega: float, sigma0: float, eps0: float, max_dt: float, steps_per_period: int = 64,
+                       ramp_periods: int = 0, transient_periods: int = 1, measure_periods: int = 1,
+                       observers: Sequence[Observer] = ()) -> SheetRun:
+    """Drive a model built by make_model(sp, forcing) and extract eps_nn(omega) (see module doc).
+
+    The model owns the SheetForcing(sigma0, omega, ramp_periods) it is given; the driver loop
+    (continuum.driver.advance) runs ramp + transient + measured periods with a LockinRecorder of the
+    potential drop and of the psi field, plus any further observers (e.g. continuum.driver.Progress).
     max_dt: the closure's stability limit; dt = period / k with k >= steps_per_period and dt <= max_dt.
     """
     for name, value in (("omega", omega), ("sigma0", sigma0), ("max_dt", max_dt)):
@@ -69,33 +91,20 @@ def run_sheet_response(make_fluid: Callable[[SheetPair, float], object], sp: She
     period = 2 * np.pi / omega
     per = max(steps_per_period, int(np.ceil(period / max_dt)))
     dt = period / per
-    fluid = make_fluid(sp, omega)
-    ramp_steps = ramp_periods * per
+    model = make_model(sp, SheetForcing(sigma0, omega, ramp_periods))
     n_before = (ramp_periods + transient_periods) * per
     n_measure = measure_periods * per
-    times, drops = np.empty(n_measure), np.empty(n_measure)
-    psi_hat = None
     total = n_before + n_measure
-    for k in range(total):
-        if ramp_steps:
-            # smooth switch-on: the sheet charge grows as sin^2(pi t / 2 T_ramp) during the ramp
-            fluid.forcing_amplitude = np.sin(0.5 * np.pi * min(1.0, fluid.time / (ramp_periods * period))) ** 2
-        if k >= n_before:
-            j = k - n_before
-            times[j], drops[j] = fluid.time, fluid.potential_drop()
-            psi = fluid.poisson.psi.x.array
-            w = np.exp(1j * omega * fluid.time) * (2.0 / n_measure)
-            psi_hat = psi * w if psi_hat is None else psi_hat + psi * w
-        fluid.step(dt)
-        if progress is not None:
-            progress(k + 1, total)
-    drop_hat = lockin_amplitude(times, drops, omega)
-    drop_vac, psi_vac = vacuum_drop(sp, sigma0, eps0, degree=fluid.poisson.V.element.basix_element.degree)
+    drop = LockinRecorder(lambda m: m.potential_drop(), omega, n_before, n_measure)
+    psi = LockinRecorder(_potential_values, omega, n_before, n_measure)
+    advance(model, dt, total, [drop, psi, *observers])
+    drop_hat, psi_hat = drop.amplitude(), psi.amplitude()
+    V = model.potential.function_space
+    drop_vac, psi_vac = vacuum_drop(sp, sigma0, eps0, degree=V.element.basix_element.degree)
     eps_nn = eps0 * drop_vac / drop_hat
     # macroscopic check: psi_eff = psi_vac eps0 / eps_nn against the lock-in psi field
     comm = sp.mesh.comm
     psi_eff = psi_vac.x.array * (eps0 / eps_nn)
-    V = fluid.poisson.V
     re, im = fem.Function(V), fem.Function(V)
     re.x.array[:] = (psi_hat - psi_eff).real
     im.x.array[:] = (psi_hat - psi_eff).imag
@@ -117,21 +126,36 @@ def sheet_pair_for(comm: MPI.Comm, orientation: str, n: int = 8) -> SheetPair:
     return sheet_pair_mesh(comm, orientation, n, n if orientation == "45" else 4)
 
 
-def closure_run_settings(closure, par: DipolarParameters, density: float, omega: float) -> dict:
-    """Keyword arguments of run_sheet_response suited to a rotational closure at angular frequency omega.
+def closure_run_settings(closure: RotationalClosure, par: DipolarParameters, density: float, omega: float) -> dict:
+    """Keyword arguments of run_sheet_response for a rotational closure at angular frequency omega, derived
+    from its static susceptibility chi_s and its RotationalTimescales (docs/theory.md §4):
 
-    Debye: dt <= 1.2 tau / (1 + chi_s) (explicit stability of the relaxation), 1 transient period
-    (8 when w tau >= 1). Damped Grad: dt <= 0.2 / w_L, wait 30 / friction for the transient. Undamped Grad:
-    dt <= 0.2 / w_L and a smooth 8-period switch-on instead (it never forgets a transient). Others
-    (local equilibrium): 32 steps per period.
+    * relaxation time tau (explicit relaxation at the longitudinal rate (1 + chi_s) / tau):
+      dt <= 1.2 tau / (1 + chi_s), 1 transient period (8 when w tau >= 1);
+    * libration frequency w0 (longitudinal frequency w_L = w0 sqrt(1 + chi_s)): dt <= 0.2 / w_L; damped
+      (friction g): wait 30 / g for the transient; undamped: a smooth 8-period switch-on instead (it never
+      forgets a transient) and no further transient;
+    * neither (no linear dynamics, e.g. local equilibrium): 32 steps per period, 1 transient period.
+    Several time scales: the smallest dt and the longest transient.
     """
-    chi = closure.chi_s if getattr(closure, "chi_s", None) is not None else par.static_susceptibility(density)
+    chi = closure.static_susceptibility(par, density)
+    scales = closure.timescales(par)
     period = 2 * math.pi / omega
-    if isinstance(closure, Debye):
-        return dict(max_dt=1.2 * closure.tau / (1 + chi), transient_periods=1 if omega * closure.tau < 1 else 8)
-    if isinstance(closure, GradRotational):
-        wL = (closure.w0 or par.w0) * math.sqrt(1 + chi)
-        if closure.friction > 0:
-            return dict(max_dt=0.2 / wL, transient_periods=max(1, math.ceil(30 / closure.friction / period)))
-        return dict(max_dt=0.2 / wL, ramp_periods=8, transient_periods=0)
-    return dict(max_dt=period / 32)
+    max_dt, transient, ramp = [], [], 0
+    if scales.relaxation_time is not None:
+        tau = scales.relaxation_time
+        max_dt.append(1.2 * tau / (1 + chi))
+        transient.append(1 if omega * tau < 1 else 8)
+    if scales.frequency is not None:
+        wL = scales.frequency * math.sqrt(1 + chi)
+        max_dt.append(0.2 / wL)
+        if scales.damping > 0:
+            transient.append(max(1, math.ceil(30 / scales.damping / period)))
+        else:
+            ramp = 8
+    if not max_dt:
+        return dict(max_dt=period / 32)
+    settings = dict(max_dt=min(max_dt), transient_periods=max(transient, default=0))
+    if ramp:
+        settings["ramp_periods"] = ramp
+    return settings

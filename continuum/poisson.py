@@ -1,14 +1,15 @@
 """Poisson equation of the dipolar fluid with AC sheet-pair forcing (docs/theory.md §3, §4 (4.3)).
 
-    -div(eps grad psi) = -div(P) + cos(w t) Q + f,     E = -grad psi
+    -div(eps grad psi) = -div(P) + sigma(t) Q + f,     E = -grad psi
 
 on a periodic box (zero-mean gauge, conducting / tin-foil convention) or with Dirichlet electrodes.
 eps is eps0 (vacuum) or a permittivity of a uniform or tagged medium; P is a given polarisation
 field; f is an optional general source (e.g. the charge density q (rho - n0) of a fluid with its
-neutralising background); Q = sigma0 (delta on sheet A - delta on sheet B) enters as interior-facet
-integrals over the tagged sheet facets. Weak form, for every test function v:
+neutralising background); sigma(t) Q = sigma(t) (delta on sheet A - delta on sheet B), with sigma(t) read
+from a :class:`continuum.forcing.SheetForcing`, enters as interior-facet integrals over the tagged sheet
+facets. Weak form, for every test function v:
 
-    int eps grad psi . grad v dx = int P . grad v dx + int f v dx + cos(w t) sigma0 (int_A v dS - int_B v dS)
+    int eps grad psi . grad v dx = int P . grad v dx + int f v dx + sigma(t) (int_A v dS - int_B v dS)
 
 (the boundary term of -div P vanishes on a periodic box; with electrodes P . n = 0 is assumed on
 them). The operator is assembled once; each solve assembles only the right-hand side. PETSc CG
@@ -25,6 +26,7 @@ from dolfinx import mesh as dmesh
 from dolfinx.fem import petsc as fem_petsc
 from petsc4py import PETSc
 
+from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B
 
 __all__ = ["PoissonSolver", "sheet_charge_form"]
@@ -37,11 +39,11 @@ def sheet_charge_form(v: ufl.Argument, facet_tags: dmesh.MeshTags, sigma0: float
 
 
 class PoissonSolver:
-    """Solve -div(eps grad psi) = -div(P) + cos(w t) Q repeatedly with one assembled operator.
+    """Solve -div(eps grad psi) = -div(P) + sigma(t) Q + f repeatedly with one assembled operator.
 
     V: scalar Lagrange space (periodic when its mesh is); eps: permittivity (number or UFL
     expression, possibly a tensor); polarisation: a vector UFL expression, typically a Function the caller updates in place,
-    or None; facet_tags / sigma0: sheet charges (None for none); dirichlet: {facet tag: potential}
+    or None; facet_tags / forcing: the tagged sheets and their SheetForcing (None: no sheets); dirichlet: {facet tag: potential}
     for electrode problems (empty: periodic box, zero-mean gauge); rtol: Krylov relative tolerance;
     source: a scalar UFL expression f (typically of Functions the caller updates in place), or None.
     On a periodic box the right-hand side must be compatible (zero total charge: include the
@@ -54,7 +56,7 @@ class PoissonSolver:
         eps: float | ufl.core.expr.Expr,
         polarisation: ufl.core.expr.Expr | None = None,
         facet_tags: dmesh.MeshTags | None = None,
-        sigma0: float = 0.0,
+        forcing: SheetForcing | None = None,
         dirichlet: dict[int, float] | None = None,
         rtol: float = 1e-12,
         source: ufl.core.expr.Expr | None = None,
@@ -81,7 +83,10 @@ class PoissonSolver:
         if source is not None:
             L_P = L_P + ufl.inner(source, v) * ufl.dx
         self._L_P = fem.form(L_P)
-        q = sheet_charge_form(v, facet_tags, sigma0) if (facet_tags is not None and sigma0 != 0.0) else zero
+        if forcing is not None and facet_tags is None:
+            raise ValueError("forcing: sheet charges need facet_tags marking the sheets")
+        self.forcing = forcing
+        q = sheet_charge_form(v, facet_tags, forcing.sigma0) if (forcing is not None and forcing.sigma0 != 0.0) else zero
         self._L_Q = fem.form(q)
 
         A = fem_petsc.assemble_matrix(self._a, bcs=self._bcs)
@@ -105,14 +110,16 @@ class PoissonSolver:
         volume = msh.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(msh, 1.0) * ufl.dx(domain=msh))))
         self._mean = fem.form((1.0 / volume) * self.psi * ufl.dx)
 
-    def solve(self, t: float = 0.0, omega: float = 0.0, amplitude: float = 1.0) -> fem.Function:
-        """psi at time t for forcing amplitude cos(omega t) Q (zero mean on periodic boxes)."""
+    def solve(self, t: float = 0.0, envelope: float | None = None) -> fem.Function:
+        """psi at time t with sheet charges sigma(t) of the forcing (zero mean on periodic boxes); envelope:
+        the forcing's switch-on factor if held from elsewhere (e.g. once per time step; default s(t))."""
         b = self._b
         with b.localForm() as loc:
             loc.set(0.0)
         fem_petsc.assemble_vector(b, self._L_P)
         b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-        b.axpy(amplitude * np.cos(omega * t), self._b_Q)
+        if self.forcing is not None:
+            b.axpy(self.forcing.charge_factor(t, envelope), self._b_Q)
         if self._bcs:
             fem_petsc.apply_lifting(b, [self._a], bcs=[self._bcs])
             b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)

@@ -101,9 +101,9 @@ def debye_sheet_eps(comm: MPI.Comm, omega: float, orientation: str = "x") -> dic
     par, n, tau = DipolarParameters(), 1.0, 1.0
     chi = par.static_susceptibility(n)
 
-    def make(sp, w):
+    def make(sp, forcing):
         return DipolarFluid(sp.mesh, par, Debye(tau), n, translation=False, facet_tags=sp.facet_tags,
-                            sigma0=1.0, omega=w, sheet_length=sp.sheet_length)
+                            forcing=forcing, sheet_length=sp.sheet_length)
 
     run = run_sheet_response(make, sheet_pair_for(comm, orientation), omega, 1.0, par.eps0,
                              **closure_run_settings(Debye(tau), par, n, omega))
@@ -116,21 +116,28 @@ def grad_sheet_run(comm: MPI.Comm, steps: int, checkpoint: str = "", save_at: in
     from hydrobridge.closures.rotational import GradRotational
     from hydrobridge.continuum.checkpoint import load_checkpoint, save_checkpoint
     from hydrobridge.continuum.dipolar import DipolarFluid
+    from hydrobridge.continuum.driver import advance
+    from hydrobridge.continuum.forcing import SheetForcing
     from hydrobridge.continuum.permittivity import sheet_pair_for
 
     sp = sheet_pair_for(comm, "45")
     fluid = DipolarFluid(sp.mesh, DipolarParameters(), GradRotational(), 1.0, translation=False,
-                         facet_tags=sp.facet_tags, sigma0=1.0, omega=1.7, sheet_length=sp.sheet_length)
+                         facet_tags=sp.facet_tags, forcing=SheetForcing(1.0, 1.7), sheet_length=sp.sheet_length)
     fluid.set_state(polarisation=lambda x: np.vstack([0.1 * np.sin(2 * np.pi * x[0]), 0 * x[0]]))
     start = 0
     if resume:
         fluid.time, start, _ = load_checkpoint(checkpoint, {"state": fluid.state}, sp.domain.cell_input_ids)
     drops = []
-    for k in range(start, steps):
+
+    def save(k, model):
         if k == save_at:
-            save_checkpoint(checkpoint, {"state": fluid.state}, sp.domain.cell_input_ids, fluid.time, k)
-        fluid.step(0.02)
-        drops.append(fluid.potential_drop())
+            save_checkpoint(checkpoint, {"state": model.state}, sp.domain.cell_input_ids, model.time, k)
+
+    def record(k, model):
+        if k > start:
+            drops.append(model.potential_drop())
+
+    advance(fluid, 0.02, steps, [save, record], start)
     return {"drops": drops, "time": fluid.time}
 
 

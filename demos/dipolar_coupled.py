@@ -39,6 +39,7 @@ from hydrobridge.closures.dipolar_md import CLOSURE_NAMES, DipolarMDClosures, fi
 from hydrobridge.closures.measured import fit_pressure
 from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.demos.dipolar_options import system_options
+from hydrobridge.lockin import lockin_amplitude
 from hydrobridge.config import Option, study_main
 from hydrobridge.tasks import run_tasks
 from hydrobridge.particles.dipolar.replica import equilibrated, md_system
@@ -82,12 +83,6 @@ QUICK = {"n_particles": 16, "equil_steps": 500, "eq_replicas": 2, "eq_steps": 30
 
 # ----------------------------------------------------------------------------------------------------
 # MD tasks
-def harmonic(t: np.ndarray, x: np.ndarray, omega: float) -> np.ndarray:
-    """Lock-in amplitudes X^ = (2/T) sum_k x_k exp(i w t_k) dt of the columns of x (T, k), samples uniform over
-    whole periods (docs/theory.md §4)."""
-    return 2 * np.mean(x * np.exp(1j * omega * t)[:, None], axis=0)
-
-
 def one_period(t: np.ndarray, x: np.ndarray, omega: float, per: int) -> tuple[list, list]:
     """(phase, x) of the first `per` samples (one period) sorted by phase w t mod 2 pi."""
     phase = np.mod(omega * t[:per], 2 * math.pi)
@@ -192,7 +187,7 @@ def uniform_task(config: dict, key: str, omega: float) -> dict:
     t = dt * (np.arange(len(x)) + per + 1)
     n_blocks = config["blocks"]
     block = (config["uniform_periods"] // n_blocks) * per
-    amps = np.array([harmonic(t[b * block:(b + 1) * block], x[b * block:(b + 1) * block], omega)
+    amps = np.array([lockin_amplitude(x[b * block:(b + 1) * block], omega, t=t[b * block:(b + 1) * block])
                      for b in range(n_blocks)])
     mean = amps.mean(axis=0)
     err = (amps.real.std(axis=0, ddof=1) + 1j * amps.imag.std(axis=0, ddof=1)) / math.sqrt(n_blocks)
@@ -265,7 +260,7 @@ def sheet_task(config: dict, key: str) -> dict:
     run(lang, state, skip + config["sheet_periods"] * per, rng, observe=observe)
     x = np.array(rows)
     t = dt * (skip + 1 + np.arange(len(x)))
-    amp = harmonic(t, x, w)
+    amp = lockin_amplitude(x, w, t=t)
     drop = 3 * config["mesh_cells"]
     phase, wave = one_period(t, x[:, drop].reshape(config["sheet_periods"], per).mean(axis=0), w, per)
     return {"amp_re": amp.real.tolist(), "amp_im": amp.imag.tolist(), "mean": x.mean(axis=0).tolist(),
@@ -326,9 +321,11 @@ def continuum_task(config: dict, fitted: dict, name: str, d2: bool, fields_dir: 
     """The continuum with closure `name` (and the D2 correction if d2), driven like the MD; lock-in of the
     same profiles and drop over whole periods after the closure's transient, and the drop waveform."""
     from hydrobridge.continuum.dipolar import DipolarFluid
+    from hydrobridge.continuum.driver import FieldSeries, LockinRecorder, advance
+    from hydrobridge.continuum.forcing import SheetForcing
     from hydrobridge.continuum.output import FieldWriter
     from hydrobridge.continuum.permittivity import closure_run_settings
-    from dolfinx import geometry
+    from hydrobridge.meshes.locate import locate_cells, padded_points
     from hydrobridge.meshes.sheets import sheet_pair_mesh
 
     fits = DipolarMDClosures.from_dict(fitted)
@@ -336,47 +333,43 @@ def continuum_task(config: dict, fitted: dict, name: str, d2: bool, fields_dir: 
     geo = sheet_geometry(config)
     L, n, w, nc = geo["L"], config["density"], config["omega"], config["mesh_cells"]
     closure = fits.closure(name)
+    settings = closure_run_settings(closure, par, n, w)
+    ramp = settings.get("ramp_periods", 0)
     sp = sheet_pair_mesh(MPI.COMM_SELF, "x", nc, 4, L, L)
     pressure = fits.pressure if name == "measured" else None
     fluid = DipolarFluid(sp.mesh, par, closure, n, translation=True, facet_tags=sp.facet_tags,
-                         sigma0=config["sigma0"], omega=w, sheet_length=sp.sheet_length,
+                         forcing=SheetForcing(config["sigma0"], w, ramp), sheet_length=sp.sheet_length,
                          correlation=fits.pair_table((L, L)) if d2 else None, pressure=pressure)
-    settings = closure_run_settings(closure, par, n, w)
     c2 = par.kT / par.mass if pressure is None else float(pressure.sound_speed_squared({"rho": n}))
     period = 2 * math.pi / w
     dt_max = min(settings["max_dt"], 0.1 * (L / nc) / (1 + math.sqrt(c2)))
     per = max(32, math.ceil(period / dt_max))
     dt = period / per
-    ramp = settings.get("ramp_periods", 0)
     before = (ramp + settings.get("transient_periods", 1)) * per
     measure = 2 * per
-    pts = np.zeros((nc, 3))
-    pts[:, 0], pts[:, 1] = geo["points"], 0.1 * L
-    tree = geometry.bb_tree(sp.mesh, 2)
-    cells = geometry.compute_colliding_cells(sp.mesh, geometry.compute_collisions_points(tree, pts), pts)
-    cells = np.array([cells.links(k)[0] for k in range(nc)], dtype=np.int32)
+    pts = padded_points(np.column_stack([geo["points"], np.full(nc, 0.1 * L)]))
+    cells = locate_cells(sp.mesh, pts)
     lay = fluid.layout
-    writer = None
+
+    def profiles(model: DipolarFluid) -> np.ndarray:
+        drop = model.potential_drop()
+        state = model.state.eval(pts, cells)
+        psi = model.potential.eval(pts, cells)[:, 0]
+        return np.concatenate([state[:, lay.rho], par.mu * state[:, lay.p], psi - psi.mean(), [drop]])
+
+    recorder = LockinRecorder(profiles, w, before, measure)
+    observers = [recorder]
     if fields_dir is not None:
         writer = FieldWriter(fields_dir / f"{name}{'_d2' if d2 else ''}.bp", fluid.output_fields(), sp.mesh)
-    rows, times = [], []
-    for k in range(before + measure):
-        if ramp:
-            fluid.forcing_amplitude = math.sin(0.5 * math.pi * min(1.0, fluid.time / (ramp * period))) ** 2
-        if k >= before:
-            drop = fluid.potential_drop()
-            state = fluid.state.eval(pts, cells)
-            psi = fluid.poisson.psi.eval(pts, cells)[:, 0]
-            rows.append(np.concatenate([state[:, lay.rho], par.mu * state[:, lay.p], psi - psi.mean(), [drop]]))
-            times.append(fluid.time)
-            if writer is not None and (k - before) % max(1, per // 8) == 0 and k < before + per:
-                writer.write(fluid.time)
-        fluid.step(dt)
-    if writer is not None:
-        writer.close()
-    x, t = np.array(rows), np.array(times)
-    amp = harmonic(t, x, w)
-    phase, wave = one_period(t, x[:, -1], w, per)
+        observers.append(FieldSeries(writer, per // 8, first=before, last=before + per))
+    try:
+        advance(fluid, dt, before + measure, observers)
+    finally:
+        if fields_dir is not None:
+            writer.close()
+    amp = recorder.amplitude()
+    phase, wave = one_period(np.array(recorder.times), np.array(recorder.values)[:, -1], w, per)
+    x = np.array(recorder.values)
     return {"amp_re": amp.real.tolist(), "amp_im": amp.imag.tolist(), "mean": x.mean(axis=0).tolist(),
             "wave_phase": phase, "wave": wave, "dt": dt, "steps": before + measure}
 

@@ -153,9 +153,9 @@ def continuum_task(config: dict, fitted: dict, closure_name: str, omega: float, 
     closure = make_closure(closure_name, config, fitted)
     kw = closure_run_settings(closure, par, n, omega)
 
-    def make(sp, w):
+    def make(sp, forcing):
         return DipolarFluid(sp.mesh, par, closure, n, translation=False, facet_tags=sp.facet_tags,
-                            sigma0=1.0, omega=w, sheet_length=sp.sheet_length)
+                            forcing=forcing, sheet_length=sp.sheet_length)
 
     r = run_sheet_response(make, sheet_pair_for(MPI.COMM_SELF, orientation), omega, 1.0, par.eps0, **kw)
     return [r.eps_nn.real, r.eps_nn.imag]

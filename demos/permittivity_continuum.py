@@ -25,6 +25,7 @@ from mpi4py import MPI
 
 from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational
 from hydrobridge.continuum.dipolar import DipolarFluid
+from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.driver import RunSettings, run
 from hydrobridge.continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
 from hydrobridge.config import ConfigError, Option, validate
@@ -86,9 +87,9 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     def analytic(w):
         return 1 + chi / (1 - 1j * w * tau) if config["closure"] == "debye" else 1 + chi * w0**2 / (w0**2 - w**2)
 
-    def make(sp, w):
+    def make(sp, forcing):
         return DipolarFluid(sp.mesh, par, closure, n, translation=False, facet_tags=sp.facet_tags,
-                            sigma0=1.0, omega=w, sheet_length=sp.sheet_length)
+                            forcing=forcing, sheet_length=sp.sheet_length)
 
     partial = out / "sweep_partial.jsonl"
     done = {}
@@ -128,7 +129,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     # one full field run for ParaView / CSV at the middle frequency
     w_mid = omegas[len(omegas) // 2]
     sp = meshes_by_orientation["45"]
-    fluid = make(sp, w_mid)
+    fluid = make(sp, SheetForcing(1.0, w_mid))
     period = 2 * np.pi / w_mid
     per = max(32, int(np.ceil(period / closure_run_settings(closure, par, n, w_mid)["max_dt"])))
     field_dir = out / "field_run"

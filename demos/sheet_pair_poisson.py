@@ -24,9 +24,10 @@ import ufl
 from dolfinx import fem
 from mpi4py import MPI
 
-from hydrobridge.continuum.lockin import lockin_amplitude
+from hydrobridge.lockin import lockin_amplitude
 from hydrobridge.continuum.output import FieldWriter, sample
 from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.config import ConfigError, Option, validate
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, sheet_pair_mesh
 
@@ -92,7 +93,8 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     P = fem.Function(VP, name="P")
     profile = fem.Function(VP)
     profile.interpolate(lambda x: np.outer(nrm, np.cos(2 * np.pi * (nrm @ x[:2]) / Ln)))
-    solver = PoissonSolver(V, eps0, polarisation=P, facet_tags=sp.facet_tags, sigma0=args.sigma0)
+    solver = PoissonSolver(V, eps0, polarisation=P, facet_tags=sp.facet_tags,
+                          forcing=SheetForcing(args.sigma0, args.omega))
     dS = ufl.Measure("dS", domain=msh, subdomain_data=sp.facet_tags)
     drop_form = fem.form((1.0 / sp.sheet_length) * (ufl.avg(solver.psi) * dS(SHEET_A)
                                                      - ufl.avg(solver.psi) * dS(SHEET_B)))
@@ -109,7 +111,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     with FieldWriter(out / "fields.bp", {"psi": solver.psi, "E": E, "P": P}, msh, degree=args.degree) as writer:
         for k, t in enumerate(times):
             P.x.array[:] = args.p0 * np.cos(args.omega * t - args.phi) * profile.x.array
-            solver.solve(t, args.omega)
+            solver.solve(t)
             drops[k] = comm.allreduce(fem.assemble_scalar(drop_form))
             writer.write(t)
             if k % max(1, args.steps_per_period // 4) == 0 and k < args.steps_per_period:
@@ -119,7 +121,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
                       file=sys.stderr, flush=True)
     elapsed = time.perf_counter() - t_start
 
-    measured = lockin_amplitude(times, drops, args.omega)
+    measured = lockin_amplitude(drops, args.omega, t=times)
     exact = args.sigma0 * Ln / (4 * eps0) + args.p0 * Ln * np.exp(1j * args.phi) / (np.pi * eps0)
     between = (s_line > sp.positions[0]) & (s_line < sp.positions[1])
     field_errors = []

@@ -9,6 +9,7 @@ from mpi4py import MPI
 
 from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
 from hydrobridge.continuum.dipolar import DipolarFluid
+from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.permittivity import eps_tensor_from_nn, run_sheet_response, sheet_pair_for, vacuum_drop
 from hydrobridge.continuum.verification import CHI, N, PAR, W0, WL, debye_sheet_eps, oscillation_frequency, record
 from hydrobridge.meshes.periodic import periodic_rectangle
@@ -30,7 +31,7 @@ def test_longitudinal_sheet_mode_oscillates_at_wL():
     """A longitudinal polarisation wave is depolarised by its own field: w_L^2 = w0^2 (1 + chi_s)."""
     sp = sheet_pair_for(MPI.COMM_WORLD, "x")
     fluid = DipolarFluid(sp.mesh, PAR, GradRotational(), N, translation=False, facet_tags=sp.facet_tags,
-                         sigma0=0.0, sheet_length=sp.sheet_length)
+                         forcing=SheetForcing(0.0), sheet_length=sp.sheet_length)
     fluid.set_state(polarisation=lambda x: np.vstack([0.01 * np.cos(2 * np.pi * x[0]), 0 * x[0]]))
     t, drop = record(fluid, 2 * np.pi / WL / 100, 260, fluid.potential_drop)
     w = oscillation_frequency(t, drop)
@@ -45,12 +46,12 @@ def test_static_permittivity_debye_relaxation_and_grad_average():
     sp = sheet_pair_for(MPI.COMM_WORLD, "x")
     vac, _ = vacuum_drop(sp, 1.0, PAR.eps0)
     debye = DipolarFluid(sp.mesh, PAR, Debye(1.0), N, translation=False, facet_tags=sp.facet_tags,
-                         sigma0=1.0, omega=0.0, sheet_length=sp.sheet_length)
+                         forcing=SheetForcing(1.0), sheet_length=sp.sheet_length)
     for _ in range(200):
         debye.step(0.1)                       # 20 tau: relaxed to exp(-30)
     assert abs(vac / debye.potential_drop() / (1 + CHI) - 1) < 5e-3
     grad = DipolarFluid(sp.mesh, PAR, GradRotational(), N, translation=False, facet_tags=sp.facet_tags,
-                        sigma0=1.0, omega=0.0, sheet_length=sp.sheet_length)
+                        forcing=SheetForcing(1.0), sheet_length=sp.sheet_length)
     per = 80
     _, drop = record(grad, 2 * np.pi / WL / per, 3 * per, grad.potential_drop)
     assert abs(vac / np.mean(drop) / (1 + CHI) - 1) < 5e-3
@@ -84,9 +85,9 @@ def test_grad_closure_dispersion_below_resonance():
     """Driven (smoothly switched-on) Grad fluid: eps(w) = 1 + chi_s w0^2/(w0^2 - w^2)."""
     sp = sheet_pair_for(MPI.COMM_SELF, "x")
 
-    def make(s, w):
+    def make(s, forcing):
         return DipolarFluid(s.mesh, PAR, GradRotational(), N, translation=False, facet_tags=s.facet_tags,
-                            sigma0=1.0, omega=w, sheet_length=s.sheet_length)
+                            forcing=forcing, sheet_length=s.sheet_length)
 
     for w in (0.5, 1.0):
         run = run_sheet_response(make, sp, w, 1.0, PAR.eps0, max_dt=0.2 / WL, ramp_periods=6, transient_periods=0)
@@ -143,7 +144,7 @@ def test_energy_balance_change_equals_forcing_work(closure):
     mismatch = []
     for per in (200, 400):
         fluid = DipolarFluid(sp.mesh, PAR, closure, N, translation=False, facet_tags=sp.facet_tags,
-                             sigma0=0.5, omega=w, sheet_length=sp.sheet_length)
+                             forcing=SheetForcing(0.5, w), sheet_length=sp.sheet_length)
         fluid.set_state(polarisation=lambda x: np.vstack([0.1 * np.cos(2 * np.pi * x[0]), 0.05 + 0 * x[0]]),
                         rotational=rot)
         dt = 2 * np.pi / w / per
@@ -166,9 +167,9 @@ def test_measured_closures_give_their_spectra(closure, exact):
     """Closures with measured parameters: damped Grad = Lorentz oscillator, Debye with measured chi_s."""
     sp = sheet_pair_for(MPI.COMM_SELF, "x")
 
-    def make(s, w):
+    def make(s, forcing):
         return DipolarFluid(s.mesh, PAR, closure, N, translation=False, facet_tags=s.facet_tags,
-                            sigma0=1.0, omega=w, sheet_length=s.sheet_length)
+                            forcing=forcing, sheet_length=s.sheet_length)
 
     for w in (1.0, 3.0, 6.0):
         run = run_sheet_response(make, sp, w, 1.0, PAR.eps0, max_dt=0.05, transient_periods=int(np.ceil(3 * w)))

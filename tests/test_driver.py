@@ -6,6 +6,7 @@ from mpi4py import MPI
 
 from hydrobridge.closures.rotational import DipolarParameters, GradRotational
 from hydrobridge.continuum.dipolar import DipolarFluid
+from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.driver import RunSettings, run
 from hydrobridge.continuum.permittivity import sheet_pair_for
 
@@ -13,7 +14,7 @@ from hydrobridge.continuum.permittivity import sheet_pair_for
 def make_fluid():
     sp = sheet_pair_for(MPI.COMM_SELF, "x")
     fluid = DipolarFluid(sp.mesh, DipolarParameters(), GradRotational(), 1.0, translation=False,
-                         facet_tags=sp.facet_tags, sigma0=1.0, omega=2.0, sheet_length=sp.sheet_length)
+                         facet_tags=sp.facet_tags, forcing=SheetForcing(1.0, 2.0), sheet_length=sp.sheet_length)
     return fluid, sp.domain.cell_input_ids
 
 

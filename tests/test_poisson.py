@@ -11,6 +11,7 @@ from dolfinx.mesh import compute_midpoints
 from mpi4py import MPI
 
 from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.meshes.io import distribute, gmsh_sheet_pair, read_mesh
 from hydrobridge.meshes.sheets import ELECTRODE_LEFT, ELECTRODE_RIGHT, sheet_pair_mesh
 from hydrobridge.continuum.verification import manufactured_poisson
@@ -57,7 +58,7 @@ def test_sheet_pair_field_is_sigma_over_two_eps(orientation, electrodes, eps):
     sp = sheet_pair_mesh(MPI.COMM_WORLD, orientation, 16, 16, electrodes=electrodes)
     V = fem.functionspace(sp.mesh, ("Lagrange", 1))
     bcs = {ELECTRODE_LEFT: 0.0, ELECTRODE_RIGHT: 0.0} if electrodes else None
-    psi = PoissonSolver(V, eps, facet_tags=sp.facet_tags, sigma0=sigma0, dirichlet=bcs).solve()
+    psi = PoissonSolver(V, eps, facet_tags=sp.facet_tags, forcing=SheetForcing(sigma0), dirichlet=bcs).solve()
     En, s = normal_field(psi, sp)
     between = (s > sp.positions[0]) & (s < sp.positions[1])
     expected = np.where(between, 1.0, -1.0) * sigma0 / (2 * eps)
@@ -68,7 +69,7 @@ def test_sheet_pair_field_follows_sheets_and_charge_sign():
     """Moving the sheets moves the field jump; swapping their order flips the sign (the test can fail)."""
     sp = sheet_pair_mesh(MPI.COMM_WORLD, "x", 16, 16, positions=(0.75, 0.25))
     V = fem.functionspace(sp.mesh, ("Lagrange", 1))
-    En, s = normal_field(PoissonSolver(V, 1.0, facet_tags=sp.facet_tags, sigma0=1.0).solve(), sp)
+    En, s = normal_field(PoissonSolver(V, 1.0, facet_tags=sp.facet_tags, forcing=SheetForcing(1.0)).solve(), sp)
     between = (s > 0.25) & (s < 0.75)
     assert np.allclose(En[between], -0.5, atol=1e-9) and np.allclose(En[~between], 0.5, atol=1e-9)
 
@@ -79,7 +80,7 @@ def test_unstructured_gmsh_sheet_pair(tmp_path):
     tagged = read_mesh(path, period=(1.0, 1.0))
     domain, _, facet_tags = distribute(MPI.COMM_SELF, tagged)
     V = fem.functionspace(domain.mesh, ("Lagrange", 1))
-    psi = PoissonSolver(V, 1.0, facet_tags=facet_tags, sigma0=1.0).solve()
+    psi = PoissonSolver(V, 1.0, facet_tags=facet_tags, forcing=SheetForcing(1.0)).solve()
     W = fem.functionspace(domain.mesh, ("Discontinuous Lagrange", 0, (2,)))
     E = fem.Function(W)
     E.interpolate(fem.Expression(-ufl.grad(psi), W.element.interpolation_points))

@@ -14,11 +14,11 @@ it equals the conducting-boundary eps only when L is much larger than the correl
 
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 import numpy as np
 
+from hydrobridge.lockin import lockin_amplitude_with_error, mean_and_standard_error as _mean_and_error
 from hydrobridge.particles.dipolar.field import UniformACField
 from hydrobridge.particles.dipolar.forcefield import ForceField, force_field
 from hydrobridge.particles.dipolar.integrate import BAOAB
@@ -27,33 +27,10 @@ from hydrobridge.particles.dipolar.observables import block_average, polarizatio
 from hydrobridge.particles.dipolar.simulate import run
 
 
-def _mean_and_error(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean over axis 0 and standard error, separately for real and imaginary parts."""
-    n = blocks.shape[0]
-    err = (blocks.real.std(axis=0, ddof=1) + 1j * blocks.imag.std(axis=0, ddof=1)) / math.sqrt(n)
-    return blocks.mean(axis=0), err
-
-
 def lockin_amplitude(x: np.ndarray, dt: float, omega: float, n_blocks: int = 10) -> tuple[complex, complex]:
-    """(X^, standard error) of samples x_k = X(k dt), k = 0..T-1, over blocks of whole periods.
-
-    Each block's amplitude uses the rectangle rule on samples k dt, which is exact for a pure harmonic sampled
-    over whole periods (any number of samples per period > 2).
-    """
-    x = np.asarray(x, dtype=np.float64)
-    per_period = 2.0 * math.pi / (omega * dt)
-    periods = int(x.shape[0] / per_period) // n_blocks
-    if n_blocks < 2 or periods < 1:
-        raise ValueError(f"need n_blocks >= 2 blocks of at least one period; got {x.shape[0]} samples, "
-                         f"{per_period:.1f} per period, n_blocks = {n_blocks}")
-    blocks = []
-    for b in range(n_blocks):
-        start = round(b * periods * per_period)
-        stop = round((b + 1) * periods * per_period)
-        k = np.arange(start, stop)
-        blocks.append(2.0 / (stop - start) * np.sum(x[start:stop] * np.exp(1j * omega * dt * k)))
-    mean, err = _mean_and_error(np.array(blocks))
-    return complex(mean), complex(err)
+    """(X^, standard error) of samples x_k = X(k dt), k = 0..T-1, over blocks of whole periods
+    (:func:`hydrobridge.lockin.lockin_amplitude_with_error`)."""
+    return lockin_amplitude_with_error(x, omega, n_blocks, dt=dt)
 
 
 def longitudinal_polarization(x: np.ndarray, theta: np.ndarray, mu: float, k: np.ndarray) -> complex:
