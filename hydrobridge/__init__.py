@@ -8,12 +8,15 @@ Subpackages (imported on demand):
     hydrobridge.meshes      periodic boxes and sheet geometries
     hydrobridge.demos       runnable studies (the ``hydrobridge`` command runs them from TOML files)
 
-The equations are stated in ``docs/theory.md``. Importing this package loads ``dolfinx_solver`` (which
-must precede every ``dolfinx`` import: it orders MPI before the bindings) once, so no module needs to.
+The equations are stated in ``docs/theory.md``. Importing this package settles the import order of the
+compiled libraries once, so no module needs to: h5py first (its HDF5 must be loaded before PETSc's, or h5py
+fails with "Not a datatype" once dolfinx.fem.petsc is imported), then ``dolfinx_solver`` (which must precede
+every ``dolfinx`` import: it orders MPI before the bindings).
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
+import h5py  # noqa: F401  (before PETSc's HDF5, see above)
 import dolfinx_solver  # noqa: F401  (must precede every dolfinx import)
 
 try:
