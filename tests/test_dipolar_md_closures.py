@@ -54,7 +54,7 @@ def test_ideal_rotors_give_the_analytic_chi_w0_and_tau():
 
 
 def test_ideal_gas_pressure_fit_is_rho_kT_over_m():
-    from hydrobridge.demos.dipolar_coupled import scalar_pressure
+    from hydrobridge.particles.dipolar.pressure import scalar_pressure
     from hydrobridge.particles.dipolar.model import DipolarParams, State
 
     rng = np.random.default_rng(0)

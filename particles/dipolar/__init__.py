@@ -13,6 +13,9 @@ Modules (space / energy / integrator kept apart, composed through ForceField):
                 Verlet-list velocity Verlet (sorted particles, skin, fused passes, numba threads)
     field       uniform AC field, smeared sheet-pair forcing
     system      dipolar_force_field: Ewald (or PM) + short range
+    replica     typed study parameters (MolecularSystem, Thermostat, Equilibration) and keyed replicas
+    runs        study-independent runs: fluctuation / AC permittivity, equilibrium series, uniform field, sheets
+    sheet_profiles  slab profiles of rho, P_x, psi, P_dv_xx across a sheet pair
     integrate   velocity Verlet (NVE), BAOAB Langevin
     simulate    run loop with observation and checkpoint/restart
     checkpoint  atomic checkpoints
@@ -44,3 +47,35 @@ Example (a dipolar liquid, thermalised, then NVE with polarisation recorded):
 
     state = run(VelocityVerlet(ff, params), state, 1000, observe=record, checkpoint="run.npz", checkpoint_every=500)
 """
+
+from importlib import import_module
+
+#: public name -> defining module (imported on first use, so that `import hydrobridge.particles.dipolar` is cheap);
+#: no name equals a submodule's (importing the submodule would shadow it)
+_EXPORTS = {
+    "DipolarParams": "model", "State": "model", "lattice_state": "model",
+    "MolecularSystem": "replica", "Thermostat": "replica", "Equilibration": "replica", "ReplicaSetup": "replica",
+    "equilibrated": "replica",
+    "dipolar_force_field": "system", "BAOAB": "integrate", "VelocityVerlet": "integrate", "run": "simulate",
+    "polarization": "observables", "block_average": "observables",
+    "pressure_tensors": "pressure", "scalar_pressure": "pressure", "PairMoments": "pair_moments",
+    "polarization_series": "response", "lockin_amplitude": "response", "harmonic_amplitudes": "response",
+    "one_period_waveform": "response", "fluctuation_permittivity_tensor": "response",
+    "inverse_variance_mean": "response",
+    "SheetGeometry": "sheet_profiles", "sheet_geometry": "sheet_profiles",
+    "steps_per_period": "runs", "fluctuation_permittivity_run": "runs", "ac_permittivity_run": "runs",
+    "EquilibriumSeries": "runs", "equilibrium_run": "runs", "UNIFORM_FIELD_OBSERVABLES": "runs",
+    "uniform_field_run": "runs", "SheetSeries": "runs", "sheet_run": "runs",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    return __all__

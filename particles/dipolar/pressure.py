@@ -20,6 +20,8 @@ import numpy as np
 
 from hydrobridge.particles.dipolar.model import DipolarParams, State
 from hydrobridge.particles.dipolar.observables import deposit_cic
+from hydrobridge.particles.dipolar.shortrange import ShortRange
+from hydrobridge.particles.dipolar.space import neighbor_pairs
 
 
 def pressure_tensors(state: State, params: DipolarParams, virial: np.ndarray) -> dict[str, np.ndarray]:
@@ -31,6 +33,13 @@ def pressure_tensors(state: State, params: DipolarParams, virial: np.ndarray) ->
     area = params.area
     return {"P_vv": (dv.T @ dv + virial / params.m) / area, "P_dv": dd.T @ dv / area,
             "P_dw": dw @ dd / area, "P_wv": dw @ dv / area}
+
+
+def scalar_pressure(state: State, params: DipolarParams, short: ShortRange | None) -> float:
+    """p = (1/2) tr P_vv (pressure units, energy / area): kinetic + the virial of `short` (None: ideal gas)."""
+    virial = np.zeros((2, 2)) if short is None else short.virial(state.theta, neighbor_pairs(state.x, params.box,
+                                                                                               short.r_cut))
+    return 0.5 * float(np.trace(pressure_tensors(state, params, virial)["P_vv"]))
 
 
 def pressure_fields(state: State, params: DipolarParams, shape: tuple[int, int]) -> dict[str, np.ndarray]:

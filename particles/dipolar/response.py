@@ -56,6 +56,30 @@ def lockin_amplitude(x: np.ndarray, dt: float, omega: float, n_blocks: int = 10)
     return complex(mean), complex(err)
 
 
+def harmonic_amplitudes(t: np.ndarray, x: np.ndarray, omega: float) -> np.ndarray:
+    """Lock-in amplitudes X^ = (2/T) sum_k x_k exp(i w t_k) dt of the columns of x (T, k) sampled at times
+    t (T,), uniform over whole periods (docs/theory.md §4); complex array (k,)."""
+    return 2 * np.mean(x * np.exp(1j * omega * t)[:, None], axis=0)
+
+
+def one_period_waveform(t: np.ndarray, x: np.ndarray, omega: float, per: int) -> tuple[list, list]:
+    """(phase, x) of the first `per` samples (one period) sorted by the phase w t mod 2 pi in [0, 2 pi)."""
+    phase = np.mod(omega * t[:per], 2 * math.pi)
+    order = np.argsort(phase)
+    return phase[order].tolist(), x[:per][order].tolist()
+
+
+def inverse_variance_mean(a: np.ndarray, a_err: np.ndarray, b: np.ndarray,
+                          b_err: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inverse-variance mean of two complex estimates a, b with standard errors a_err, b_err (real and
+    imaginary parts apart, errors floored at 1e-12), and its standard error 1 / sqrt(1/a_err^2 + 1/b_err^2)."""
+    out = []
+    for part in (np.real, np.imag):
+        wa, wb = 1 / np.maximum(part(a_err), 1e-12) ** 2, 1 / np.maximum(part(b_err), 1e-12) ** 2
+        out.append(((wa * part(a) + wb * part(b)) / (wa + wb), 1 / np.sqrt(wa + wb)))
+    return out[0][0] + 1j * out[1][0], out[0][1] + 1j * out[1][1]
+
+
 def longitudinal_polarization(x: np.ndarray, theta: np.ndarray, mu: float, k: np.ndarray) -> complex:
     """M_L(k) = mu sum_i (d(theta_i) . k_hat) exp(i k . x_i) for a wavevector k (2,)."""
     khat = k / np.linalg.norm(k)
