@@ -1,6 +1,6 @@
 """What the continuum dipolar fluid gets from the particle model (docs/theory.md §2-§3).
 
-* continuum_parameters: the one conversion from the MD model (particles.dipolar.model.DipolarParams: box,
+* continuum_parameters: the one conversion from the MD model (particles.dipolar.model.DipolarBoxModel: box,
   molecule, short range) and the bath temperature kT to the continuum's closures.rotational.DipolarParameters
   (mu = q l, mass m, inertia I = m l^2 / 4, kT = kT_r = the bath temperature, eps0).
 * dipolar_closure: the one factory name -> rotational closure, from the molecular parameters and whatever
@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
-from hydrobridge.particles.dipolar.model import DipolarParams
+from hydrobridge.particles.dipolar.model import DipolarBoxModel
 
 __all__ = ["CLOSURE_NAMES", "continuum_parameters", "dipolar_closure"]
 
@@ -32,7 +32,7 @@ CLOSURE_NAMES = ("local_equilibrium", "grad", "grad_damped", "debye", "debye_ide
                  "measured")
 
 
-def continuum_parameters(params: DipolarParams, kT: float) -> DipolarParameters:
+def continuum_parameters(params: DipolarBoxModel, kT: float) -> DipolarParameters:
     """The continuum's molecular parameters of the MD model `params` at bath temperature kT (energy units)."""
     return DipolarParameters(mu=params.mu, mass=params.m, inertia=params.inertia, kT=kT, kT_r=kT, eps0=params.eps0)
 

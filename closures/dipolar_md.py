@@ -32,14 +32,20 @@ into continuum closures; closures.dipolar_spectrum fits closures to a permittivi
   closures.measured.pair_moment_table.
 
 DipolarMDClosures collects the fits with errors and provenance; to_dict / from_dict / save / load round trip.
+
+On your own equilibrium trajectory (angles theta (T, N), angular velocities omega (T, N) every dt):
+
+    m, mdot = dipole_series(theta, omega, mu)
+    fit = rotational_relaxation(m, mdot, dt, kT, eps0, area, max_lag=1000, n_blocks=10)
+    closure = dipolar_closure("debye", density=N / area, relaxation=fit)     # closures.dipolar_continuum
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 

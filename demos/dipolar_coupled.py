@@ -251,7 +251,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     fits = fit_closures(config, md)
     fitted = fits.to_dict()
     if comm.rank == 0:
-        fits.save(out / "hydrobridge.closures.json")
+        fits.save(out / "closures.json")
         (out / "fields").mkdir(exist_ok=True)
     comm.barrier()
     cont_tasks = [(f"{c}/{'d2' if d2 else 'mf'}", lambda c=c, d2=d2: continuum_task(config, fitted, c, d2, out / "fields"))

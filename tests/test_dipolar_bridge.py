@@ -10,7 +10,7 @@ from hydrobridge.closures.dipolar_continuum import CLOSURE_NAMES, continuum_para
 from hydrobridge.closures.dipolar_md import dipole_series, pair_moment_average, rotational_relaxation
 from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.closures.rotational import Debye, GradRotational
-from hydrobridge.particles.dipolar.model import DipolarParams
+from hydrobridge.particles.dipolar.model import DipolarBoxModel
 
 
 def lorentz_polarisation(chi_s, w0, friction, area, dt, steps, seed):
@@ -101,7 +101,7 @@ def test_pair_moments_of_frames_are_symmetrised_over_the_square():
 
 
 def test_one_closure_factory_for_every_name():
-    params = DipolarParams(Lx=10.0, Ly=10.0, q=3.0)
+    params = DipolarBoxModel(Lx=10.0, Ly=10.0, q=3.0)
     par = continuum_parameters(params, kT=1.0)
     assert (par.mu, par.mass, par.inertia, par.kT, par.kT_r, par.eps0) == (1.5, 1.0, 0.0625, 1.0, 1.0, 1.0)
     fits = {"relaxation": {"chi_s": 2.0, "w0": 3.0, "tau_D": 0.2},

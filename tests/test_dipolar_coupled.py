@@ -31,7 +31,7 @@ def quick_run(tmp_path_factory):
 
 def test_quick_run_writes_every_output(quick_run):
     config, out, summary = quick_run
-    for name in ("summary.json", "hydrobridge.closures.json", "profiles.png", "response.png"):
+    for name in ("summary.json", "closures.json", "profiles.png", "response.png"):
         assert (out / name).exists(), name
     assert sorted(p.name for p in (out / "fields").glob("*.bp")) == sorted(
         f"{c}{s}.bp" for c in config["closures"] for s in ("", "_d2"))

@@ -1,7 +1,7 @@
 """Molecular dynamics of 2D dipolar molecules (THEORY.md section 2) and its observables (sections 3-4).
 
 Modules (space / energy / integrator kept apart, composed through ForceField):
-    model       DipolarParams (validated, frozen), State, lattice_state
+    model       DipolarBoxModel (validated, frozen), State, lattice_state
     space       wrap, minimum image, cell-list pair search
     forcefield  Contribution (U, F, tau), the Term protocol, ForceField (sum of terms)
     ewald       point-dipole Ewald: real, reciprocal, self terms; ewald_setup(accuracy)
@@ -29,13 +29,13 @@ Modules (space / energy / integrator kept apart, composed through ForceField):
 Example (a dipolar liquid, thermalised, then NVE with polarisation recorded):
 
     import numpy as np
-    from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+    from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
     from hydrobridge.particles.dipolar.system import dipolar_force_field
     from hydrobridge.particles.dipolar.integrate import BAOAB, VelocityVerlet
     from hydrobridge.particles.dipolar.observables import polarization
     from hydrobridge.particles.dipolar.simulate import run
 
-    params = DipolarParams(Lx=10.0, Ly=10.0, q=3.0)          # mu = 1.5, I = 1/16
+    params = DipolarBoxModel(Lx=10.0, Ly=10.0, q=3.0)          # mu = 1.5, I = 1/16
     ff = dipolar_force_field(params, accuracy=1e-6, n=60)     # Ewald + short range; mesh_order=6 for PM
     rng = np.random.default_rng(0)
     state = run(BAOAB(ff, params, kT=1.0, gamma=1.0, gamma_r=4.0), lattice_state(params, 60, 1.0, rng),
@@ -53,7 +53,7 @@ from importlib import import_module
 #: public name -> defining module (imported on first use, so that `import hydrobridge.particles.dipolar` is cheap);
 #: no name equals a submodule's (importing the submodule would shadow it)
 _EXPORTS = {
-    "DipolarParams": "model", "State": "model", "lattice_state": "model",
+    "DipolarBoxModel": "model", "State": "model", "lattice_state": "model",
     "MolecularSystem": "replica", "Thermostat": "replica", "Equilibration": "replica", "ReplicaSetup": "replica",
     "equilibrated": "replica",
     "dipolar_force_field": "system", "BAOAB": "integrate", "VelocityVerlet": "integrate", "run": "simulate",

@@ -4,7 +4,7 @@ A study names its system by three frozen records, built once from the validated 
 edge (the study module); nothing below reads a configuration dict:
 
 * MolecularSystem: N molecules at number density n in a square periodic box of side sqrt(N / n), charges
-  +-q at separation l (mu = q l), the remaining constants at their DipolarParams defaults; with
+  +-q at separation l (mu = q l), the remaining constants at their DipolarBoxModel defaults; with
   interactions = False the molecules are ideal rotors (no force field).
 * Thermostat: the BAOAB Langevin bath, kT (energy units), translational and rotational friction rates
   gamma, gamma_r (1 / time) and the time step dt.
@@ -24,7 +24,7 @@ import numpy as np
 
 from hydrobridge.particles.dipolar.forcefield import ForceField, force_field
 from hydrobridge.particles.dipolar.integrate import BAOAB
-from hydrobridge.particles.dipolar.model import DipolarParams, State, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State, lattice_state
 from hydrobridge.particles.dipolar.simulate import run
 from hydrobridge.particles.dipolar.system import dipolar_force_field
 
@@ -56,12 +56,12 @@ class MolecularSystem:
         for name in ("density", "q", "l"):
             _require(name, getattr(self, name), _positive(getattr(self, name)), "a finite positive number")
 
-    def model(self) -> DipolarParams:
+    def model(self) -> DipolarBoxModel:
         """The square box of side sqrt(N / n) with this molecule."""
         length = math.sqrt(self.n_particles / self.density)
-        return DipolarParams(Lx=length, Ly=length, q=self.q, l=self.l)
+        return DipolarBoxModel(Lx=length, Ly=length, q=self.q, l=self.l)
 
-    def force_field(self, params: DipolarParams) -> ForceField:
+    def force_field(self, params: DipolarBoxModel) -> ForceField:
         """Ewald dipoles + short range (accuracy 1e-5) if interactions, else none (ideal rotors)."""
         return (dipolar_force_field(params, accuracy=1e-5, n=self.n_particles) if self.interactions
                 else force_field([], params.box))
@@ -80,7 +80,7 @@ class Thermostat:
         for name in ("kT", "gamma", "gamma_r", "dt"):
             _require(name, getattr(self, name), _positive(getattr(self, name)), "a finite positive number")
 
-    def integrator(self, forces: ForceField, params: DipolarParams, dt: float | None = None) -> BAOAB:
+    def integrator(self, forces: ForceField, params: DipolarBoxModel, dt: float | None = None) -> BAOAB:
         """BAOAB with this bath over `forces`; dt overrides the bath's step (e.g. a whole number per period)."""
         return BAOAB(forces, params, self.kT, self.gamma, self.gamma_r, self.dt if dt is None else dt)
 
@@ -112,7 +112,7 @@ def seed_of(equilibration: Equilibration, key: str) -> int:
     return equilibration.seed * 1_000_003 + zlib.crc32(key.encode())
 
 
-def equilibrated(setup: ReplicaSetup, key: str) -> tuple[DipolarParams, ForceField, State, np.random.Generator]:
+def equilibrated(setup: ReplicaSetup, key: str) -> tuple[DipolarBoxModel, ForceField, State, np.random.Generator]:
     """(params, force field, state, rng) after setup.equilibration.steps BAOAB steps from a lattice at kT."""
     system, bath = setup.system, setup.thermostat
     params = system.model()

@@ -22,7 +22,7 @@ import numpy as np
 from hydrobridge.particles.dipolar.field import UniformACField
 from hydrobridge.particles.dipolar.forcefield import ForceField, force_field
 from hydrobridge.particles.dipolar.integrate import BAOAB
-from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State
 from hydrobridge.particles.dipolar.observables import block_average, polarization, time_correlation
 from hydrobridge.particles.dipolar.simulate import run
 
@@ -141,7 +141,7 @@ def fluctuation_permittivity_tensor(m_series: np.ndarray, dt: float, omegas: np.
     return _mean_and_error(np.array(blocks))
 
 
-def polarization_series(base: ForceField, params: DipolarParams, state: State, kT: float, gamma: float,
+def polarization_series(base: ForceField, params: DipolarBoxModel, state: State, kT: float, gamma: float,
                         gamma_r: float, dt: float, n_steps: int, e0: float, omega_ac: float,
                         rng: np.random.Generator,
                         record: Callable[[State], np.ndarray] | None = None,

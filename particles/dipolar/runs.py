@@ -23,7 +23,7 @@ import numpy as np
 
 from hydrobridge.particles.dipolar.field import SheetPairField, UniformACField
 from hydrobridge.particles.dipolar.forcefield import ForceField, force_field
-from hydrobridge.particles.dipolar.model import DipolarParams
+from hydrobridge.particles.dipolar.model import DipolarBoxModel
 from hydrobridge.particles.dipolar.pair_moments import PairMoments, pair_moments
 from hydrobridge.particles.dipolar.pressure import pressure_tensors, scalar_pressure
 from hydrobridge.particles.dipolar.replica import ReplicaSetup, equilibrated
@@ -46,7 +46,7 @@ def steps_per_period(dt: float, omega: float) -> tuple[int, float]:
     return per, 2 * math.pi / (omega * per)
 
 
-def _forced(setup: ReplicaSetup, key: str, forcing: Callable[[DipolarParams], object], dt: float):
+def _forced(setup: ReplicaSetup, key: str, forcing: Callable[[DipolarBoxModel], object], dt: float):
     """(params, BAOAB with the base terms plus the term forcing(params) at step dt, state with its clock at 0,
     rng) of the equilibrated replica `key`."""
     params, base, state, rng = equilibrated(setup, key)

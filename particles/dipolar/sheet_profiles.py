@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hydrobridge.particles.dipolar.model import DipolarParams
+from hydrobridge.particles.dipolar.model import DipolarBoxModel
 
 __all__ = ["SheetGeometry", "sheet_geometry", "sheet_profiles"]
 
@@ -33,7 +33,7 @@ class SheetGeometry:
     drop_vacuum: float
 
 
-def sheet_geometry(params: DipolarParams, n_slabs: int, sigma0: float) -> SheetGeometry:
+def sheet_geometry(params: DipolarBoxModel, n_slabs: int, sigma0: float) -> SheetGeometry:
     """The sheet pair of amplitude sigma0 in the (square) box of params, profiles on n_slabs slabs."""
     if not (isinstance(n_slabs, int) and n_slabs >= 4):
         raise ValueError(f"n_slabs = {n_slabs!r}: expected an integer >= 4")
@@ -42,7 +42,7 @@ def sheet_geometry(params: DipolarParams, n_slabs: int, sigma0: float) -> SheetG
                          drop_vacuum=sigma0 * L / (4 * params.eps0))
 
 
-def sheet_profiles(x: np.ndarray, theta: np.ndarray, v: np.ndarray, params: DipolarParams, geo: SheetGeometry,
+def sheet_profiles(x: np.ndarray, theta: np.ndarray, v: np.ndarray, params: DipolarBoxModel, geo: SheetGeometry,
                    sigma0: float, phase: float) -> np.ndarray:
     """[rho (n), P_x (n), psi (n), drop, P_dv_xx (n)] of one configuration x (N, 2), theta (N,), v (N, 2):
     slab averages of rho and mu rho D_x at the slab centres, psi of the sharp sheets (charge
