@@ -166,6 +166,11 @@ def fit_dw_response(omegas: npt.ArrayLike, e0: float, p_hat: npt.ArrayLike, b_ha
     dp, db = np.asarray(p_err, complex), np.asarray(b_err, complex)
     if not (len(w) == len(p) == len(b) >= 2):
         raise ValueError(f"omegas, p_hat, b_hat: expected equal lengths >= 2, got {len(w)}, {len(p)}, {len(b)}")
+    for name, a in (("omegas", w), ("p_hat", p), ("b_hat", b), ("p_err", dp), ("b_err", db)):
+        if a.shape != w.shape or not np.all(np.isfinite(a)):
+            raise ValueError(f"{name}: expected {len(w)} finite values (one per frequency), got {a!r}")
+    for name, value in (("e0", e0), ("eps0", eps0), ("mu", mu)):
+        _positive(name, value)
     lhs = -1j * w * b
     cols = np.stack([np.full(len(w), eps0 * e0 / mu, complex), -p, -b], axis=1)
     a = np.vstack([cols.real, cols.imag])

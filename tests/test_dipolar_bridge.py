@@ -7,7 +7,7 @@ import pytest
 from scipy.linalg import cholesky, expm
 
 from hydrobridge.closures.dipolar_continuum import CLOSURE_NAMES, continuum_parameters, dipolar_closure
-from hydrobridge.closures.dipolar_md import dipole_series, pair_moment_average, rotational_relaxation
+from hydrobridge.closures.dipolar_md import dipole_series, fit_dw_response, pair_moment_average, rotational_relaxation
 from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.closures.rotational import Debye, GradRotational
 from hydrobridge.particles.dipolar.model import DipolarBoxModel
@@ -129,6 +129,8 @@ def test_one_closure_factory_for_every_name():
      "mdot: contains non-finite"),
     (lambda: pair_moment_average(np.zeros((2, 5, 2)), np.zeros((2, 4)), (4.0, 4.0), 1.0, 3), "theta: expected shape"),
     (lambda: pair_moment_average(np.zeros((2, 5, 2)), np.zeros((2, 5)), (4.0, 4.0), 1.0, 4), "n_bins = 4"),
+    (lambda: fit_dw_response([1.0, 2.0], 0.1, [1j, np.nan], [1, 1], [1, 1], [1, 1], 1.0, 1.0), "p_hat: expected 2 finite"),
+    (lambda: fit_dw_response([1.0, 2.0], 0.0, [1j, 1j], [1, 1], [1, 1], [1, 1], 1.0, 1.0), "e0 = 0.0"),
     (lambda: fit_spectrum([1.0, 2.0, 3.0], [1, 2], [1, 1], 1.0), "eps: expected shape"),
     (lambda: fit_spectrum([1.0, 2.0, 3.0], [1, 2, np.nan], [1, 1, 1], 1.0), "eps: contains non-finite"),
 ])
