@@ -23,7 +23,7 @@ into continuum closures; closures.dipolar_spectrum fits closures to a permittivi
   the field (p_perp, B_perp) and P_dv, P_wv vanish by symmetry in this geometry (no force on the
   centres in a uniform field; isotropy); their lock-in amplitudes are recorded and reported.
 * P_vv: MeasuredPressure (closures.measured.fit_pressure) of p = (1/2) tr P_vv (kinetic + short-range
-  virial) at several densities.
+  virial; pressure_series of frames) at several densities.
 * D2 / D2perp: pair moments M2, M2perp of the unpolarised homogeneous state (there D (x) D = 0, so they
   are the h_2-weighted moments), averaged over the square box's 8 symmetries (tensor / pseudotensor:
   d_perp picks up det R), which removes the sampling noise that would otherwise give a uniform state a
@@ -47,7 +47,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -55,8 +55,13 @@ import numpy.typing as npt
 from hydrobridge.closures.dipolar_continuum import dipolar_closure
 from hydrobridge.closures.measured import MeasuredPressure, pair_moment_table
 from hydrobridge.closures.rotational import DipolarParameters
+from hydrobridge.particles.dipolar.model import DipolarBoxModel
 
-__all__ = ["dipole_series", "rotational_relaxation", "combine_replica_fits", "fit_dw_response", "symmetrise_square",
+if TYPE_CHECKING:
+    from hydrobridge.particles.dipolar.shortrange import ShortRange
+
+__all__ = ["dipole_series", "rotational_relaxation", "combine_replica_fits", "pressure_series", "fit_dw_response",
+           "symmetrise_square",
            "pair_moment_average", "d2_table", "molecular_record", "sheet_pdv_relaxation_time", "DipolarMDClosures"]
 
 
@@ -150,6 +155,25 @@ def combine_replica_fits(fits: list[Mapping[str, float]]) -> dict[str, float]:
             out[k] = float(np.mean([f[k] for f in fits]))
             out[k + "_err"] = float(np.sqrt(np.sum([f[k + "_err"] ** 2 for f in fits])) / R)
     return out
+
+
+def pressure_series(positions: npt.ArrayLike, velocities: npt.ArrayLike, theta: npt.ArrayLike, model: DipolarBoxModel,
+                    short: ShortRange | None = None) -> np.ndarray:
+    """Scalar pressure p = (1/2) tr P_vv (energy / area; kinetic + the virial of the short-range term `short`,
+    None for none) of each of T frames: positions (T, N, 2) in the box of `model`, velocities (T, N, 2),
+    theta (T, N) (particles.dipolar.pressure). Fitted against density by closures.measured.fit_pressure it is
+    the P_vv(rho) closure."""
+    from hydrobridge.particles.dipolar.model import State
+    from hydrobridge.particles.dipolar.pressure import scalar_pressure
+
+    x = _finite_array("positions", positions, 3, 2)
+    v = _finite_array("velocities", velocities, 3, 2)
+    th = _finite_array("theta", theta, 2)
+    if v.shape != x.shape or th.shape != x.shape[:2]:
+        raise ValueError(f"velocities, theta: expected shapes {x.shape} and {x.shape[:2]} like positions, "
+                         f"got {v.shape} and {th.shape}")
+    spin = np.zeros(x.shape[1])
+    return np.array([scalar_pressure(State(x[k], th[k], v[k], spin), model, short) for k in range(len(x))])
 
 
 def fit_dw_response(omegas: npt.ArrayLike, e0: float, p_hat: npt.ArrayLike, b_hat: npt.ArrayLike,

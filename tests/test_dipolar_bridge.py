@@ -7,7 +7,9 @@ import pytest
 from scipy.linalg import cholesky, expm
 
 from hydrobridge.closures.dipolar_continuum import CLOSURE_NAMES, continuum_parameters, dipolar_closure
-from hydrobridge.closures.dipolar_md import dipole_series, fit_dw_response, pair_moment_average, rotational_relaxation
+from hydrobridge.closures.dipolar_md import (dipole_series, fit_dw_response, pair_moment_average, pressure_series,
+                                            rotational_relaxation)
+from hydrobridge.closures.measured import fit_pressure
 from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.closures.rotational import Debye, GradRotational
 from hydrobridge.particles.dipolar.model import DipolarBoxModel
@@ -84,6 +86,24 @@ def test_spectrum_fits_recover_a_debye_and_a_lorentz_spectrum():
             assert other["reduced_chi2"] > 100 * got["reduced_chi2"]
 
 
+def test_ideal_gas_frames_give_p_vv_of_rho_with_slope_kT_over_m():
+    """Ideal-gas frames (uniform positions, Maxwell velocities) at three densities: fit_pressure of the frames'
+    pressures has slope kT / m within 3 standard errors of the slope."""
+    rng = np.random.default_rng(2)
+    kT, mass, n_mol, frames = 1.3, 2.0, 2000, 10
+    rho, p, err = [], [], []
+    for L in (40.0, 50.0, 60.0):
+        x, v = rng.uniform(0, L, (frames, n_mol, 2)), rng.normal(0, math.sqrt(kT / mass), (frames, n_mol, 2))
+        samples = pressure_series(x, v, rng.uniform(0, 2 * math.pi, (frames, n_mol)), DipolarBoxModel(L, L, m=mass))
+        samples *= n_mol / (n_mol - 1)                                      # the <v> removed by P_vv
+        rho.append(n_mol / L**2)
+        p.append(samples.mean())
+        err.append(samples.std(ddof=1) / math.sqrt(frames))
+    fit = fit_pressure(np.array(rho), np.array(p), np.array(err), degree=1)
+    slope_err = 3 * max(err) / (max(rho) - min(rho))
+    assert abs(fit.coefficients[1] - kT / mass) < slope_err < 0.1 * kT / mass
+
+
 def test_combine_replicas_is_the_mean_with_root_sum_square_errors():
     eps = np.array([1 + 2j, 3 + 4j])
     err = np.array([0.3 + 0.4j, 0.4 + 0.3j])
@@ -131,6 +151,8 @@ def test_one_closure_factory_for_every_name():
     (lambda: pair_moment_average(np.zeros((2, 5, 2)), np.zeros((2, 5)), (4.0, 4.0), 1.0, 4), "n_bins = 4"),
     (lambda: fit_dw_response([1.0, 2.0], 0.1, [1j, np.nan], [1, 1], [1, 1], [1, 1], 1.0, 1.0), "p_hat: expected 2 finite"),
     (lambda: fit_dw_response([1.0, 2.0], 0.0, [1j, 1j], [1, 1], [1, 1], [1, 1], 1.0, 1.0), "e0 = 0.0"),
+    (lambda: pressure_series(np.zeros((2, 5, 2)), np.zeros((2, 5, 2)), np.zeros((3, 5)), DipolarBoxModel(4.0, 4.0)),
+     "velocities, theta: expected shapes"),
     (lambda: fit_spectrum([1.0, 2.0, 3.0], [1, 2], [1, 1], 1.0), "eps: expected shape"),
     (lambda: fit_spectrum([1.0, 2.0, 3.0], [1, 2, np.nan], [1, 1, 1], 1.0), "eps: contains non-finite"),
 ])
