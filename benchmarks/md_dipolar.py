@@ -281,7 +281,7 @@ def compare(args: argparse.Namespace) -> None:
 def full_model(args: argparse.Namespace) -> None:
     """Seconds per step of the full model (Phi + Ewald/PM), per term; MPI ranks run independent replicas."""
     from hydrobridge.particles.dipolar.integrate import VelocityVerlet
-    from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+    from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
     from hydrobridge.particles.dipolar.space import neighbor_pairs
     from hydrobridge.particles.dipolar.system import dipolar_force_field
 
@@ -297,7 +297,7 @@ def full_model(args: argparse.Namespace) -> None:
             comm.Barrier()
         wall = time.perf_counter()
         length = math.sqrt(n / 0.6)
-        params = DipolarParams(Lx=length, Ly=length, q=3.0)
+        params = DipolarBoxModel(Lx=length, Ly=length, q=3.0)
         state = lattice_state(params, n, 1.5, np.random.default_rng(rank))
         ff = dipolar_force_field(params, args.accuracy, args.r_cut, args.r_cut, mesh_order=None if args.ewald else 6)
         vv = VelocityVerlet(ff, params, 0.002)

@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from hydrobridge.particles.dipolar.integrate import BAOAB
-from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.observables import polarization, static_permittivity
 from hydrobridge.particles.dipolar.response import (fluctuation_permittivity, lockin_amplitude, longitudinal_permittivity,
                                         longitudinal_polarization, polarization_series)
@@ -43,7 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     kT, dt = 1.0, 0.005
     length = math.sqrt(args.n / 0.6)
-    params = DipolarParams(Lx=length, Ly=length, q=3.0)
+    params = DipolarBoxModel(Lx=length, Ly=length, q=3.0)
     t0 = time.perf_counter()
     base, state, rng = equilibrated(params, args.n, kT, dt, 4000, seed=1)
     k_min = np.array([2.0 * np.pi / params.Lx, 0.0])

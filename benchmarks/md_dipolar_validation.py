@@ -18,7 +18,7 @@ from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_er
 from hydrobridge.particles.dipolar.field import UniformACField
 from hydrobridge.particles.dipolar.forcefield import force_field
 from hydrobridge.particles.dipolar.integrate import BAOAB, DEFAULT_DT, VelocityVerlet
-from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.observables import kinetic_energies, total_momentum
 from hydrobridge.particles.dipolar.pm import ParticleMesh
 from hydrobridge.particles.dipolar.shortrange import ShortRange
@@ -44,7 +44,7 @@ def derivative_checks() -> None:
         f, tau = fd_forces_torques(term, x, theta, BOX, t=0.37)
         ferr = relative_error(c.force, f) if np.any(c.force) else float(np.max(np.abs(f)))
         print(f"FD  {name:32s} force {ferr:.1e}  torque {relative_error(c.torque, tau):.1e}")
-    s = lattice_state(DipolarParams(Lx=7.0, Ly=6.0), 30, 1.0, rng)
+    s = lattice_state(DipolarBoxModel(Lx=7.0, Ly=6.0), 30, 1.0, rng)
     xs = s.x + rng.normal(0, 0.15, s.x.shape)
     sr = ShortRange(1.0, 1.0, 12.0, 2.9)
     c = force_field([sr], box_sr)(xs, s.theta, 0.0)
@@ -73,7 +73,7 @@ def ewald_checks() -> None:
               f"{np.max(np.abs(c.force - point.force)):.3e} torque {np.max(np.abs(c.torque - point.torque)):.3e}")
     n = 256
     length = math.sqrt(n / 0.6)
-    params = DipolarParams(Lx=length, Ly=1.1 * length, q=3.0)
+    params = DipolarBoxModel(Lx=length, Ly=1.1 * length, q=3.0)
     s = lattice_state(params, n, 1.0, np.random.default_rng(0))
     s.x += np.random.default_rng(1).normal(0, 0.1, s.x.shape)
     exact = dipolar_force_field(params, 1e-13, 3.0, 3.0)(s.x, s.theta, 0.0)
@@ -89,7 +89,7 @@ def ewald_checks() -> None:
 def drift(n_steps: int) -> None:
     n = 64
     length = math.sqrt(n / 0.6)
-    params = DipolarParams(Lx=length, Ly=length, q=3.0)
+    params = DipolarBoxModel(Lx=length, Ly=length, q=3.0)
     ff = dipolar_force_field(params)
     rng = np.random.default_rng(7)
     s = lattice_state(params, n, 1.0, rng)

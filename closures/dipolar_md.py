@@ -1,7 +1,10 @@
 """Closures of the dipolar moment system fitted from dipolar MD (docs/theory.md §3, §4 (3.18)-(3.19)).
 
-Everything here works on numpy series recorded by particle runs of the same system the continuum solves
-(same mu, m, I, kT, density, box); the MD drivers live in the demo (demos/dipolar_coupled.py).
+Everything here works on plain numpy arrays recorded by particle runs of the same system the continuum
+solves (same mu, m, I, kT, density, box): your own trajectories (dipole_series turns angles theta (T, N) and
+angular velocities (T, N) into M, Mdot; pair_moment_average turns positions (T, N, 2) and angles into
+symmetrised pair moments) or the runs of particles.dipolar.runs. closures.dipolar_continuum turns the fits
+into continuum closures; closures.dipolar_spectrum fits closures to a permittivity spectrum.
 
 * Equilibrium M fluctuations (conducting boundary), M = mu sum_i d_i, Mdot = mu sum_i omega_i d_perp,i:
     chi_s   = <|M - <M>|^2> / (2 eps0 A kT)                                  (static susceptibility)
@@ -19,8 +22,8 @@ Everything here works on numpy series recorded by particle runs of the same syst
   giving (chi_s, w0, g) with covariance errors and the reduced chi^2 of the form. The components across
   the field (p_perp, B_perp) and P_dv, P_wv vanish by symmetry in this geometry (no force on the
   centres in a uniform field; isotropy); their lock-in amplitudes are recorded and reported.
-* P_vv: MeasuredPressure (hydrobridge.closures.measured.fit_pressure) of p = (1/2) tr P_vv (kinetic + short-range
-  virial) at several densities.
+* P_vv: MeasuredPressure (closures.measured.fit_pressure) of p = (1/2) tr P_vv (kinetic + short-range
+  virial; pressure_series of frames) at several densities.
 * D2 / D2perp: pair moments M2, M2perp of the unpolarised homogeneous state (there D (x) D = 0, so they
   are the h_2-weighted moments), averaged over the square box's 8 symmetries (tensor / pseudotensor:
   d_perp picks up det R), which removes the sampling noise that would otherwise give a uniform state a
@@ -29,27 +32,70 @@ Everything here works on numpy series recorded by particle runs of the same syst
   hydrobridge.closures.measured.pair_moment_table.
 
 DipolarMDClosures collects the fits with errors and provenance; to_dict / from_dict / save / load round trip.
+
+On your own equilibrium trajectory (angles theta (T, N), angular velocities omega (T, N) every dt):
+
+    m, mdot = dipole_series(theta, omega, mu)
+    fit = rotational_relaxation(m, mdot, dt, kT, eps0, area, max_lag=1000, n_blocks=10)
+    closure = dipolar_closure("debye", density=N / area, relaxation=fit)     # closures.dipolar_continuum
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from hydrobridge.closures.dipolar_continuum import dipolar_closure
 from hydrobridge.closures.measured import MeasuredPressure, pair_moment_table
-from hydrobridge.closures.rotational import Debye, GradRotational, LocalEquilibrium
+from hydrobridge.closures.rotational import DipolarParameters
+from hydrobridge.particles.dipolar.model import DipolarBoxModel
 
-__all__ = ["rotational_relaxation", "fit_dw_response", "symmetrise_square", "d2_table", "DipolarMDClosures",
-           "CLOSURE_NAMES"]
+if TYPE_CHECKING:
+    from hydrobridge.particles.dipolar.shortrange import ShortRange
 
-#: the continuum closures a DipolarMDClosures can build
-CLOSURE_NAMES = ("local_equilibrium", "grad", "debye", "measured")
+__all__ = ["dipole_series", "rotational_relaxation", "combine_replica_fits", "pressure_series", "fit_dw_response",
+           "symmetrise_square",
+           "pair_moment_average", "d2_table", "molecular_record", "sheet_pdv_relaxation_time", "DipolarMDClosures"]
+
+
+def _finite_array(name: str, a: npt.ArrayLike, ndim: int, last: int | None = None) -> np.ndarray:
+    """a as a float array of ndim dimensions (last axis of length `last`), finite; else a ValueError naming it."""
+    a = np.asarray(a, float)
+    if a.ndim != ndim or (last is not None and a.shape[-1] != last) or a.size == 0:
+        want = ("(" + ", ".join(["T", "N", "2"][:ndim - 1] + [str(last)]) + ")") if last is not None else f"{ndim}D"
+        raise ValueError(f"{name}: expected a non-empty {want} array, got shape {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name}: contains non-finite values")
+    return a
+
+
+def _positive(name: str, value: float) -> None:
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} = {value!r}: expected a finite positive number")
+
+
+def dipole_series(theta: npt.ArrayLike, angular_velocity: npt.ArrayLike, mu: float) -> tuple[np.ndarray, np.ndarray]:
+    """(M, Mdot), each (T, 2), of T frames of N molecules: M = mu sum_i d(theta_i), Mdot = mu sum_i omega_i
+    d_perp(theta_i), with d = (cos theta, sin theta), d_perp = (-sin theta, cos theta) (docs/theory.md §2).
+
+    theta (T, N) in radians, angular_velocity (T, N) in rad / time, mu the dipole moment q l.
+    """
+    theta = _finite_array("theta", theta, 2)
+    omega = _finite_array("angular_velocity", angular_velocity, 2)
+    if omega.shape != theta.shape:
+        raise ValueError(f"angular_velocity: expected shape {theta.shape} like theta, got {omega.shape}")
+    _positive("mu", mu)
+    c, s = np.cos(theta), np.sin(theta)
+    m = mu * np.stack([c.sum(axis=1), s.sum(axis=1)], axis=1)
+    mdot = mu * np.stack([(-omega * s).sum(axis=1), (omega * c).sum(axis=1)], axis=1)
+    return m, mdot
 
 
 def _blocks(n_samples: int, n_blocks: int, min_size: int) -> int:
@@ -63,12 +109,17 @@ def rotational_relaxation(m: npt.NDArray[np.float64], mdot: npt.NDArray[np.float
                           eps0: float, area: float, max_lag: int, n_blocks: int = 10) -> dict[str, float]:
     """chi_s, w0 (sum rule), tau_int and friction = w0^2 tau_int with block standard errors (module doc).
 
-    m, mdot: equilibrium samples M(k dt), Mdot(k dt) of shape (T, 2); max_lag: the C(t) integration range in
-    samples (past the decay of C).
+    m, mdot: equilibrium samples M(k dt), Mdot(k dt) of shape (T, 2) (dipole_series); dt > 0 the sampling
+    interval; kT the temperature (energy units); eps0, area = |Omega| the box area; max_lag: the C(t)
+    integration range in samples (past the decay of C). Units: chi_s dimensionless, w0 and friction 1 / time,
+    tau_D time.
     """
-    m, mdot = np.asarray(m, float), np.asarray(mdot, float)
-    if m.shape != mdot.shape or m.ndim != 2 or m.shape[1] != 2:
+    m = _finite_array("m", m, 2, 2)
+    mdot = _finite_array("mdot", mdot, 2, 2)
+    if m.shape != mdot.shape:
         raise ValueError(f"m, mdot: expected two (T, 2) arrays, got {m.shape} and {mdot.shape}")
+    for name, value in (("dt", dt), ("kT", kT), ("eps0", eps0), ("area", area)):
+        _positive(name, value)
     size = _blocks(len(m), n_blocks, max_lag)
     dm = m - m.mean(axis=0)
     weights = np.full(max_lag + 1, dt)
@@ -92,6 +143,39 @@ def rotational_relaxation(m: npt.NDArray[np.float64], mdot: npt.NDArray[np.float
             "tau_D": t, "tau_D_err": t_err, "friction": g, "friction_err": g * math.hypot(w2_err / w2, t_err / t)}
 
 
+def combine_replica_fits(fits: list[Mapping[str, float]]) -> dict[str, float]:
+    """Mean of independent replicas' fits (rotational_relaxation) and the standard error sqrt(sum err^2) / R
+    of each value `k` from the replicas' `k_err`."""
+    if not fits:
+        raise ValueError("fits: expected at least one replica")
+    R = len(fits)
+    out = {}
+    for k in fits[0]:
+        if not k.endswith("_err"):
+            out[k] = float(np.mean([f[k] for f in fits]))
+            out[k + "_err"] = float(np.sqrt(np.sum([f[k + "_err"] ** 2 for f in fits])) / R)
+    return out
+
+
+def pressure_series(positions: npt.ArrayLike, velocities: npt.ArrayLike, theta: npt.ArrayLike, model: DipolarBoxModel,
+                    short: ShortRange | None = None) -> np.ndarray:
+    """Scalar pressure p = (1/2) tr P_vv (energy / area; kinetic + the virial of the short-range term `short`,
+    None for none) of each of T frames: positions (T, N, 2) in the box of `model`, velocities (T, N, 2),
+    theta (T, N) (particles.dipolar.pressure). Fitted against density by closures.measured.fit_pressure it is
+    the P_vv(rho) closure."""
+    from hydrobridge.particles.dipolar.model import State
+    from hydrobridge.particles.dipolar.pressure import scalar_pressure
+
+    x = _finite_array("positions", positions, 3, 2)
+    v = _finite_array("velocities", velocities, 3, 2)
+    th = _finite_array("theta", theta, 2)
+    if v.shape != x.shape or th.shape != x.shape[:2]:
+        raise ValueError(f"velocities, theta: expected shapes {x.shape} and {x.shape[:2]} like positions, "
+                         f"got {v.shape} and {th.shape}")
+    spin = np.zeros(x.shape[1])
+    return np.array([scalar_pressure(State(x[k], th[k], v[k], spin), model, short) for k in range(len(x))])
+
+
 def fit_dw_response(omegas: npt.ArrayLike, e0: float, p_hat: npt.ArrayLike, b_hat: npt.ArrayLike,
                     p_err: npt.ArrayLike, b_err: npt.ArrayLike, eps0: float, mu: float) -> dict[str, float]:
     """(chi_s, w0, friction) of -i w B^ = w0^2 chi_s (eps0/mu) e0 - w0^2 p^ - g B^ (module doc), with errors.
@@ -106,6 +190,11 @@ def fit_dw_response(omegas: npt.ArrayLike, e0: float, p_hat: npt.ArrayLike, b_ha
     dp, db = np.asarray(p_err, complex), np.asarray(b_err, complex)
     if not (len(w) == len(p) == len(b) >= 2):
         raise ValueError(f"omegas, p_hat, b_hat: expected equal lengths >= 2, got {len(w)}, {len(p)}, {len(b)}")
+    for name, a in (("omegas", w), ("p_hat", p), ("b_hat", b), ("p_err", dp), ("b_err", db)):
+        if a.shape != w.shape or not np.all(np.isfinite(a)):
+            raise ValueError(f"{name}: expected {len(w)} finite values (one per frequency), got {a!r}")
+    for name, value in (("e0", e0), ("eps0", eps0), ("mu", mu)):
+        _positive(name, value)
     lhs = -1j * w * b
     cols = np.stack([np.full(len(w), eps0 * e0 / mu, complex), -p, -b], axis=1)
     a = np.vstack([cols.real, cols.imag])
@@ -154,6 +243,31 @@ def symmetrise_square(m2: np.ndarray, m2perp: np.ndarray) -> tuple[np.ndarray, n
     return out / len(_SQUARE_GROUP), out_p / len(_SQUARE_GROUP)
 
 
+def pair_moment_average(positions: npt.ArrayLike, theta: npt.ArrayLike, box: tuple[float, float], r_max: float,
+                        n_bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(edges, M2, M2perp) of T homogeneous equilibrium frames: the pair moments of
+    particles.dipolar.pair_moments on n_bins x n_bins bins of [-r_max, r_max)^2 (n_bins odd, so the bins are
+    centred on the separation grid), averaged over the frames and symmetrised over the square (symmetrise_square).
+
+    positions (T, N, 2) in [0, box), theta (T, N) radians, box (Lx, Ly) lengths.
+    """
+    from hydrobridge.particles.dipolar.pair_moments import pair_moments
+
+    x = _finite_array("positions", positions, 3, 2)
+    th = _finite_array("theta", theta, 2)
+    if th.shape != x.shape[:2]:
+        raise ValueError(f"theta: expected shape {x.shape[:2]} (frames, molecules of positions), got {th.shape}")
+    box = np.asarray(box, float)
+    if box.shape != (2,) or not np.all(box > 0):
+        raise ValueError(f"box = {box.tolist()}: expected two positive lengths (Lx, Ly)")
+    _positive("r_max", r_max)
+    if not (isinstance(n_bins, int) and n_bins >= 1 and n_bins % 2 == 1):
+        raise ValueError(f"n_bins = {n_bins!r}: expected an odd positive integer")
+    frames = [pair_moments(x[k], th[k], box, r_max, n_bins) for k in range(len(x))]
+    m2, m2perp = symmetrise_square(np.mean([f.m2 for f in frames], axis=0), np.mean([f.m2perp for f in frames], axis=0))
+    return frames[0].edges, m2, m2perp
+
+
 def d2_table(edges: np.ndarray, m2: np.ndarray, m2perp: np.ndarray, density: float, box: tuple[float, float]):
     """PairMomentTable of d2 = M2 / n^2 from bins centred on the grid nodes k h (odd count; module doc).
 
@@ -165,6 +279,40 @@ def d2_table(edges: np.ndarray, m2: np.ndarray, m2perp: np.ndarray, density: flo
     if (len(edges) - 1) % 2 == 0 or not np.isclose(edges[0], -edges[-1]):
         raise ValueError("edges: expected an odd number of bins symmetric about 0 (centred on the nodes k h)")
     return pair_moment_table(edges + 0.5 * h, m2, m2perp, density, box)
+
+
+def molecular_record(molecule: DipolarParameters, density: float, bath_friction: float) -> dict[str, float]:
+    """The molecular parameters beside the fits (DipolarMDClosures.molecular): mu, mass, inertia, kT, eps0 and
+    the ideal-rotor chi_s = n mu^2 / (2 eps0 kT), w0 = sqrt(kT / I), tau_D = I gamma_r / kT."""
+    par = molecule
+    return {"mu": par.mu, "mass": par.mass, "inertia": par.inertia, "kT": par.kT, "eps0": par.eps0,
+            "ideal_chi_s": par.static_susceptibility(density), "ideal_w0": par.w0,
+            "ideal_tau_D": par.inertia * bath_friction / par.kT}
+
+
+def sheet_pdv_relaxation_time(p_x: npt.ArrayLike, p_dv_xx: npt.ArrayLike, slab_width: float, sigma0: float,
+                              molecule: DipolarParameters, density: float) -> dict[str, Any]:
+    """P_dv_xx as a linear response to the field gradient at a sheet pair at L/4, 3L/4 (docs/theory.md §4).
+
+    With the molecules' own dipole force (mu/m)(d . grad) E, d_t P_dv_xx = (mu rho / 2m) d_x E_x - (relaxation)
+    P_dv_xx, so across a sheet int P_dv_xx^ dx = tau_dv (mu rho / 2m) [E_x^], [E_x^] = (+-sigma0 - [P_x^]) / eps0
+    its jump. tau_dv (complex, a relaxation time) from the two slabs beside each sheet, odd combination of the
+    sheets; error from the replica spread of the numerator. p_x, p_dv_xx: per-replica complex lock-in
+    amplitudes (R, n) of P_x and P_dv_xx on n slabs of width slab_width (n a multiple of 4).
+    """
+    px_amp, dv = np.asarray(p_x, complex), np.asarray(p_dv_xx, complex)
+    if px_amp.ndim != 2 or dv.shape != px_amp.shape or px_amp.shape[1] % 4 or len(px_amp) < 2:
+        raise ValueError(f"p_x, p_dv_xx: expected equal (R >= 2, n) arrays with n a multiple of 4, "
+                         f"got {px_amp.shape} and {dv.shape}")
+    nc = px_amp.shape[1]
+    a, b = nc // 4, 3 * nc // 4                              # first slab inside / outside the sheets
+    px = px_amp.mean(axis=0)
+    jump = ((sigma0 - (px[a] - px[a - 1])) - (-sigma0 - (px[b] - px[b - 1]))) / molecule.eps0
+    num = slab_width * (dv[:, a - 1] + dv[:, a] - dv[:, b - 1] - dv[:, b])
+    tau = num / (molecule.mu * density / (2 * molecule.mass) * jump)
+    err = np.hypot(tau.real.std(ddof=1), tau.imag.std(ddof=1)) / math.sqrt(len(tau))
+    return {"tau_dv": [float(tau.mean().real), float(tau.mean().imag)], "err": float(err),
+            "field_jump": [float(jump.real), float(jump.imag)]}
 
 
 @dataclass
@@ -185,18 +333,8 @@ class DipolarMDClosures:
     provenance: dict[str, Any] = field(default_factory=dict)
 
     def closure(self, name: str):
-        """The continuum rotational closure `name` in CLOSURE_NAMES with the fitted parameters."""
-        eq, tr, n = self.equilibrium, self.transport, self.density
-        if name == "local_equilibrium":
-            return LocalEquilibrium()
-        if name == "grad":
-            return GradRotational(chi_s=eq["chi_s"], density=n, w0=eq["w0"])
-        if name == "debye":
-            return Debye(eq["tau_D"], chi_s=eq["chi_s"], density=n)
-        if name == "measured":
-            return GradRotational(friction=max(tr["friction"], 0.0), chi_s=tr["chi_s"], density=n, w0=tr["w0"],
-                                  name="measured")
-        raise ValueError(f"name = {name!r}: expected one of {CLOSURE_NAMES}")
+        """The continuum rotational closure `name` (closures.dipolar_continuum.dipolar_closure) with these fits."""
+        return dipolar_closure(name, density=self.density, relaxation=self.equilibrium, transport=self.transport)
 
     def pair_table(self, box: tuple[float, float]):
         """The D2 / D2perp correlation closure as a continuum.correlation.PairMomentTable."""

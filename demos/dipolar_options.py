@@ -1,6 +1,10 @@
-"""Configuration options of the 2D dipolar molecular system (docs/theory.md §2), shared by the dipolar
-studies: the keys that hydrobridge.particles.dipolar.replica.md_system and the Langevin thermostat read."""
+"""Configuration of the 2D dipolar molecular system (docs/theory.md §2), shared by the dipolar studies: the
+keys of the system and its Langevin bath, and their typed form (particles.dipolar.replica), built once from
+the validated configuration."""
+from hydrobridge.closures.dipolar_continuum import continuum_parameters
+from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.config import Option
+from hydrobridge.particles.dipolar.replica import Equilibration, MolecularSystem, ReplicaSetup, Thermostat
 
 
 def system_options(n_particles: int) -> dict[str, Option]:
@@ -15,3 +19,18 @@ def system_options(n_particles: int) -> dict[str, Option]:
         "gamma": Option(float, 0.5, "translational Langevin friction rate", minimum=0.0, open_minimum=True),
         "gamma_r": Option(float, 2.0, "rotational Langevin friction rate", minimum=0.0, open_minimum=True),
     }
+
+
+def replica_setup(config: dict) -> ReplicaSetup:
+    """The typed system, bath (with the study's dt) and equilibration (equil_steps, seed) of a validated
+    study configuration."""
+    return ReplicaSetup(
+        MolecularSystem(config["n_particles"], config["density"], config["q"], config["l"], config["interactions"]),
+        Thermostat(config["kT"], config["gamma"], config["gamma_r"], config["dt"]),
+        Equilibration(config["equil_steps"], config["seed"]))
+
+
+def continuum_molecule(config: dict) -> DipolarParameters:
+    """The continuum's molecular parameters of the configured system at the bath temperature."""
+    setup = replica_setup(config)
+    return continuum_parameters(setup.system.model(), setup.thermostat.kT)

@@ -11,13 +11,13 @@ import pytest
 import particles.dipolar.checkpoint as checkpoint_module
 from hydrobridge.particles.dipolar.checkpoint import load_checkpoint, save_checkpoint
 from hydrobridge.particles.dipolar.integrate import BAOAB, VelocityVerlet
-from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.simulate import run
 from hydrobridge.particles.dipolar.system import dipolar_force_field
 
 N = 36
 L = math.sqrt(N / 0.6)
-PARAMS = DipolarParams(Lx=L, Ly=L, q=3.0)
+PARAMS = DipolarBoxModel(Lx=L, Ly=L, q=3.0)
 
 
 class Crash(Exception):
@@ -84,10 +84,10 @@ import os, signal, sys
 import numpy as np
 sys.path.insert(0, {root!r})
 from hydrobridge.particles.dipolar.integrate import BAOAB
-from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.simulate import run
 from hydrobridge.particles.dipolar.system import dipolar_force_field
-params = DipolarParams(Lx={L!r}, Ly={L!r}, q=3.0)
+params = DipolarBoxModel(Lx={L!r}, Ly={L!r}, q=3.0)
 rng = np.random.default_rng(3)
 ff = dipolar_force_field(params)
 s0 = lattice_state(params, {N}, 1.0, rng)

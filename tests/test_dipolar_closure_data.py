@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State
 from hydrobridge.particles.dipolar.pair_moments import pair_moments
 from hydrobridge.particles.dipolar.pressure import pressure_fields, pressure_tensors
 from hydrobridge.particles.dipolar.shortrange import ShortRange
 from hydrobridge.particles.dipolar.space import Pairs, neighbor_pairs
 
-PARAMS = DipolarParams(Lx=7.0, Ly=6.0, m=1.7)
+PARAMS = DipolarBoxModel(Lx=7.0, Ly=6.0, m=1.7)
 
 
 def config(n=40, seed=0):

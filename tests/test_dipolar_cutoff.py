@@ -9,7 +9,7 @@ from hydrobridge.particles.dipolar.cutoff import CutoffDipolarLJ, CutoffVerlet, 
 from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_error
 from hydrobridge.particles.dipolar.forcefield import force_field
 from hydrobridge.particles.dipolar.integrate import VelocityVerlet
-from hydrobridge.particles.dipolar.model import DipolarParams, State, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State, lattice_state
 from hydrobridge.particles.dipolar.space import Pairs
 
 RC = 3.0
@@ -39,7 +39,7 @@ def reference_pair_energy(r_vec, th_i, th_j, mu, rc=RC):
 
 
 def jittered(n, length, seed, kT=1.5, jitter=0.15):
-    params = DipolarParams(Lx=length, Ly=length, l=0.5, q=2.0)
+    params = DipolarBoxModel(Lx=length, Ly=length, l=0.5, q=2.0)
     rng = np.random.default_rng(seed)
     s = lattice_state(params, n, kT, rng)
     s.x = (s.x + rng.uniform(-jitter, jitter, s.x.shape)) % length
@@ -176,10 +176,10 @@ def test_threads_give_the_serial_forces_and_trajectory(liquid):
 
 
 def test_configuration_is_validated():
-    params = DipolarParams(Lx=6.0, Ly=6.0)
+    params = DipolarBoxModel(Lx=6.0, Ly=6.0)
     with pytest.raises(ValueError, match="exceeds half the box"):
         CutoffVerlet(CutoffDipolarLJ(mu=1.0, r_cut=RC), params)
     with pytest.raises(ValueError, match="r_cut"):
         CutoffDipolarLJ(mu=1.0, r_cut=-1.0)
     with pytest.raises(ValueError, match="threads"):
-        CutoffVerlet(CutoffDipolarLJ(mu=1.0, r_cut=2.0), DipolarParams(Lx=10.0, Ly=10.0), threads=0)
+        CutoffVerlet(CutoffDipolarLJ(mu=1.0, r_cut=2.0), DipolarBoxModel(Lx=10.0, Ly=10.0), threads=0)

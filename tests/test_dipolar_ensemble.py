@@ -7,10 +7,10 @@ from mpi4py import MPI
 from hydrobridge.particles.dipolar.ensemble import replica_mean, run_ensemble
 from hydrobridge.particles.dipolar.forcefield import force_field
 from hydrobridge.particles.dipolar.integrate import BAOAB
-from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.observables import polarization, static_permittivity
 
-PARAMS = DipolarParams(Lx=8.0, Ly=8.0)  # mu = 1
+PARAMS = DipolarBoxModel(Lx=8.0, Ly=8.0)  # mu = 1
 KT = 1.0
 
 

@@ -7,13 +7,13 @@ import pytest
 
 from hydrobridge.particles.dipolar.forcefield import force_field
 from hydrobridge.particles.dipolar.integrate import BAOAB, DEFAULT_DT, VelocityVerlet
-from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.observables import block_average, kinetic_energies, total_momentum
 from hydrobridge.particles.dipolar.system import dipolar_force_field
 
 N, DENSITY, KT = 64, 0.6, 1.0
 L = math.sqrt(N / DENSITY)
-PARAMS = DipolarParams(Lx=L, Ly=L, q=3.0)  # mu = 1.5, l = 0.5, I = 1/16: mu^2/(2 pi eps0 s^2) = 0.36 kT
+PARAMS = DipolarBoxModel(Lx=L, Ly=L, q=3.0)  # mu = 1.5, l = 0.5, I = 1/16: mu^2/(2 pi eps0 s^2) = 0.36 kT
 
 
 def total_energy(state, c):

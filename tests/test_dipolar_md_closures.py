@@ -20,10 +20,10 @@ def ideal_rotor_series(n=40, steps=40000, dt=0.01, gamma_r=4.0, seed=3):
     """M, Mdot of n non-interacting Langevin rotors (BAOAB of particles.dipolar), mu = 1.5, I = 1/16."""
     from hydrobridge.particles.dipolar.forcefield import force_field
     from hydrobridge.particles.dipolar.integrate import BAOAB
-    from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+    from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
     from hydrobridge.particles.dipolar.simulate import run
 
-    params = DipolarParams(Lx=10.0, Ly=8.0, q=3.0, l=0.5)
+    params = DipolarBoxModel(Lx=10.0, Ly=8.0, q=3.0, l=0.5)
     rng = np.random.default_rng(seed)
     state = lattice_state(params, n, 1.0, rng)
     rows = []
@@ -54,14 +54,14 @@ def test_ideal_rotors_give_the_analytic_chi_w0_and_tau():
 
 
 def test_ideal_gas_pressure_fit_is_rho_kT_over_m():
-    from hydrobridge.demos.dipolar_coupled import scalar_pressure
-    from hydrobridge.particles.dipolar.model import DipolarParams, State
+    from hydrobridge.particles.dipolar.pressure import scalar_pressure
+    from hydrobridge.particles.dipolar.model import DipolarBoxModel, State
 
     rng = np.random.default_rng(0)
     kT, m, n_mol = 1.3, 2.0, 4000
     rho, p, err = [], [], []
     for L in (60.0, 80.0, 100.0):
-        params = DipolarParams(Lx=L, Ly=L, m=m)
+        params = DipolarBoxModel(Lx=L, Ly=L, m=m)
         samples = []
         for _ in range(20):
             s = State(rng.uniform(0, L, (n_mol, 2)), rng.uniform(0, 2 * np.pi, n_mol),

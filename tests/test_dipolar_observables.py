@@ -7,7 +7,7 @@ import pytest
 
 from hydrobridge.particles.dipolar.forcefield import force_field
 from hydrobridge.particles.dipolar.integrate import BAOAB, VelocityVerlet
-from hydrobridge.particles.dipolar.model import DipolarParams, State, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State, lattice_state
 from hydrobridge.particles.dipolar.observables import (block_average, deposit_cic, moment_fields, polarization,
                                            radial_distribution, static_permittivity, time_correlation)
 from hydrobridge.particles.dipolar.space import neighbor_pairs
@@ -17,7 +17,7 @@ KT = 1.3
 
 def test_ideal_rotor_static_permittivity_within_three_standard_errors():
     # interactions off: eps - 1 = n mu^2 / (2 eps0 kT)
-    params = DipolarParams(Lx=10.0, Ly=8.0, q=2.4, eps0=0.8)  # mu = 1.2, I = 1/16
+    params = DipolarBoxModel(Lx=10.0, Ly=8.0, q=2.4, eps0=0.8)  # mu = 1.2, I = 1/16
     n = 100
     rng = np.random.default_rng(2)
     s = lattice_state(params, n, KT, rng)
@@ -37,7 +37,7 @@ def test_ideal_rotor_static_permittivity_within_three_standard_errors():
 
 def test_free_rotor_dipole_autocorrelation_is_gaussian():
     # NVE free rotors, Maxwellian omega: <M(0).M(t)> / <M^2> = exp(-kT t^2 / (2 I))
-    params = DipolarParams(Lx=50.0, Ly=50.0, l=0.4)
+    params = DipolarBoxModel(Lx=50.0, Ly=50.0, l=0.4)
     n, dt = 2000, 0.005
     rng = np.random.default_rng(4)
     s = lattice_state(params, n, KT, rng)
@@ -96,7 +96,7 @@ def test_cic_deposit_is_conservative_and_linear():
 
 
 def test_moment_fields_integrate_to_particle_sums():
-    params = DipolarParams(Lx=4.0, Ly=5.0)
+    params = DipolarBoxModel(Lx=4.0, Ly=5.0)
     rng = np.random.default_rng(6)
     s = State(rng.uniform(0, 1, (40, 2)) * params.box, rng.uniform(0, 7, 40), rng.normal(size=(40, 2)),
               rng.normal(size=40))

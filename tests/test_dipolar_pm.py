@@ -8,7 +8,7 @@ import pytest
 from hydrobridge.particles.dipolar.ewald import ewald_setup, ewald_terms
 from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_error
 from hydrobridge.particles.dipolar.forcefield import force_field
-from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.pm import ParticleMesh, pm_grid
 from hydrobridge.particles.dipolar.system import dipolar_force_field
 
@@ -47,7 +47,7 @@ def test_pm_converges_to_ewald_reciprocal_with_spline_order():
 def test_pm_force_field_agrees_with_exact_ewald_to_configured_accuracy(accuracy):
     n = 256
     length = math.sqrt(n / 0.6)
-    params = DipolarParams(Lx=length, Ly=1.1 * length, q=3.0)
+    params = DipolarBoxModel(Lx=length, Ly=1.1 * length, q=3.0)
     s = lattice_state(params, n, 1.0, np.random.default_rng(0))
     s.x += np.random.default_rng(1).normal(0, 0.1, s.x.shape)
     exact = dipolar_force_field(params, 1e-13, r_cut_ewald=3.0, r_cut_short=3.0)(s.x, s.theta, 0.0)
@@ -69,8 +69,8 @@ def test_pm_validation():
 def test_default_ewald_cutoff_balances_cost_for_large_n():
     n = 4096
     length = math.sqrt(n / 0.6)
-    params = DipolarParams(Lx=length, Ly=length)
+    params = DipolarBoxModel(Lx=length, Ly=length)
     real = dipolar_force_field(params, 1e-5, n=n).terms[0]
     assert 8.0 < real.r_cut < 0.5 * length  # capped well below L/2 = 41
-    small = DipolarParams(Lx=5.0, Ly=4.0)
+    small = DipolarBoxModel(Lx=5.0, Ly=4.0)
     assert dipolar_force_field(small, 1e-5, n=16).terms[0].r_cut == 2.0  # small boxes keep L/2

@@ -7,7 +7,7 @@ import pytest
 
 from hydrobridge.particles.dipolar.forcefield import force_field
 from hydrobridge.particles.dipolar.integrate import BAOAB
-from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.response import (fluctuation_permittivity, lockin_amplitude, longitudinal_permittivity,
                                        longitudinal_polarization, polarization_series)
 from hydrobridge.particles.dipolar.simulate import run
@@ -62,7 +62,7 @@ def driven_rotors(omega_ac, e0, n_steps, seed, params, n, kT, dt):
 
 
 def test_ideal_rotor_lockin_agrees_with_fluctuation_formula():
-    params = DipolarParams(Lx=20.0, Ly=20.0)  # mu = 1, I = 1/16
+    params = DipolarBoxModel(Lx=20.0, Ly=20.0)  # mu = 1, I = 1/16
     n, kT, dt = 400, 1.0, 0.01
     m_eq = driven_rotors(0.0, 0.0, 30_000, 1, params, n, kT, dt)
     omegas = np.array([1.0, 4.0, 8.0, 16.0])
@@ -84,7 +84,7 @@ def test_interacting_liquid_lockin_agrees_with_fluctuation_formula():
     # dipolar liquid n s^2 = 0.6, kT = 1, mu = 1.5 (N = 64, Ewald); about 10 minutes on one core
     n, kT, dt = 64, 1.0, 0.005
     length = math.sqrt(n / 0.6)
-    params = DipolarParams(Lx=length, Ly=length, q=3.0)
+    params = DipolarBoxModel(Lx=length, Ly=length, q=3.0)
     base = dipolar_force_field(params, accuracy=1e-5)
 
     def equilibrated(seed):

@@ -8,7 +8,7 @@ import pytest
 from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_error
 from hydrobridge.particles.dipolar.field import SheetPairField, UniformACField
 from hydrobridge.particles.dipolar.forcefield import force_field
-from hydrobridge.particles.dipolar.model import DipolarParams, State, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State, lattice_state
 from hydrobridge.particles.dipolar.shortrange import ShortRange
 from hydrobridge.particles.dipolar.space import neighbor_pairs
 
@@ -80,12 +80,12 @@ def test_uniform_field_energy_torque_and_zero_force():
 
 
 def test_params_derived_quantities_and_validation():
-    p = DipolarParams(Lx=4.0, Ly=3.0, m=2.0, l=0.5, q=3.0)
+    p = DipolarBoxModel(Lx=4.0, Ly=3.0, m=2.0, l=0.5, q=3.0)
     assert p.mu == 1.5 and p.inertia == pytest.approx(2.0 * 0.25 / 4) and p.area == 12.0
     for bad in ({"Lx": -1.0}, {"l": 0.0}, {"m": float("nan")}, {"eps0": 0}, {"q": -1.0}):
         name = next(iter(bad))
         with pytest.raises(ValueError, match=name):
-            DipolarParams(**{"Lx": 4.0, "Ly": 3.0, **bad})
+            DipolarBoxModel(**{"Lx": 4.0, "Ly": 3.0, **bad})
     with pytest.raises(Exception):
         p.m = 3.0  # frozen
 
@@ -95,7 +95,7 @@ def test_state_validation_and_lattice_state():
         State(np.zeros((3, 3)), np.zeros(3), np.zeros((3, 2)), np.zeros(3))
     with pytest.raises(ValueError, match="omega contains non-finite"):
         State(np.zeros((3, 2)), np.zeros(3), np.zeros((3, 2)), np.array([0.0, np.inf, 0.0]))
-    params = DipolarParams(Lx=10.0, Ly=5.0)
+    params = DipolarBoxModel(Lx=10.0, Ly=5.0)
     s = lattice_state(params, 50, kT=1.0, rng=np.random.default_rng(0))
     assert s.n == 50 and np.all((s.x >= 0) & (s.x < params.box))
     assert np.allclose(s.v.sum(axis=0), 0.0, atol=1e-12)

@@ -53,7 +53,7 @@ def test_unphysical_fit_is_rejected():
 
 def test_md_kinetic_pressure_of_an_ideal_gas_gives_kT_over_m():
     """P_vv of Maxwellian molecules (no forces): p = (1/2) tr P_vv = rho kT/m, fitted over 4 densities."""
-    from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+    from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
     from hydrobridge.particles.dipolar.pressure import pressure_tensors
 
     rng = np.random.default_rng(7)
@@ -61,7 +61,7 @@ def test_md_kinetic_pressure_of_an_ideal_gas_gives_kT_over_m():
     rho, p = [], []
     for density in (0.2, 0.4, 0.6, 0.8):
         L = np.sqrt(n / density)
-        params = DipolarParams(Lx=L, Ly=L)
+        params = DipolarBoxModel(Lx=L, Ly=L)
         state = lattice_state(params, n, kT, rng)
         P = pressure_tensors(state, params, np.zeros((2, 2)))["P_vv"]
         rho.append(density)

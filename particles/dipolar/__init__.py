@@ -1,7 +1,7 @@
 """Molecular dynamics of 2D dipolar molecules (docs/theory.md §2) and its observables (sections 3-4).
 
 Modules (space / energy / integrator kept apart, composed through ForceField):
-    model       DipolarParams (validated, frozen), State, lattice_state
+    model       DipolarBoxModel (validated, frozen), State, lattice_state
     space       wrap, minimum image, cell-list pair search
     forcefield  Contribution (U, F, tau), the Term protocol, ForceField (sum of terms)
     ewald       point-dipole Ewald: real, reciprocal, self terms; ewald_setup(accuracy)
@@ -13,6 +13,9 @@ Modules (space / energy / integrator kept apart, composed through ForceField):
                 Verlet-list velocity Verlet (sorted particles, skin, fused passes, numba threads)
     field       uniform AC field, smeared sheet-pair forcing
     system      dipolar_force_field: Ewald (or PM) + short range
+    replica     typed study parameters (MolecularSystem, Thermostat, Equilibration) and keyed replicas
+    runs        study-independent runs: fluctuation / AC permittivity, equilibrium series, uniform field, sheets
+    sheet_profiles  slab profiles of rho, P_x, psi, P_dv_xx across a sheet pair
     integrate   velocity Verlet (NVE), BAOAB Langevin
     simulate    run loop with observation and checkpoint/restart
     checkpoint  atomic checkpoints
@@ -26,13 +29,13 @@ Modules (space / energy / integrator kept apart, composed through ForceField):
 Example (a dipolar liquid, thermalised, then NVE with polarisation recorded):
 
     import numpy as np
-    from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+    from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
     from hydrobridge.particles.dipolar.system import dipolar_force_field
     from hydrobridge.particles.dipolar.integrate import BAOAB, VelocityVerlet
     from hydrobridge.particles.dipolar.observables import polarization
     from hydrobridge.particles.dipolar.simulate import run
 
-    params = DipolarParams(Lx=10.0, Ly=10.0, q=3.0)          # mu = 1.5, I = 1/16
+    params = DipolarBoxModel(Lx=10.0, Ly=10.0, q=3.0)          # mu = 1.5, I = 1/16
     ff = dipolar_force_field(params, accuracy=1e-6, n=60)     # Ewald + short range; mesh_order=6 for PM
     rng = np.random.default_rng(0)
     state = run(BAOAB(ff, params, kT=1.0, gamma=1.0, gamma_r=4.0), lattice_state(params, 60, 1.0, rng),
@@ -44,3 +47,35 @@ Example (a dipolar liquid, thermalised, then NVE with polarisation recorded):
 
     state = run(VelocityVerlet(ff, params), state, 1000, observe=record, checkpoint="run.npz", checkpoint_every=500)
 """
+
+from importlib import import_module
+
+#: public name -> defining module (imported on first use, so that `import hydrobridge.particles.dipolar` is cheap);
+#: no name equals a submodule's (importing the submodule would shadow it)
+_EXPORTS = {
+    "DipolarBoxModel": "model", "State": "model", "lattice_state": "model",
+    "MolecularSystem": "replica", "Thermostat": "replica", "Equilibration": "replica", "ReplicaSetup": "replica",
+    "equilibrated": "replica",
+    "dipolar_force_field": "system", "BAOAB": "integrate", "VelocityVerlet": "integrate", "run": "simulate",
+    "polarization": "observables", "block_average": "observables",
+    "pressure_tensors": "pressure", "scalar_pressure": "pressure", "PairMoments": "pair_moments",
+    "polarization_series": "response",
+    "one_period_waveform": "response", "fluctuation_permittivity_tensor": "response",
+    "inverse_variance_mean": "response",
+    "SheetGeometry": "sheet_profiles", "sheet_geometry": "sheet_profiles",
+    "steps_per_period": "runs", "fluctuation_permittivity_run": "runs", "ac_permittivity_run": "runs",
+    "EquilibriumSeries": "runs", "equilibrium_run": "runs", "UNIFORM_FIELD_OBSERVABLES": "runs",
+    "uniform_field_run": "runs", "SheetSeries": "runs", "sheet_run": "runs",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -71,7 +71,7 @@ import numba
 import numpy as np
 
 from hydrobridge.particles.dipolar.forcefield import Contribution, ForceField, force_field
-from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State
 from hydrobridge.particles.dipolar.space import Pairs
 
 
@@ -469,7 +469,7 @@ class CutoffVerlet:
     """
 
     term: CutoffDipolarLJ
-    params: DipolarParams
+    params: DipolarBoxModel
     dt: float = 0.002
     skin: float = 0.3
     threads: int = 1
@@ -543,13 +543,13 @@ class CutoffVerlet:
 
 
 def cutoff_workload(n: int, density: float = 0.6, kT: float = 1.5, mu: float = 1.0, r_cut: float = 3.0,
-                    seed: int = 0) -> tuple[DipolarParams, CutoffDipolarLJ, State]:
+                    seed: int = 0) -> tuple[DipolarBoxModel, CutoffDipolarLJ, State]:
     """The LAMMPS-comparison workload: n molecules on a square lattice at reduced density ``density``
     (square box), random angles, Maxwell velocities at kT, m = 1, I = 1/16 (l = 1/2), dipole mu,
     LJ eps = sigma = 1, eps0 = 1, cut at r_cut."""
     from hydrobridge.particles.dipolar.model import lattice_state
 
     length = math.sqrt(n / density)
-    params = DipolarParams(Lx=length, Ly=length, l=0.5, q=2.0 * mu)
+    params = DipolarBoxModel(Lx=length, Ly=length, l=0.5, q=2.0 * mu)
     term = CutoffDipolarLJ(mu=params.mu, eps0=params.eps0, r_cut=r_cut)
     return params, term, lattice_state(params, n, kT, np.random.default_rng(seed))

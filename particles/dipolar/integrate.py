@@ -18,27 +18,27 @@ from dataclasses import dataclass
 import numpy as np
 
 from hydrobridge.particles.dipolar.forcefield import Contribution, ForceField
-from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State
 from hydrobridge.particles.dipolar.space import wrap
 
 DEFAULT_DT = 0.002
 """Default time step in units of sqrt(m s^2 / e_s) (the issue's cut-off workload uses the same)."""
 
 
-def kick(state: State, c: Contribution, params: DipolarParams, h: float) -> None:
+def kick(state: State, c: Contribution, params: DipolarBoxModel, h: float) -> None:
     """B(h), in place."""
     state.v += (h / params.m) * c.force
     state.omega += (h / params.inertia) * c.torque
 
 
-def drift(state: State, params: DipolarParams, h: float) -> None:
+def drift(state: State, params: DipolarBoxModel, h: float) -> None:
     """A(h), in place."""
     state.x = wrap(state.x + h * state.v, params.box)
     state.theta += h * state.omega
     state.t += h
 
 
-def thermalize(state: State, params: DipolarParams, kT: float, gamma: float, gamma_r: float, h: float,
+def thermalize(state: State, params: DipolarBoxModel, kT: float, gamma: float, gamma_r: float, h: float,
                rng: np.random.Generator) -> None:
     """O(h), in place: exact Ornstein-Uhlenbeck update of v and omega."""
     c, cr = math.exp(-gamma * h), math.exp(-gamma_r * h)
@@ -52,7 +52,7 @@ class VelocityVerlet:
     """NVE integrator B(dt/2) A(dt) B(dt/2)."""
 
     force_field: ForceField
-    params: DipolarParams
+    params: DipolarBoxModel
     dt: float = DEFAULT_DT
 
     def __post_init__(self) -> None:
@@ -75,7 +75,7 @@ class BAOAB:
     """Langevin integrator B(dt/2) A(dt/2) O(dt) A(dt/2) B(dt/2) at temperature kT."""
 
     force_field: ForceField
-    params: DipolarParams
+    params: DipolarBoxModel
     kT: float
     gamma: float
     gamma_r: float

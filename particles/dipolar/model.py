@@ -20,8 +20,11 @@ def _require_positive(name: str, value: float) -> None:
 
 
 @dataclass(frozen=True)
-class DipolarParams:
-    """Physical parameters of docs/theory.md §2 (any consistent units; eps0 explicit).
+class DipolarBoxModel:
+    """The MD model of docs/theory.md §2: the periodic box Lx x Ly, the molecule (mass m, site separation l,
+    site charge q, vacuum permittivity eps0) and the short-range potential (e_s, s, alpha); any consistent
+    units. Temperatures belong to the bath (particles.dipolar.replica.Thermostat); the continuum's
+    molecule at a temperature is closures.dipolar_continuum.continuum_parameters(model, kT).
 
     Derived: mu = q l, I = m l^2 / 4, area |Omega| = Lx Ly.
     """
@@ -98,7 +101,7 @@ class State:
         return State(self.x.copy(), self.theta.copy(), self.v.copy(), self.omega.copy(), self.t)
 
 
-def lattice_state(params: DipolarParams, n: int, kT: float, rng: np.random.Generator) -> State:
+def lattice_state(params: DipolarBoxModel, n: int, kT: float, rng: np.random.Generator) -> State:
     """N molecules on a near-square lattice filling the box, random angles, Maxwell velocities.
 
     Velocities ~ N(0, kT/m) with the total momentum removed; omega ~ N(0, kT/I).

@@ -16,16 +16,16 @@ import math
 import numba
 import numpy as np
 
-from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State
 from hydrobridge.particles.dipolar.space import Pairs
 
 
-def kinetic_energies(state: State, params: DipolarParams) -> tuple[float, float]:
+def kinetic_energies(state: State, params: DipolarBoxModel) -> tuple[float, float]:
     """(sum m v^2 / 2, sum I omega^2 / 2)."""
     return (0.5 * params.m * float(np.sum(state.v**2)), 0.5 * params.inertia * float(np.sum(state.omega**2)))
 
 
-def total_momentum(state: State, params: DipolarParams) -> np.ndarray:
+def total_momentum(state: State, params: DipolarBoxModel) -> np.ndarray:
     """P = m sum_i v_i."""
     return params.m * state.v.sum(axis=0)
 
@@ -116,7 +116,7 @@ def deposit_cic(x: np.ndarray, weights: np.ndarray, box: np.ndarray, shape: tupl
     return out * (nx * ny / (box[0] * box[1]))
 
 
-def moment_fields(state: State, params: DipolarParams, shape: tuple[int, int]) -> dict[str, np.ndarray]:
+def moment_fields(state: State, params: DipolarBoxModel, shape: tuple[int, int]) -> dict[str, np.ndarray]:
     """rho (nx, ny), rho U, rho D (nx, ny, 2) and rho Omega (nx, ny) of docs/theory.md §3 by CIC."""
     d = np.column_stack((np.cos(state.theta), np.sin(state.theta)))
     w = np.column_stack((np.ones(state.n), state.v, d, state.omega))

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State
 from hydrobridge.particles.dipolar.observables import deposit_cic
+from hydrobridge.particles.dipolar.shortrange import ShortRange
+from hydrobridge.particles.dipolar.space import neighbor_pairs
 
 
-def pressure_tensors(state: State, params: DipolarParams, virial: np.ndarray) -> dict[str, np.ndarray]:
+def pressure_tensors(state: State, params: DipolarBoxModel, virial: np.ndarray) -> dict[str, np.ndarray]:
     """P_vv (2, 2), P_dv (2, 2), P_dw (2,), P_wv (2,) as defined in the module docstring."""
     dv = state.v - state.v.mean(axis=0)
     d = np.column_stack((np.cos(state.theta), np.sin(state.theta)))
@@ -33,7 +35,14 @@ def pressure_tensors(state: State, params: DipolarParams, virial: np.ndarray) ->
             "P_dw": dw @ dd / area, "P_wv": dw @ dv / area}
 
 
-def pressure_fields(state: State, params: DipolarParams, shape: tuple[int, int]) -> dict[str, np.ndarray]:
+def scalar_pressure(state: State, params: DipolarBoxModel, short: ShortRange | None) -> float:
+    """p = (1/2) tr P_vv (pressure units, energy / area): kinetic + the virial of `short` (None: ideal gas)."""
+    virial = np.zeros((2, 2)) if short is None else short.virial(state.theta, neighbor_pairs(state.x, params.box,
+                                                                                               short.r_cut))
+    return 0.5 * float(np.trace(pressure_tensors(state, params, virial)["P_vv"]))
+
+
+def pressure_fields(state: State, params: DipolarBoxModel, shape: tuple[int, int]) -> dict[str, np.ndarray]:
     """Kinetic P_vv, P_dv (nx, ny, 2, 2) and P_dw, P_wv (nx, ny, 2) on the CIC grid (module docstring)."""
     d = np.column_stack((np.cos(state.theta), np.sin(state.theta)))
     v, w = state.v, state.omega

@@ -14,23 +14,36 @@ it equals the conducting-boundary eps only when L is much larger than the correl
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
 
-from hydrobridge.lockin import lockin_amplitude_with_error, mean_and_standard_error as _mean_and_error
+from hydrobridge.lockin import mean_and_standard_error as _mean_and_error
 from hydrobridge.particles.dipolar.field import UniformACField
 from hydrobridge.particles.dipolar.forcefield import ForceField, force_field
 from hydrobridge.particles.dipolar.integrate import BAOAB
-from hydrobridge.particles.dipolar.model import DipolarParams, State
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, State
 from hydrobridge.particles.dipolar.observables import block_average, polarization, time_correlation
 from hydrobridge.particles.dipolar.simulate import run
 
 
-def lockin_amplitude(x: np.ndarray, dt: float, omega: float, n_blocks: int = 10) -> tuple[complex, complex]:
-    """(X^, standard error) of samples x_k = X(k dt), k = 0..T-1, over blocks of whole periods
-    (:func:`hydrobridge.lockin.lockin_amplitude_with_error`)."""
-    return lockin_amplitude_with_error(x, omega, n_blocks, dt=dt)
+def one_period_waveform(t: np.ndarray, x: np.ndarray, omega: float, per: int) -> tuple[list, list]:
+    """(phase, x) of the first `per` samples (one period) sorted by the phase w t mod 2 pi in [0, 2 pi)."""
+    phase = np.mod(omega * t[:per], 2 * math.pi)
+    order = np.argsort(phase)
+    return phase[order].tolist(), x[:per][order].tolist()
+
+
+def inverse_variance_mean(a: np.ndarray, a_err: np.ndarray, b: np.ndarray,
+                          b_err: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inverse-variance mean of two complex estimates a, b with standard errors a_err, b_err (real and
+    imaginary parts apart, errors floored at 1e-12), and its standard error 1 / sqrt(1/a_err^2 + 1/b_err^2)."""
+    out = []
+    for part in (np.real, np.imag):
+        wa, wb = 1 / np.maximum(part(a_err), 1e-12) ** 2, 1 / np.maximum(part(b_err), 1e-12) ** 2
+        out.append(((wa * part(a) + wb * part(b)) / (wa + wb), 1 / np.sqrt(wa + wb)))
+    return out[0][0] + 1j * out[1][0], out[0][1] + 1j * out[1][1]
 
 
 def longitudinal_polarization(x: np.ndarray, theta: np.ndarray, mu: float, k: np.ndarray) -> complex:
@@ -94,7 +107,7 @@ def fluctuation_permittivity_tensor(m_series: np.ndarray, dt: float, omegas: np.
     return _mean_and_error(np.array(blocks))
 
 
-def polarization_series(base: ForceField, params: DipolarParams, state: State, kT: float, gamma: float,
+def polarization_series(base: ForceField, params: DipolarBoxModel, state: State, kT: float, gamma: float,
                         gamma_r: float, dt: float, n_steps: int, e0: float, omega_ac: float,
                         rng: np.random.Generator,
                         record: Callable[[State], np.ndarray] | None = None,

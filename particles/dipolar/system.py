@@ -6,12 +6,12 @@ import math
 
 from hydrobridge.particles.dipolar.ewald import ewald_setup, ewald_terms
 from hydrobridge.particles.dipolar.forcefield import ForceField, force_field
-from hydrobridge.particles.dipolar.model import DipolarParams
+from hydrobridge.particles.dipolar.model import DipolarBoxModel
 from hydrobridge.particles.dipolar.pm import ParticleMesh, pm_grid
 from hydrobridge.particles.dipolar.shortrange import ShortRange
 
 
-def dipolar_force_field(params: DipolarParams, accuracy: float = 1e-6, r_cut_ewald: float | None = None,
+def dipolar_force_field(params: DipolarBoxModel, accuracy: float = 1e-6, r_cut_ewald: float | None = None,
                         r_cut_short: float | None = None, mesh_order: int | None = None,
                         n: int | None = None) -> ForceField:
     """U = U_real + U_rec + U_self + U_Phi; U_rec by particle mesh (pm.py) when mesh_order is given.

@@ -1,0 +1,124 @@
+"""Summary and figure of the permittivity study (demos/permittivity.py, docs/theory.md §4): the MD routes, their
+inverse-variance reference, every continuum closure's eps tensor and its error against the MD reference."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from hydrobridge.continuum.permittivity import eps_tensor_from_nn
+from hydrobridge.particles.dipolar.response import inverse_variance_mean
+
+Pair = tuple[np.ndarray, np.ndarray]
+
+
+def summarise(config: dict, chi_ideal: float, fitted: dict, md_ac: Pair, md_fluctuation: Pair, md_static: Pair,
+              cont: dict) -> dict:
+    """The study's summary: md_ac, md_fluctuation are the (tensor, standard error) pairs, complex (n_w, 2, 2),
+    md_static the fluctuation route's static tensor (2, 2) and error; cont the continuum tasks' [Re, Im] eps_nn by key."""
+    omegas = list(config["omegas"])
+    nw = len(omegas)
+    (ac, ac_err), (fluct, fluct_err), (static, static_err) = md_ac, md_fluctuation, md_static
+    # MD reference: inverse-variance combination of the two routes (each part separately), isotropic average
+    iso = lambda t: 0.5 * (t[:, 0, 0] + t[:, 1, 1])  # noqa: E731
+    iso_err = lambda e: 0.5 * np.hypot(e[:, 0, 0].real, e[:, 1, 1].real) + 0.5j * np.hypot(e[:, 0, 0].imag, e[:, 1, 1].imag)  # noqa: E731
+    md_ref, md_ref_err = inverse_variance_mean(iso(ac), iso_err(ac_err), iso(fluct), iso_err(fluct_err))
+    md_abs = np.abs(md_ref - 1)
+    md_abs_err = np.hypot((md_ref - 1).real * md_ref_err.real, (md_ref - 1).imag * md_ref_err.imag) / md_abs
+    summary = {
+        "study": "eps_eff(w) of 2D dipolar molecules: MD AC lock-in, MD fluctuations, continuum closures",
+        "config": config,
+        "ideal_rotor_eps": 1 + chi_ideal,
+        "md_static_eps_fluctuation": {"tensor_re": static.real.tolist(), "err_re": np.abs(static_err.real).tolist()},
+        "fitted_closures": fitted,
+        "frequencies": omegas,
+        "md_ac": {"tensor_re": ac.real.tolist(), "tensor_im": ac.imag.tolist(),
+                  "err_re": ac_err.real.tolist(), "err_im": ac_err.imag.tolist()},
+        "md_fluctuation": {"tensor_re": fluct.real.tolist(), "tensor_im": fluct.imag.tolist(),
+                           "err_re": fluct_err.real.tolist(), "err_im": fluct_err.imag.tolist()},
+        "md_reference": {"description": "inverse-variance mean of AC and fluctuation routes, (xx + yy)/2",
+                         "eps_re": md_ref.real.tolist(), "eps_im": md_ref.imag.tolist(),
+                         "err_re": md_ref_err.real.tolist(), "err_im": md_ref_err.imag.tolist(),
+                         "abs_eps_minus_1": md_abs.tolist(),
+                         "relative_uncertainty_abs_eps_minus_1": (md_abs_err / md_abs).tolist()},
+        "ac_vs_fluctuation_sigma": [
+            float(abs(ac[i, 0, 0] - fluct[i, 0, 0]) / max(1e-12, math.hypot(abs(ac_err[i, 0, 0]), abs(fluct_err[i, 0, 0]))))
+            for i in range(nw)],
+        "continuum": {},
+    }
+    for c in config["closures"]:
+        tensors = []
+        for w in omegas:
+            e = {o: complex(*cont[f"{c}/{w:.6g}/{o}"]) for o in ("x", "y", "45")}
+            tensors.append(eps_tensor_from_nn(e["x"], e["y"], e["45"]))
+        t = np.array(tensors)
+        rel = np.abs(np.abs(iso(t) - 1) - md_abs) / md_abs
+        summary["continuum"][c] = {"tensor_re": t.real.tolist(), "tensor_im": t.imag.tolist(),
+                                   "relative_error_abs_eps_minus_1_vs_md": rel.tolist(),
+                                   "max_relative_error": float(rel.max())}
+    best = min(summary["continuum"], key=lambda c: summary["continuum"][c]["max_relative_error"])
+    summary["best_closure"] = best
+    if not config["interactions"]:
+        summary["ideal_rotor_check"] = ideal_rotor_check(summary, chi_ideal)
+    return summary
+
+
+def ideal_rotor_check(summary: dict, chi: float) -> dict:
+    """At the lowest frequency, each route's Re eps_xx, eps_yy against 1 + chi = 1 + n mu^2 / (2 eps0 kT):
+    the MD routes in standard errors (acceptance: < 3), the continuum closures in relative |eps - 1| error
+    (acceptance: < 1%)."""
+    check = {"omega": summary["frequencies"][0], "exact_eps": 1.0 + chi, "md": {}, "continuum": {}}
+    for route in ("md_ac", "md_fluctuation"):
+        re = np.array(summary[route]["tensor_re"])[0]
+        err = np.array(summary[route]["err_re"])[0]
+        check["md"][route] = {
+            axis: {"eps": float(re[a, a]), "err": float(abs(err[a, a])),
+                   "sigma": float(abs(re[a, a] - 1.0 - chi) / max(abs(err[a, a]), 1e-300))}
+            for a, axis in enumerate(("xx", "yy"))}
+    for c, res in summary["continuum"].items():
+        re = np.array(res["tensor_re"])[0]
+        check["continuum"][c] = float(max(abs(re[a, a] - 1.0 - chi) for a in range(2)) / chi)
+    return check
+
+
+def plot(summary: dict, fit_w: np.ndarray, fit_eps: np.ndarray, path: Path) -> None:
+    """Re and Im of eps(w) = (eps_xx + eps_yy)/2: MD routes with error bars, the MD spectrum on a fine grid,
+    the fitted closures' analytic curves, and every continuum closure's extracted values."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    w = np.array(summary["frequencies"])
+    iso = lambda key, part: 0.5 * (np.array(summary[key][part])[:, 0, 0] + np.array(summary[key][part])[:, 1, 1])  # noqa: E731
+    fine = np.logspace(np.log10(fit_w.min()), np.log10(fit_w.max()), 200)
+    fl = summary["fitted_closures"]
+    lor = 1 + fl["lorentz"]["chi_s"] * fl["lorentz"]["w0"] ** 2 / (fl["lorentz"]["w0"] ** 2 - fine**2
+                                                                   - 1j * fine * fl["lorentz"]["friction"])
+    deb = 1 + fl["debye"]["chi_s"] / (1 - 1j * fine * fl["debye"]["tau"])
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.4))
+    for k, (part, f) in enumerate((("re", np.real), ("im", np.imag))):
+        ax = axes[k]
+        ax.semilogx(fit_w, f(0.5 * (fit_eps[:, 0, 0] + fit_eps[:, 1, 1])), color="0.7", lw=1,
+                    label="MD fluctuation spectrum")
+        ax.semilogx(fine, f(lor), "C0-", lw=1, label="Lorentz fit (damped Grad closure)")
+        ax.semilogx(fine, f(deb), "C1--", lw=1, label="Debye fit")
+        ax.errorbar(w * 1.04, iso("md_fluctuation", f"tensor_{part}"), yerr=np.abs(iso("md_fluctuation", f"err_{part}")),
+                    fmt="o", color="0.4", capsize=3, label="MD, fluctuation formula")
+        ax.errorbar(w, iso("md_ac", f"tensor_{part}"), yerr=np.abs(iso("md_ac", f"err_{part}")), fmt="ks", capsize=3,
+                    label="MD, AC lock-in")
+        for j, c in enumerate(summary["continuum"]):
+            t = np.array(summary["continuum"][c][f"tensor_{part}"])
+            ax.semilogx(w, 0.5 * (t[:, 0, 0] + t[:, 1, 1]), "o^vD<>"[j % 6], color=f"C{j}", mfc="none", ms=8,
+                        label=f"continuum: {c}")
+        ax.set_xlabel("omega")
+        ax.set_title(("Re" if part == "re" else "Im") + " eps(omega)")
+    axes[0].axhline(summary["ideal_rotor_eps"], color="grey", ls=":", lw=1, label="ideal rotors, static")
+    axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    cfg = summary["config"]
+    fig.suptitle(f"2D dipolar molecules, N = {cfg['n_particles']}, n = {cfg['density']}, kT = {cfg['kT']}, "
+                 f"interactions {'on' if cfg['interactions'] else 'off'}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
