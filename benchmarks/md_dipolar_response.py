@@ -14,10 +14,12 @@ import time
 
 import numpy as np
 
+from hydrobridge.lockin import lockin_amplitude_with_error
+
 from hydrobridge.particles.dipolar.integrate import BAOAB
 from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.observables import polarization, static_permittivity
-from hydrobridge.particles.dipolar.response import (fluctuation_permittivity, lockin_amplitude, longitudinal_permittivity,
+from hydrobridge.particles.dipolar.response import (fluctuation_permittivity, longitudinal_permittivity,
                                         longitudinal_polarization, polarization_series)
 from hydrobridge.particles.dipolar.simulate import run
 from hydrobridge.particles.dipolar.system import dipolar_force_field
@@ -67,7 +69,7 @@ def main() -> None:
     for k, (w, ef, sf) in enumerate(zip(args.omegas, eps_fl, err_fl)):
         base, state, rng = equilibrated(params, args.n, kT, dt, 4000, seed=10 + k)
         m = polarization_series(base, params, state, kT, GAMMA, GAMMA_R, dt, args.steps_ac, args.e0, w, rng)
-        amp, err = lockin_amplitude(m[:, 0], dt, w, n_blocks=10)
+        amp, err = lockin_amplitude_with_error(m[:, 0], w, 10, dt=dt)
         eps_ac, sa = 1.0 + amp / scale, err / scale
         sigma = math.hypot(abs(sa), abs(sf))
         print(f"w={w:6.2f} eps_AC = {eps_ac.real:.4f}{eps_ac.imag:+.4f}i +- ({sa.real:.4f}, {sa.imag:.4f})  "

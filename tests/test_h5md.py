@@ -13,13 +13,13 @@ import pytest
 
 import hydrobridge
 from hydrobridge.particles.dipolar.integrate import VelocityVerlet
-from hydrobridge.particles.dipolar.model import DipolarParams, lattice_state
+from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.simulate import run
 from hydrobridge.particles.dipolar.system import dipolar_force_field
 from hydrobridge.particles.h5md import H5MDWriter, dipolar_observer, read_h5md, rod_observer
 from hydrobridge.particles.hard_rods import ensemble as ens
 
-PARAMS = DipolarParams(Lx=6.0, Ly=5.0, q=3.0)   # mu = 1.5
+PARAMS = DipolarBoxModel(Lx=6.0, Ly=5.0, q=3.0)   # mu = 1.5
 N_DIPOLES, N_STEPS, EVERY = 9, 50, 5
 RODS = ens.RodSystem(n=8, ring=30.0, h=0.1)
 EDGES = np.linspace(-4.0, 4.0, 9)
