@@ -26,6 +26,8 @@ from pathlib import Path
 from hydrobridge.config import ConfigError, load_config, validate
 from hydrobridge.templates import presets, shipped_config_text, shipped_configs, study_template
 
+__all__ = ["STUDIES", "main", "resolve", "template_text"]
+
 #: study name -> module exposing SCHEMA (dict of Option) and run_study(config, out, resume) -> dict
 STUDIES = {
     "permittivity": "hydrobridge.demos.permittivity",

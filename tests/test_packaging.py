@@ -20,10 +20,8 @@ from hydrobridge.cli import STUDIES, main, resolve
 from hydrobridge.templates import presets, shipped_configs, toml_value
 
 ROOT = Path(__file__).resolve().parents[1]
-#: repository folder -> its package in the installed namespace
-PACKAGE_FOLDERS = {"hydrobridge": "hydrobridge", "closures": "hydrobridge/closures",
-                   "continuum": "hydrobridge/continuum", "demos": "hydrobridge/demos",
-                   "meshes": "hydrobridge/meshes", "particles": "hydrobridge/particles"}
+#: package in the installed namespace -> its repository folder
+PACKAGE_DIRS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
 SUBPACKAGES = ("continuum", "closures", "particles", "particles.dipolar", "particles.hard_rods",
                "particles.kinetic", "meshes", "demos")
 TOP_LEVEL_NAMES = ("continuum", "closures", "particles", "meshes", "demos")
@@ -44,8 +42,8 @@ def test_wheel_holds_one_top_level_package_with_every_subpackage_and_the_configs
     names = set(zipfile.ZipFile(wheel).namelist())
     dist_info = wheel.name.split("-py3")[0] + ".dist-info"
     assert {n.split("/")[0] for n in names} == {"hydrobridge", dist_info}
-    modules = {f"{package}/{path.relative_to(ROOT / folder).as_posix()}"
-               for folder, package in PACKAGE_FOLDERS.items() for path in (ROOT / folder).rglob("*.py")}
+    modules = {f"{package.replace('.', '/')}/{path.relative_to(ROOT / folder).as_posix()}"
+               for package, folder in PACKAGE_DIRS.items() for path in (ROOT / folder).rglob("*.py")}
     assert modules - names == set(), "repository modules missing from the wheel"
     for sub in SUBPACKAGES:
         assert f"hydrobridge/{sub.replace('.', '/')}/__init__.py" in names
