@@ -1,12 +1,14 @@
-# Two commands: `make demo` and `make test`. Both create .venv on first use.
+# Two commands: `make demo` and `make test` (which also builds the docs). Both create .venv on first use.
+# `make docs` builds the API reference and the Markdown pages alone (warnings are errors).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MPIEXEC := $(VENV)/bin/mpiexec
 STAMP := $(VENV)/.installed
 DEMO_OUT ?= out/demo
+DOCS_OUT := docs/_build/html
 
-.PHONY: demo test venv clean
+.PHONY: demo test docs venv clean
 
 # Find a Python >= 3.12: first on PATH, then under pyenv; say what was searched if none.
 $(PY):
@@ -29,7 +31,7 @@ $(PY):
 
 $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,docs]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -40,6 +42,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q tests
 	NUMBA_NUM_THREADS=1 $(MPIEXEC) -n 2 $(PY) -m pytest -q -m "mpi and not slow" -p no:cacheprovider tests
+	@$(MAKE) --no-print-directory docs
+
+# -E: read every page again, so that every warning is seen (and fails the build) on every run.
+docs: $(STAMP)
+	NUMBA_NUM_THREADS=1 $(VENV)/bin/sphinx-build -q -E -W --keep-going -b html docs $(DOCS_OUT)
+	@echo "API reference: $(DOCS_OUT)/index.html"
 
 clean:
-	rm -rf $(VENV) out
+	rm -rf $(VENV) out docs/_build

@@ -3,10 +3,17 @@
     hydrobridge run CONFIG.toml [--out DIR] [--resume]
     hydrobridge validate CONFIG.toml
     hydrobridge studies
+    hydrobridge template NAME [--preset PRESET] [-o FILE]
 
 A configuration names its study (`study = "permittivity_continuum"`) and gives that study's keys;
 it is validated completely before anything starts. Output goes to `out` (key or --out). With
 --resume a killed run continues from its last checkpoint. Works under `mpiexec -n N`.
+
+`template` writes a configuration to start from, in any folder: a shipped one (`template permittivity`
+is the main job's file) or a study's defaults with one of its presets applied:
+
+    hydrobridge template permittivity --preset quick -o eps.toml
+    mpiexec -n 2 hydrobridge run eps.toml --out out
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ import sys
 from pathlib import Path
 
 from hydrobridge.config import ConfigError, load_config, validate
+from hydrobridge.templates import presets, shipped_config_text, shipped_configs, study_template
+
+__all__ = ["STUDIES", "main", "resolve", "template_text"]
 
 #: study name -> module exposing SCHEMA (dict of Option) and run_study(config, out, resume) -> dict
 STUDIES = {
@@ -37,6 +47,34 @@ def resolve(raw: dict, source: str):
     return module, validate(body, module.SCHEMA, source)
 
 
+def template_text(name: str, preset: str | None) -> str:
+    """The shipped configuration NAME (without preset), or study NAME's defaults with ``preset`` applied."""
+    if preset is None and name in shipped_configs():
+        return shipped_config_text(name)
+    if name not in STUDIES:
+        shipped = "" if preset else f" or a shipped configuration {shipped_configs()}"
+        raise ValueError(f"{name!r}: expected a study {sorted(STUDIES)}{shipped}")
+    return study_template(name, importlib.import_module(STUDIES[name]), preset)
+
+
+def write_template(name: str, preset: str | None, output: Path | None) -> int:
+    """`hydrobridge template`: the text on standard output, or in a new file ``output``; 2 on a bad request."""
+    try:
+        text = template_text(name, preset)
+    except (ValueError, ConfigError) as exc:
+        print(f"hydrobridge template: {exc}", file=sys.stderr)
+        return 2
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    if output.exists():
+        print(f"hydrobridge template: {output} exists; remove it or choose another -o", file=sys.stderr)
+        return 2
+    output.write_text(text)
+    print(f"wrote {output}; run it with: mpiexec -n 2 hydrobridge run {output} --out DIR", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hydrobridge", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -46,16 +84,24 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--resume", action="store_true", help="continue a killed run from its checkpoints")
     p_val = sub.add_parser("validate", help="check a configuration without running it")
     p_val.add_argument("config", type=Path)
-    sub.add_parser("studies", help="list the studies and their keys")
+    sub.add_parser("studies", help="list the studies, their presets and keys, and the shipped configurations")
+    p_tpl = sub.add_parser("template", help="write a shipped configuration, or a study's defaults with a preset")
+    p_tpl.add_argument("name", help="a study or a shipped configuration (see `hydrobridge studies`)")
+    p_tpl.add_argument("--preset", default=None, help="write the study's defaults with this preset applied")
+    p_tpl.add_argument("-o", "--output", type=Path, default=None,
+                       help="file to write (default: standard output); an existing file is not overwritten")
     args = parser.parse_args(argv)
 
     if args.command == "studies":
         for name, mod in STUDIES.items():
             module = importlib.import_module(mod)
-            print(f"{name}:")
+            print(f"{name} (presets: {', '.join(presets(module)) or 'none'}):")
             for key, opt in module.SCHEMA.items():
                 print(f"    {key:<22} {opt.type.__name__:<6} {opt.help}")
+        print(f"shipped configurations (`hydrobridge template NAME`): {', '.join(shipped_configs())}")
         return 0
+    if args.command == "template":
+        return write_template(args.name, args.preset, args.output)
     try:
         module, config = resolve(load_config(args.config), str(args.config))
     except (ConfigError, FileNotFoundError) as exc:
