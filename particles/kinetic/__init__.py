@@ -20,7 +20,7 @@ The names below are imported from their modules on first use (``import hydrobrid
 compiles nothing).
 """
 
-from hydrobridge.particles._lazy import lazy_exports
+from hydrobridge._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "LandauKernel": "kernels", "coulomb": "kernels",

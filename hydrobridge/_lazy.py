@@ -1,4 +1,4 @@
-"""Module-level lazy exports (PEP 562) for the particle packages: their public names are imported from the
+"""Module-level lazy exports (PEP 562) for the subpackages: their public names are imported from the
 defining submodule on first access, so importing a package compiles and loads nothing heavy."""
 
 from __future__ import annotations
