@@ -13,7 +13,7 @@ solver evolve the energy equation. `to_dict()` returns the parameters as a JSON-
 next to every run so the closure used is recorded with the data).
 
 A *correlation closure* supplies the first-marginal source C(x) = int F(x - x2) rho_2(x, x2) dx2 of
-the momentum equation (THEORY.md section 1) as a vector expression of the state.
+the momentum equation (docs/theory.md §1) as a vector expression of the state.
 
 A *rotational closure* closes the dipolar moment system of docs/theory.md §3: it names the rotational
 fields r it evolves besides rho, rho U, p = rho D, gives the right-hand sides of d_t p and d_t r, its

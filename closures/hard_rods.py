@@ -1,4 +1,4 @@
-"""Hard-rod particle output -> continuum closures (THEORY.md sections 1 and 5): the one bridge from the
+"""Hard-rod particle output -> continuum closures (docs/theory.md §1, §5): the one bridge from the
 MD, OZ and gBBGKY of the hard-rod gas to what the Euler rung needs.
 
 * ``md_equation_of_state(samples)``: p(rho, kT) fitted to the pressures of thermostatted-MD runs or of a

@@ -6,7 +6,7 @@
   kinetic value for a d-dimensional Maxwellian is gamma = (d + 2)/d (3 in 1D, 2 in 2D); any gamma > 1
   may be given (gamma = 1.4 for the classical Sod test).
 * :class:`TonksPressure`: the exact equation of state of 1D hard rods of length a (the Tonks gas,
-  THEORY.md section 5), p = rho kT / (1 - a rho) (m = 1), isothermal; Isothermal at a = 0.
+  docs/theory.md §5), p = rho kT / (1 - a rho) (m = 1), isothermal; Isothermal at a = 0.
 
 Linear sound speeds: isothermal c^2 = v_th^2; adiabatic/polytropic c^2 = gamma p / rho; Tonks
 c^2 = kT / (1 - a rho)^2.
@@ -112,7 +112,7 @@ class Adiabatic(PressureClosure):
 class TonksPressure(PressureClosure):
     """Hard rods of length a at temperature kT (m = 1): p = rho kT / (1 - a rho), c^2 = kT / (1 - a rho)^2.
 
-    Valid for packing fractions a rho < 1 (THEORY.md section 5); rho in 1/length, p in energy/length."""
+    Valid for packing fractions a rho < 1 (docs/theory.md §5); rho in 1/length, p in energy/length."""
 
     fields = ("rho", "m")
 

@@ -1,5 +1,5 @@
-"""Continuum rungs of the 1D reduction ladder and their errors against a particle ensemble (THEORY.md
-sections 0, 1 and 5).
+"""Continuum rungs of the 1D reduction ladder and their errors against a particle ensemble
+(docs/theory.md §0, §1, §5).
 
 A rung is the isothermal 1D Euler system (continuum.euler) for a gas with pair potential
 V(x) = (V0/xi) phi(x/xi) on a ring, started at rest from the expected density of a

@@ -57,7 +57,7 @@ def summarise(config: dict, geo: SheetGeometry, molecule: DipolarParameters, fit
     md_block["P_dv_sheet_time"] = sheet_pdv_relaxation_time(amps[:, s_p], amps[:, s_dv], geo.length / nc,
                                                             config["sigma0"], molecule,
                                                             config["density"])
-    out = {"study": "dipolar MD vs continuum with MD-fitted closures, sheet-pair AC forcing (THEORY.md 2-4)",
+    out = {"study": "dipolar MD vs continuum with MD-fitted closures, sheet-pair AC forcing (docs/theory.md §2-§4)",
            "config": config, "fitted_closures": fits.to_dict(), "md": md_block, "continuum": {}}
     out["fitted_closures"]["pair"] = "see closures.json"
     for key, r in cont.items():

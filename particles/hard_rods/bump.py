@@ -1,4 +1,4 @@
-"""Hard-rod MD of a density bump: the particle rung of the 1D reduction ladder (THEORY.md sections 0 and 5).
+"""Hard-rod MD of a density bump: the particle rung of the 1D reduction ladder (docs/theory.md §0, §5).
 
 N rods of length a on a ring of length L with V(x) = (V0/xi) phi(x/xi), m = 1, kT = 1/beta. Initial state:
 contracted positions y_i (particles.hard_rods.md) drawn independently from

@@ -1,4 +1,4 @@
-"""Relaxation of the boosted hard-rod state: MD and gBBGKY drivers and their comparison (THEORY.md sec. 5).
+"""Relaxation of the boosted hard-rod state: MD and gBBGKY drivers and their comparison (docs/theory.md §5).
 
 Observables against the rescaled time t_bar = t (a rho_bar V0)^2 / (xi v_bar)^3, v_bar^2 = 2 E_kin(0) =
 theta0^2 + 1/(2 beta) (``time_scale`` = d t_bar / d t): the excess kurtosis kappa of rho(theta) (pooled

@@ -1,4 +1,4 @@
-"""Pair correlation g(r) and pressure of hard-rod configurations on a ring (THEORY.md sections 1 and 5).
+"""Pair correlation g(r) and pressure of hard-rod configurations on a ring (docs/theory.md §1, §5).
 
 One estimator for snapshots of any origin (the thermostatted MD of particles.hard_rods.thermostat, or a
 user's own positions and velocities). Over S snapshots of N rods of length a on a ring of length L:

@@ -1,4 +1,4 @@
-"""Relaxation time of an ensemble from its momentum kurtosis, and its scaling with N (THEORY.md section 6).
+"""Relaxation time of an ensemble from its momentum kurtosis, and its scaling with N (docs/theory.md §6).
 
 Input: the kurtosis K_r(t) = <p^4>/<p^2>^2 of realisation r at records t_k = k record_time, an array (R, S)
 (e.g. column 1 of particles.kinetic.hmf.hmf_ensemble records); K relaxes towards its equilibrium value
