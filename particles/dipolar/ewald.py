@@ -28,6 +28,7 @@ import numba
 import numpy as np
 
 from hydrobridge.particles.dipolar.forcefield import Contribution
+from hydrobridge.particles.dipolar.pairsum import pair_sum
 from hydrobridge.particles.dipolar.space import Pairs
 
 
@@ -57,39 +58,35 @@ def ewald_setup(box: np.ndarray, accuracy: float, r_cut: float | None = None) ->
     return EwaldSetup(kappa=kappa, r_cut=r_cut, k_cut=2.0 * kappa * s)
 
 
+@numba.njit(cache=True, inline="always")
+def _real_pair(rx, ry, r2, ci, si, cj, sj, c):
+    """(U_ij, F_i x, F_i y, tau_i, tau_j) of the real-space term for one pair (module docstring);
+    c = (mu, eps0, kappa^2)."""
+    mu, eps0, k2 = c
+    inv2 = 1.0 / r2
+    e = math.exp(-k2 * r2)
+    b = e * inv2 / (2.0 * math.pi)
+    cc = e * (k2 * inv2 + inv2 * inv2) / math.pi
+    dd = 2.0 * e * (k2 * k2 * inv2 + 2.0 * k2 * inv2 * inv2 + 2.0 * inv2 * inv2 * inv2) / math.pi
+    pix, piy = mu * ci, mu * si
+    pjx, pjy = mu * cj, mu * sj
+    pipj = pix * pjx + piy * pjy
+    pir = pix * rx + piy * ry
+    pjr = pjx * rx + pjy * ry
+    # grad_r U_ij * eps0 = -C r (pi.pj) + D r (pi.r)(pj.r) - C (pi (pj.r) + pj (pi.r))
+    s = -cc * pipj + dd * pir * pjr
+    gx = s * rx - cc * (pix * pjr + pjx * pir)
+    gy = s * ry - cc * (piy * pjr + pjy * pir)
+    cross_ij = pix * pjy - piy * pjx
+    return (b * pipj - cc * pir * pjr, -gx / eps0, -gy / eps0,
+            -(b * cross_ij - cc * (pix * ry - piy * rx) * pjr) / eps0,
+            -(-b * cross_ij - cc * (pjx * ry - pjy * rx) * pir) / eps0)
+
+
 @numba.njit(cache=True)
 def _real_kernel(pi_idx, pj_idx, d, cos_t, sin_t, mu, eps0, kappa, r_cut, force, torque):
-    k2 = kappa * kappa
-    rc2 = r_cut * r_cut
-    energy = 0.0
-    for p in range(pi_idx.shape[0]):
-        rx, ry = d[p, 0], d[p, 1]
-        r2 = rx * rx + ry * ry
-        if r2 >= rc2:
-            continue
-        i, j = pi_idx[p], pj_idx[p]
-        inv2 = 1.0 / r2
-        e = math.exp(-k2 * r2)
-        b = e * inv2 / (2.0 * math.pi)
-        c = e * (k2 * inv2 + inv2 * inv2) / math.pi
-        dd = 2.0 * e * (k2 * k2 * inv2 + 2.0 * k2 * inv2 * inv2 + 2.0 * inv2 * inv2 * inv2) / math.pi
-        pix, piy = mu * cos_t[i], mu * sin_t[i]
-        pjx, pjy = mu * cos_t[j], mu * sin_t[j]
-        pipj = pix * pjx + piy * pjy
-        pir = pix * rx + piy * ry
-        pjr = pjx * rx + pjy * ry
-        energy += b * pipj - c * pir * pjr
-        # grad_r U_ij * eps0 = -C r (pi.pj) + D r (pi.r)(pj.r) - C (pi (pj.r) + pj (pi.r))
-        s = -c * pipj + dd * pir * pjr
-        gx = s * rx - c * (pix * pjr + pjx * pir)
-        gy = s * ry - c * (piy * pjr + pjy * pir)
-        force[i, 0] -= gx / eps0
-        force[i, 1] -= gy / eps0
-        force[j, 0] += gx / eps0
-        force[j, 1] += gy / eps0
-        cross_ij = pix * pjy - piy * pjx
-        torque[i] -= (b * cross_ij - c * (pix * ry - piy * rx) * pjr) / eps0
-        torque[j] -= (-b * cross_ij - c * (pjx * ry - pjy * rx) * pir) / eps0
+    energy, _ = pair_sum(_real_pair, (mu, eps0, kappa * kappa), r_cut, pi_idx, pj_idx, d, cos_t, sin_t, force,
+                         torque)
     return energy / eps0
 
 
