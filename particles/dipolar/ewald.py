@@ -137,8 +137,12 @@ def phase_tables(x, box, amax, bmax):
     return ex, ey
 
 
-@numba.njit(cache=True)
-def _recip_kernel(x, theta, box, mu, eps0, kappa, kint, force, torque):
+@numba.njit(cache=True, inline="always")
+def reciprocal_sum(weight, kick, c, x, box, kappa, kint, eps0):
+    """U_rec = (1/(2 eps0 |Omega|)) sum_{+-k} exp(-k^2/(4 kappa^2)) |S(k)|^2 / k^2 over the half-plane k of kint
+    (both k and -k), S(k) = sum_j weight(j, kx, ky, c) exp(i k.x_j), returned; for every k and site j it calls
+    kick(j, kx, ky, f, z_j, c) with f = 2 exp(-k^2/(4 kappa^2)) / (k^2 eps0 |Omega|), z_j = S* exp(i k.x_j),
+    which adds the site's share of the force (and torque) into arrays held in c. Inlined into its caller."""
     n = x.shape[0]
     amax = 0
     bmax = 0
@@ -147,8 +151,6 @@ def _recip_kernel(x, theta, box, mu, eps0, kappa, kint, force, torque):
         bmax = max(bmax, abs(kint[q, 1]))
     ex, ey = phase_tables(x, box, amax, bmax)
     area = box[0] * box[1]
-    px = mu * np.cos(theta)
-    py = mu * np.sin(theta)
     phase = np.empty(n, dtype=np.complex128)
     energy = 0.0
     for q in range(kint.shape[0]):
@@ -160,17 +162,36 @@ def _recip_kernel(x, theta, box, mu, eps0, kappa, kint, force, torque):
         s = 0.0 + 0.0j
         for j in range(n):
             phase[j] = ex[j, a] * ey[j, bmax + b]
-            s += (px[j] * kx + py[j] * ky) * phase[j]
+            s += weight(j, kx, ky, c) * phase[j]
         energy += w * (s.real * s.real + s.imag * s.imag)
-        # both +k and -k: F_i = (2/(eps0 A)) w k (p_i.k) Im[S* e_i], tau_i = -(2/(eps0 A)) w (p_i_perp.k) Re[S* e_i]
         f = 2.0 * w / (eps0 * area)
-        for i in range(n):
-            z = s.conjugate() * phase[i]
-            pk = px[i] * kx + py[i] * ky
-            force[i, 0] += f * kx * pk * z.imag
-            force[i, 1] += f * ky * pk * z.imag
-            torque[i] -= f * (-py[i] * kx + px[i] * ky) * z.real
+        for j in range(n):
+            kick(j, kx, ky, f, s.conjugate() * phase[j], c)
     return energy / (eps0 * area)
+
+
+@numba.njit(cache=True, inline="always")
+def _dipole_weight(j, kx, ky, c):
+    """p_j . k; c = (px, py, force, torque)."""
+    px, py, _, _ = c
+    return px[j] * kx + py[j] * ky
+
+
+@numba.njit(cache=True, inline="always")
+def _dipole_kick(i, kx, ky, f, z, c):
+    """F_i += f k (p_i.k) Im z, tau_i -= f (p_i_perp.k) Re z (both +k and -k); c = (px, py, force, torque)."""
+    px, py, force, torque = c
+    pk = px[i] * kx + py[i] * ky
+    force[i, 0] += f * kx * pk * z.imag
+    force[i, 1] += f * ky * pk * z.imag
+    torque[i] -= f * (-py[i] * kx + px[i] * ky) * z.real
+
+
+@numba.njit(cache=True)
+def _recip_kernel(x, theta, box, mu, eps0, kappa, kint, force, torque):
+    px = mu * np.cos(theta)
+    py = mu * np.sin(theta)
+    return reciprocal_sum(_dipole_weight, _dipole_kick, (px, py, force, torque), x, box, kappa, kint, eps0)
 
 
 @dataclass(frozen=True)
