@@ -84,6 +84,22 @@ class CellData:
         return self.cell_x[cell].mean(axis=0)
 
 
+def _require_positive_means(cells: CellData, means: np.ndarray, quantity: str, t: float, advice: str) -> None:
+    """Raise StateError on every rank if some owned cell mean (one value per owned cell) is <= 0 or NaN:
+    "<quantity> <value> <= 0 (or NaN) in the cell at x = <centroid> (rank r) at t = <t>: the positivity
+    limiter cannot repair <advice>" for the first such cell of each rank (a limiter cannot fix a bad mean)."""
+    message = None
+    bad = np.flatnonzero(~(means > 0))
+    if bad.size:
+        k = bad[0]
+        message = (
+            f"{quantity} {means[k]:.6g} <= 0 (or NaN) in the cell at x = "
+            f"{np.array2string(cells.centroid(k), precision=6)} (rank {cells.comm.rank}) at t = {t:.6g}: "
+            f"the positivity limiter cannot repair {advice}"
+        )
+    raise_collective(cells.comm, message)
+
+
 class PositivityLimiter:
     """Zhang-Shu scaling of every cell towards its mean so that component `component` >= eps.
 
@@ -103,17 +119,8 @@ class PositivityLimiter:
         mean = cd.means(c)
         comp = self.component
         mbar = mean[:, comp]
-        message = None
-        bad = np.flatnonzero(~(mbar > 0))
-        if bad.size:
-            k = bad[0]
-            message = (
-                f"{self.names[comp]} has cell mean {mbar[k]:.6g} <= 0 (or NaN) in the cell at x = "
-                f"{np.array2string(cd.centroid(k), precision=6)} (rank {cd.comm.rank}) at t = {self.t:.6g}: "
-                f"the positivity limiter cannot repair a non-positive mean; reduce the time step (cfl) "
-                f"or check the initial data"
-            )
-        raise_collective(cd.comm, message)
+        _require_positive_means(cd, mbar, f"{self.names[comp]} has cell mean", self.t,
+                                "a non-positive mean; reduce the time step (cfl) or check the initial data")
         vals = np.einsum("pj,cj->cp", cd.check_table, c[:, :, comp])
         vmin = vals.min(axis=1)
         eps = self.rel_eps * mbar
@@ -148,16 +155,8 @@ class PressurePositivityLimiter:
         c = full[: cd.num_owned]
         mean = cd.means(c)
         pbar = np.asarray(self.pressure(mean), float)
-        message = None
-        bad = np.flatnonzero(~(pbar > 0))
-        if bad.size:
-            k = bad[0]
-            message = (
-                f"{self.name} of the cell mean is {pbar[k]:.6g} <= 0 (or NaN) in the cell at x = "
-                f"{np.array2string(cd.centroid(k), precision=6)} (rank {cd.comm.rank}) at t = {self.t:.6g}: "
-                f"the positivity limiter cannot repair it; reduce the time step (cfl)"
-            )
-        raise_collective(cd.comm, message)
+        _require_positive_means(cd, pbar, f"{self.name} of the cell mean is", self.t,
+                                "it; reduce the time step (cfl)")
         vals = np.einsum("pj,cjb->cpb", cd.check_table, c)  # (cells, points, m)
         p = np.asarray(self.pressure(vals), float)
         eps = self.rel_eps * pbar

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import hydrobridge  # noqa: F401  (dolfinx_solver before any test module imports dolfinx)
@@ -35,3 +36,21 @@ def run_parallel(tmp_path):
         return json.loads(out.read_text())
 
     return run
+
+
+@pytest.fixture
+def assert_two_ranks_equal_serial(run_parallel):
+    """assert_two_ranks_equal_serial(case, **kwargs): the continuum/verification.py case run here on COMM_SELF and
+    under `mpiexec -n 2` gives the same "errors" and "functionals" (rtol 1e-10, atol 1e-14)."""
+
+    def check(case: str, **kwargs) -> None:
+        from mpi4py import MPI
+
+        from hydrobridge.continuum.verification import CASES
+
+        serial = CASES[case](MPI.COMM_SELF, **kwargs)
+        parallel = run_parallel(case, **kwargs)
+        for key in ("errors", "functionals"):
+            np.testing.assert_allclose(parallel[key], serial[key], rtol=1e-10, atol=1e-14, err_msg=f"{case} {key}")
+
+    return check

@@ -69,19 +69,29 @@ def test_bad_tables():
         first_marginal_sources(np.ones((8, 8)), Kx, Kth)
 
 
-def test_dipolar_fluid_spins_up_at_the_first_marginal_torque():
-    """Uniform state, no field: d_t(rho Omega) = S_th exactly (the correlation torque is the only one)."""
-    from mpi4py import MPI
-
+def uniform_fluid_with_pair_moments(comm, translation: bool):
+    """(fluid, table, (S_x, S_th)): a DipolarFluid at uniform density 1.7, local equilibrium, no field, on a
+    4 x 4 periodic unit square, with an asymmetric blob pair-moment table, and that table's first-marginal
+    sources at density 1.7."""
     from hydrobridge.closures.rotational import LocalEquilibrium
     from hydrobridge.continuum.dipolar import DipolarFluid
     from hydrobridge.meshes.periodic import periodic_rectangle
 
     table = blob_table(np.array([0.31, -0.18]), 0.3, 1.9, n=64, box=1.0, sigma=0.05)
-    msh = periodic_rectangle(MPI.COMM_SELF, 4, 4).mesh
-    fluid = DipolarFluid(msh, PAR, LocalEquilibrium(), 1.7, translation=False, correlation=table)
+    msh = periodic_rectangle(comm, 4, 4).mesh
+    fluid = DipolarFluid(msh, PAR, LocalEquilibrium(), 1.7, translation=translation, correlation=table)
     Kx, Kth = table.kernels(PAR)
-    _, Sth = first_marginal_sources(np.full(Kth.shape, 1.7), Kx, Kth)
+    return fluid, table, first_marginal_sources(np.full(Kth.shape, 1.7), Kx, Kth)
+
+
+def test_dipolar_fluid_spins_up_at_the_first_marginal_torque():
+    """Uniform state, no field: d_t(rho Omega) = S_th exactly (the correlation torque is the only one)."""
+    from mpi4py import MPI
+
+    from hydrobridge.continuum.dipolar import DipolarFluid
+
+    fluid, table, (_, Sth) = uniform_fluid_with_pair_moments(MPI.COMM_SELF, translation=False)
+    msh = fluid.mesh
     dt = 0.01
     for _ in range(10):
         fluid.step(dt)
@@ -110,15 +120,8 @@ def test_dipolar_fluid_accelerates_at_the_first_marginal_force():
     from dolfinx import fem
     from mpi4py import MPI
 
-    from hydrobridge.closures.rotational import LocalEquilibrium
-    from hydrobridge.continuum.dipolar import DipolarFluid
-    from hydrobridge.meshes.periodic import periodic_rectangle
-
-    table = blob_table(np.array([0.31, -0.18]), 0.3, 1.9, n=64, box=1.0, sigma=0.05)
-    msh = periodic_rectangle(MPI.COMM_WORLD, 4, 4).mesh
-    fluid = DipolarFluid(msh, PAR, LocalEquilibrium(), 1.7, translation=True, correlation=table)
-    Kx, Kth = table.kernels(PAR)
-    Sx, _ = first_marginal_sources(np.full(Kth.shape, 1.7), Kx, Kth)
+    fluid, _, (Sx, _) = uniform_fluid_with_pair_moments(MPI.COMM_WORLD, translation=True)
+    msh = fluid.mesh
     for _ in range(5):
         fluid.step(0.01)
     momentum = [msh.comm.allreduce(fem.assemble_scalar(fem.form(fluid.state[i] * ufl.dx))) for i in (1, 2)]

@@ -10,18 +10,12 @@ from hydrobridge.particles.dipolar.ewald import ewald_setup, ewald_terms
 from hydrobridge.particles.dipolar.fdcheck import fd_forces_torques, relative_error
 from hydrobridge.particles.dipolar.forcefield import force_field
 
-MU, EPS0 = 1.3, 0.7
-BOX = np.array([3.0, 2.2])
-
-
-def config(n=10, seed=3):
-    rng = np.random.default_rng(seed)
-    return rng.uniform(0, 1, (n, 2)) * BOX, rng.uniform(0, 2 * np.pi, n)
+from helpers import DIPOLE_BOX as BOX, DIPOLE_EPS0 as EPS0, DIPOLE_MU as MU, random_dipoles
 
 
 @pytest.mark.parametrize("part", [0, 1])
 def test_real_and_reciprocal_forces_torques_are_minus_energy_derivatives(part):
-    x, theta = config()
+    x, theta = random_dipoles()
     term = ewald_terms(MU, EPS0, BOX, ewald_setup(BOX, 1e-6, r_cut=1.0))[part]
     c = force_field([term], BOX)(x, theta, 0.0)
     f_fd, tau_fd = fd_forces_torques(term, x, theta, BOX, h=1e-6)
@@ -30,7 +24,7 @@ def test_real_and_reciprocal_forces_torques_are_minus_energy_derivatives(part):
 
 
 def test_self_term_is_constant_with_zero_force_and_torque():
-    x, theta = config()
+    x, theta = random_dipoles()
     setup = ewald_setup(BOX, 1e-6, r_cut=1.0)
     term = ewald_terms(MU, EPS0, BOX, setup)[2]
     c1 = force_field([term], BOX)(x, theta, 0.0)
@@ -40,7 +34,7 @@ def test_self_term_is_constant_with_zero_force_and_torque():
 
 
 def test_total_is_independent_of_kappa():
-    x, theta = config()
+    x, theta = random_dipoles()
     results = [force_field(ewald_terms(MU, EPS0, BOX, ewald_setup(BOX, 1e-13, r_cut=rc)), BOX)(x, theta, 0.0)
                for rc in (0.6, 0.85, 1.1)]
     for c in results[1:]:
@@ -54,7 +48,7 @@ def test_total_is_independent_of_kappa():
 
 
 def test_agrees_with_row_summed_image_sum():
-    x, theta = config()
+    x, theta = random_dipoles()
     ref = lattice_sum.dipole_energy(x, theta, MU, EPS0, BOX)
     # summing the images column by column (swap the axes) must give the same number
     ref_t = lattice_sum.dipole_energy(x[:, ::-1].copy(), math.pi / 2 - theta, MU, EPS0, BOX[::-1].copy())
@@ -65,7 +59,7 @@ def test_agrees_with_row_summed_image_sum():
 
 
 def test_forces_torques_agree_with_image_sum_derivatives():
-    x, theta = config(n=6, seed=5)
+    x, theta = random_dipoles(n=6, seed=5)
     c = force_field(ewald_terms(MU, EPS0, BOX, ewald_setup(BOX, 1e-12, r_cut=1.1)), BOX)(x, theta, 0.0)
     h = 1e-6
     f_ref = np.zeros_like(x)
@@ -111,7 +105,7 @@ def test_single_dipole_in_rectangular_box_feels_image_torque():
 def test_plain_disc_image_sum_is_tin_foil_plus_2d_depolarisation_term():
     # summing images over a disc of radius R -> infinity (vacuum outside) adds |M|^2 / (4 eps0 |Omega|) to the
     # tin-foil energy: a uniformly polarised disc has depolarising field -P / (2 eps0) in 2D
-    x, theta = config(n=5)
+    x, theta = random_dipoles(n=5)
     p = MU * np.column_stack((np.cos(theta), np.sin(theta)))
     radius = 400.0
     a = np.arange(-int(radius / BOX[0]) - 1, int(radius / BOX[0]) + 2) * BOX[0]

@@ -12,18 +12,12 @@ from hydrobridge.particles.dipolar.model import DipolarBoxModel, lattice_state
 from hydrobridge.particles.dipolar.pm import ParticleMesh, pm_grid
 from hydrobridge.particles.dipolar.system import dipolar_force_field
 
-MU, EPS0 = 1.3, 0.7
-BOX = np.array([3.0, 2.2])
-
-
-def config(n=10, seed=3):
-    rng = np.random.default_rng(seed)
-    return rng.uniform(0, 1, (n, 2)) * BOX, rng.uniform(0, 2 * np.pi, n)
+from helpers import DIPOLE_BOX as BOX, DIPOLE_EPS0 as EPS0, DIPOLE_MU as MU, random_dipoles
 
 
 @pytest.mark.parametrize("order", [4, 6])
 def test_pm_forces_torques_are_minus_energy_derivatives(order):
-    x, theta = config()
+    x, theta = random_dipoles()
     term = ParticleMesh(MU, EPS0, ewald_setup(BOX, 1e-8, 1.0).kappa, BOX, (20, 18), order)
     c = force_field([term], BOX)(x, theta, 0.0)
     f_fd, tau_fd = fd_forces_torques(term, x, theta, BOX)
@@ -32,7 +26,7 @@ def test_pm_forces_torques_are_minus_energy_derivatives(order):
 
 
 def test_pm_converges_to_ewald_reciprocal_with_spline_order():
-    x, theta = config()
+    x, theta = random_dipoles()
     setup = ewald_setup(BOX, 1e-8, 1.0)
     ref = force_field([ewald_terms(MU, EPS0, BOX, setup)[1]], BOX)(x, theta, 0.0)
     errors = []

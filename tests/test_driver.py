@@ -7,8 +7,10 @@ from mpi4py import MPI
 from hydrobridge.closures.rotational import DipolarParameters, GradRotational
 from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.forcing import SheetForcing
-from hydrobridge.continuum.driver import RunSettings, run
+from hydrobridge.continuum.driver import RunSettings
 from hydrobridge.continuum.permittivity import sheet_pair_for
+
+from helpers import crash_and_resume
 
 
 def make_fluid():
@@ -24,27 +26,10 @@ class Crash(RuntimeError):
 
 def test_crash_and_resume_reproduce_the_uninterrupted_run(tmp_path):
     settings = RunSettings(dt=0.02, steps=40, output_every=10, diagnostics_every=1, checkpoint_every=10)
-    fluid, ids = make_fluid()
-    run(fluid, settings, tmp_path / "full", ids)
-    full = (tmp_path / "full" / "diagnostics.csv").read_text()
+    info, full, resumed = crash_and_resume(make_fluid, settings, tmp_path, crash_at=27, error=Crash)
     assert (tmp_path / "full" / "fields.bp").is_dir()
-
-    fluid, ids = make_fluid()
-    real_step, calls = fluid.step, [0]
-
-    def dying_step(dt):
-        calls[0] += 1
-        if calls[0] == 27:
-            raise Crash("killed")
-        real_step(dt)
-
-    fluid.step = dying_step
-    with pytest.raises(Crash):
-        run(fluid, settings, tmp_path / "crash", ids)
-    fluid, ids = make_fluid()
-    info = run(fluid, settings, tmp_path / "crash", ids, resume=True)
     assert info["resumed_from"] == 20
-    assert (tmp_path / "crash" / "diagnostics.csv").read_text() == full
+    assert resumed == full
     header = full.splitlines()[0].split(",")
     assert {"potential_drop", "closure_energy", "field_energy", "forcing_power"} <= set(header)
 

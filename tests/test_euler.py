@@ -16,6 +16,8 @@ from hydrobridge.continuum.euler import EulerSolver, EulerSystem, StateError
 from hydrobridge.meshes.periodic import create_periodic_mesh, periodic_interval, structured_interval
 from hydrobridge.continuum.verification import euler_bundle, euler_conservation, euler_riemann, euler_smooth, euler_wave
 
+from helpers import crash_and_resume
+
 COMM = MPI.COMM_WORLD
 
 
@@ -180,7 +182,7 @@ def test_driver_writes_scalars_fields_and_metadata_with_cfl_steps(tmp_path):
 
 def test_driver_checkpoint_restart_reproduces_the_run(tmp_path):
     """Euler through continuum.driver: a crashed run resumed from its checkpoint gives the same CSV."""
-    from hydrobridge.continuum.driver import RunSettings, run
+    from hydrobridge.continuum.driver import RunSettings
 
     def make():
         pm = periodic_interval(MPI.COMM_SELF, 16, 1.0)
@@ -189,20 +191,6 @@ def test_driver_checkpoint_restart_reproduces_the_run(tmp_path):
         return s, pm.cell_input_ids
 
     settings = RunSettings(dt=2e-3, steps=30, output_every=10, checkpoint_every=10)
-    s, ids = make()
-    run(s, settings, tmp_path / "full", ids)
-    s, ids = make()
-    real_step = s.step
-
-    def dying(dt):
-        if s.steps == 17:
-            raise KeyboardInterrupt
-        return real_step(dt)
-
-    s.step = dying
-    with pytest.raises(KeyboardInterrupt):
-        run(s, settings, tmp_path / "crash", ids)
-    s, ids = make()
-    info = run(s, settings, tmp_path / "crash", ids, resume=True)
+    info, full, resumed = crash_and_resume(make, settings, tmp_path, crash_at=18, error=KeyboardInterrupt)
     assert info["resumed_from"] == 10
-    assert (tmp_path / "crash" / "diagnostics.csv").read_text() == (tmp_path / "full" / "diagnostics.csv").read_text()
+    assert resumed == full

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from hydrobridge.particles.dipolar.ewald import EwaldSetup, phase_tables, half_plane_kvectors
+from hydrobridge.particles.dipolar.ewald import EwaldSetup, half_plane_kvectors, reciprocal_sum
 from hydrobridge.particles.dipolar.forcefield import Contribution
 from hydrobridge.particles.dipolar.space import Pairs, neighbor_pairs
 
@@ -81,34 +81,24 @@ def _charge_real_kernel(pa, pb, d, q, kappa, r_cut, eps0, force):
     return energy
 
 
+@numba.njit(cache=True, inline="always")
+def _charge_weight(j, kx, ky, c):
+    """q_j; c = (q, force)."""
+    return c[0][j]
+
+
+@numba.njit(cache=True, inline="always")
+def _charge_kick(j, kx, ky, f, z, c):
+    """f_j += f q_j k Im z (both +k and -k); c = (q, force)."""
+    q, force = c
+    im = z.imag
+    force[j, 0] += f * q[j] * kx * im
+    force[j, 1] += f * q[j] * ky * im
+
+
 @numba.njit(cache=True)
 def _charge_recip_kernel(y, q, box, kappa, kint, eps0, force):
-    n = y.shape[0]
-    amax, bmax = 0, 0
-    for m in range(kint.shape[0]):
-        amax = max(amax, kint[m, 0])
-        bmax = max(bmax, abs(kint[m, 1]))
-    ex, ey = phase_tables(y, box, amax, bmax)
-    area = box[0] * box[1]
-    phase = np.empty(n, dtype=np.complex128)
-    energy = 0.0
-    for m in range(kint.shape[0]):
-        a, b = kint[m, 0], kint[m, 1]
-        kx = 2.0 * math.pi * a / box[0]
-        ky = 2.0 * math.pi * b / box[1]
-        k2 = kx * kx + ky * ky
-        w = math.exp(-k2 / (4.0 * kappa * kappa)) / k2
-        rho = 0.0 + 0.0j
-        for j in range(n):
-            phase[j] = ex[j, a] * ey[j, bmax + b]
-            rho += q[j] * phase[j]
-        energy += w * (rho.real * rho.real + rho.imag * rho.imag)
-        f = 2.0 * w / (eps0 * area)  # +k and -k: f_a = (2/(eps0 A)) w q_a k Im[rho* e_a]
-        for j in range(n):
-            im = (rho.conjugate() * phase[j]).imag
-            force[j, 0] += f * q[j] * kx * im
-            force[j, 1] += f * q[j] * ky * im
-    return energy / (eps0 * area)
+    return reciprocal_sum(_charge_weight, _charge_kick, (q, force), y, box, kappa, kint, eps0)
 
 
 def charge_sites(x: np.ndarray, theta: np.ndarray, q: float, l: float) -> tuple[np.ndarray, np.ndarray]:

@@ -72,6 +72,7 @@ import numpy as np
 
 from hydrobridge.particles.dipolar.forcefield import Contribution, ForceField, force_field
 from hydrobridge.particles.dipolar.model import DipolarBoxModel, State
+from hydrobridge.particles.dipolar.pairsum import pair_sum
 from hydrobridge.particles.dipolar.space import Pairs
 
 
@@ -119,22 +120,7 @@ def _constants(mu: float, eps0: float, epsilon: float, sigma: float, r_cut: floa
 
 @numba.njit(cache=True)
 def _pairs_kernel(pi_idx, pj_idx, d, cos_t, sin_t, c, force, torque):
-    rc2 = c[9] * c[9]
-    energy = 0.0
-    for p in range(pi_idx.shape[0]):
-        rx, ry = d[p, 0], d[p, 1]
-        r2 = rx * rx + ry * ry
-        if r2 >= rc2:
-            continue
-        i, j = pi_idx[p], pj_idx[p]
-        e, fx, fy, ti, tj = _lj_dipole_pair(rx, ry, r2, cos_t[i], sin_t[i], cos_t[j], sin_t[j], c)
-        energy += e
-        force[i, 0] += fx
-        force[i, 1] += fy
-        force[j, 0] -= fx
-        force[j, 1] -= fy
-        torque[i] += ti
-        torque[j] += tj
+    energy, _ = pair_sum(_lj_dipole_pair, c, c[9], pi_idx, pj_idx, d, cos_t, sin_t, force, torque)
     return energy
 
 

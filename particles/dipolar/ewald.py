@@ -28,6 +28,7 @@ import numba
 import numpy as np
 
 from hydrobridge.particles.dipolar.forcefield import Contribution
+from hydrobridge.particles.dipolar.pairsum import pair_sum
 from hydrobridge.particles.dipolar.space import Pairs
 
 
@@ -57,39 +58,35 @@ def ewald_setup(box: np.ndarray, accuracy: float, r_cut: float | None = None) ->
     return EwaldSetup(kappa=kappa, r_cut=r_cut, k_cut=2.0 * kappa * s)
 
 
+@numba.njit(cache=True, inline="always")
+def _real_pair(rx, ry, r2, ci, si, cj, sj, c):
+    """(U_ij, F_i x, F_i y, tau_i, tau_j) of the real-space term for one pair (module docstring);
+    c = (mu, eps0, kappa^2)."""
+    mu, eps0, k2 = c
+    inv2 = 1.0 / r2
+    e = math.exp(-k2 * r2)
+    b = e * inv2 / (2.0 * math.pi)
+    cc = e * (k2 * inv2 + inv2 * inv2) / math.pi
+    dd = 2.0 * e * (k2 * k2 * inv2 + 2.0 * k2 * inv2 * inv2 + 2.0 * inv2 * inv2 * inv2) / math.pi
+    pix, piy = mu * ci, mu * si
+    pjx, pjy = mu * cj, mu * sj
+    pipj = pix * pjx + piy * pjy
+    pir = pix * rx + piy * ry
+    pjr = pjx * rx + pjy * ry
+    # grad_r U_ij * eps0 = -C r (pi.pj) + D r (pi.r)(pj.r) - C (pi (pj.r) + pj (pi.r))
+    s = -cc * pipj + dd * pir * pjr
+    gx = s * rx - cc * (pix * pjr + pjx * pir)
+    gy = s * ry - cc * (piy * pjr + pjy * pir)
+    cross_ij = pix * pjy - piy * pjx
+    return (b * pipj - cc * pir * pjr, -gx / eps0, -gy / eps0,
+            -(b * cross_ij - cc * (pix * ry - piy * rx) * pjr) / eps0,
+            -(-b * cross_ij - cc * (pjx * ry - pjy * rx) * pir) / eps0)
+
+
 @numba.njit(cache=True)
 def _real_kernel(pi_idx, pj_idx, d, cos_t, sin_t, mu, eps0, kappa, r_cut, force, torque):
-    k2 = kappa * kappa
-    rc2 = r_cut * r_cut
-    energy = 0.0
-    for p in range(pi_idx.shape[0]):
-        rx, ry = d[p, 0], d[p, 1]
-        r2 = rx * rx + ry * ry
-        if r2 >= rc2:
-            continue
-        i, j = pi_idx[p], pj_idx[p]
-        inv2 = 1.0 / r2
-        e = math.exp(-k2 * r2)
-        b = e * inv2 / (2.0 * math.pi)
-        c = e * (k2 * inv2 + inv2 * inv2) / math.pi
-        dd = 2.0 * e * (k2 * k2 * inv2 + 2.0 * k2 * inv2 * inv2 + 2.0 * inv2 * inv2 * inv2) / math.pi
-        pix, piy = mu * cos_t[i], mu * sin_t[i]
-        pjx, pjy = mu * cos_t[j], mu * sin_t[j]
-        pipj = pix * pjx + piy * pjy
-        pir = pix * rx + piy * ry
-        pjr = pjx * rx + pjy * ry
-        energy += b * pipj - c * pir * pjr
-        # grad_r U_ij * eps0 = -C r (pi.pj) + D r (pi.r)(pj.r) - C (pi (pj.r) + pj (pi.r))
-        s = -c * pipj + dd * pir * pjr
-        gx = s * rx - c * (pix * pjr + pjx * pir)
-        gy = s * ry - c * (piy * pjr + pjy * pir)
-        force[i, 0] -= gx / eps0
-        force[i, 1] -= gy / eps0
-        force[j, 0] += gx / eps0
-        force[j, 1] += gy / eps0
-        cross_ij = pix * pjy - piy * pjx
-        torque[i] -= (b * cross_ij - c * (pix * ry - piy * rx) * pjr) / eps0
-        torque[j] -= (-b * cross_ij - c * (pjx * ry - pjy * rx) * pir) / eps0
+    energy, _ = pair_sum(_real_pair, (mu, eps0, kappa * kappa), r_cut, pi_idx, pj_idx, d, cos_t, sin_t, force,
+                         torque)
     return energy / eps0
 
 
@@ -140,8 +137,12 @@ def phase_tables(x, box, amax, bmax):
     return ex, ey
 
 
-@numba.njit(cache=True)
-def _recip_kernel(x, theta, box, mu, eps0, kappa, kint, force, torque):
+@numba.njit(cache=True, inline="always")
+def reciprocal_sum(weight, kick, c, x, box, kappa, kint, eps0):
+    """U_rec = (1/(2 eps0 |Omega|)) sum_{+-k} exp(-k^2/(4 kappa^2)) |S(k)|^2 / k^2 over the half-plane k of kint
+    (both k and -k), S(k) = sum_j weight(j, kx, ky, c) exp(i k.x_j), returned; for every k and site j it calls
+    kick(j, kx, ky, f, z_j, c) with f = 2 exp(-k^2/(4 kappa^2)) / (k^2 eps0 |Omega|), z_j = S* exp(i k.x_j),
+    which adds the site's share of the force (and torque) into arrays held in c. Inlined into its caller."""
     n = x.shape[0]
     amax = 0
     bmax = 0
@@ -150,8 +151,6 @@ def _recip_kernel(x, theta, box, mu, eps0, kappa, kint, force, torque):
         bmax = max(bmax, abs(kint[q, 1]))
     ex, ey = phase_tables(x, box, amax, bmax)
     area = box[0] * box[1]
-    px = mu * np.cos(theta)
-    py = mu * np.sin(theta)
     phase = np.empty(n, dtype=np.complex128)
     energy = 0.0
     for q in range(kint.shape[0]):
@@ -163,17 +162,36 @@ def _recip_kernel(x, theta, box, mu, eps0, kappa, kint, force, torque):
         s = 0.0 + 0.0j
         for j in range(n):
             phase[j] = ex[j, a] * ey[j, bmax + b]
-            s += (px[j] * kx + py[j] * ky) * phase[j]
+            s += weight(j, kx, ky, c) * phase[j]
         energy += w * (s.real * s.real + s.imag * s.imag)
-        # both +k and -k: F_i = (2/(eps0 A)) w k (p_i.k) Im[S* e_i], tau_i = -(2/(eps0 A)) w (p_i_perp.k) Re[S* e_i]
         f = 2.0 * w / (eps0 * area)
-        for i in range(n):
-            z = s.conjugate() * phase[i]
-            pk = px[i] * kx + py[i] * ky
-            force[i, 0] += f * kx * pk * z.imag
-            force[i, 1] += f * ky * pk * z.imag
-            torque[i] -= f * (-py[i] * kx + px[i] * ky) * z.real
+        for j in range(n):
+            kick(j, kx, ky, f, s.conjugate() * phase[j], c)
     return energy / (eps0 * area)
+
+
+@numba.njit(cache=True, inline="always")
+def _dipole_weight(j, kx, ky, c):
+    """p_j . k; c = (px, py, force, torque)."""
+    px, py, _, _ = c
+    return px[j] * kx + py[j] * ky
+
+
+@numba.njit(cache=True, inline="always")
+def _dipole_kick(i, kx, ky, f, z, c):
+    """F_i += f k (p_i.k) Im z, tau_i -= f (p_i_perp.k) Re z (both +k and -k); c = (px, py, force, torque)."""
+    px, py, force, torque = c
+    pk = px[i] * kx + py[i] * ky
+    force[i, 0] += f * kx * pk * z.imag
+    force[i, 1] += f * ky * pk * z.imag
+    torque[i] -= f * (-py[i] * kx + px[i] * ky) * z.real
+
+
+@numba.njit(cache=True)
+def _recip_kernel(x, theta, box, mu, eps0, kappa, kint, force, torque):
+    px = mu * np.cos(theta)
+    py = mu * np.sin(theta)
+    return reciprocal_sum(_dipole_weight, _dipole_kick, (px, py, force, torque), x, box, kappa, kint, eps0)
 
 
 @dataclass(frozen=True)

@@ -48,51 +48,56 @@ def _bspline(w, order, vals, ders):
 
 
 @numba.njit(cache=True)
-def _spread(x, theta, mu, box, order, qx, qy):
-    k1, k2 = qx.shape
-    vx = np.empty(order)
-    dx = np.empty(order)
-    vy = np.empty(order)
-    dy = np.empty(order)
-    for j in range(x.shape[0]):
+def _stencils(x, box, grid, order):
+    """Each particle's B-spline stencil on the K1 x K2 grid, u = K x / L: rows m1[j, a] = (floor(u1) - a) mod K1,
+    columns m2[j, b] = (floor(u2) - b) mod K2 (a, b = 0..order-1) and w[j] = (M_p(u1 - m1), M_p'(u1 - m1),
+    M_p(u2 - m2), M_p'(u2 - m2)) along a (first two) and b (last two); W_j(m) = w[j, 0, a] w[j, 2, b]."""
+    n = x.shape[0]
+    k1, k2 = grid
+    m1 = np.empty((n, order), dtype=np.int64)
+    m2 = np.empty((n, order), dtype=np.int64)
+    w = np.empty((n, 4, order))
+    for j in range(n):
         u1 = x[j, 0] / box[0] * k1
         u2 = x[j, 1] / box[1] * k2
         f1, f2 = math.floor(u1), math.floor(u2)
-        _bspline(u1 - f1, order, vx, dx)
-        _bspline(u2 - f2, order, vy, dy)
-        px, py = mu * math.cos(theta[j]), mu * math.sin(theta[j])
+        _bspline(u1 - f1, order, w[j, 0], w[j, 1])
+        _bspline(u2 - f2, order, w[j, 2], w[j, 3])
         for a in range(order):
-            m1 = int(f1 - a) % k1
-            for b in range(order):
-                m2 = int(f2 - b) % k2
-                w = vx[a] * vy[b]
-                qx[m1, m2] += px * w
-                qy[m1, m2] += py * w
+            m1[j, a] = int(f1 - a) % k1
+            m2[j, a] = int(f2 - a) % k2
+    return m1, m2, w
 
 
 @numba.njit(cache=True)
-def _gather(x, theta, mu, box, order, phix, phiy, force, torque):
+def _spread(m1, m2, w, theta, mu, qx, qy):
+    """Q_a(m) = sum_j p_ja W_j(m) on the stencils of ``_stencils``."""
+    order = m1.shape[1]
+    for j in range(theta.shape[0]):
+        px, py = mu * math.cos(theta[j]), mu * math.sin(theta[j])
+        for a in range(order):
+            for b in range(order):
+                wab = w[j, 0, a] * w[j, 2, b]
+                qx[m1[j, a], m2[j, b]] += px * wab
+                qy[m1[j, a], m2[j, b]] += py * wab
+
+
+@numba.njit(cache=True)
+def _gather(m1, m2, w, theta, mu, box, phix, phiy, force, torque):
+    """Subtracts sum_{m,a} Phi_a(m) p_ja grad_x W_j(m) from force[j] and sum_m (Phi_y p_jx - Phi_x p_jy) W_j(m)
+    from torque[j], on the stencils of ``_stencils``."""
     k1, k2 = phix.shape
-    vx = np.empty(order)
-    dx = np.empty(order)
-    vy = np.empty(order)
-    dy = np.empty(order)
-    for j in range(x.shape[0]):
-        u1 = x[j, 0] / box[0] * k1
-        u2 = x[j, 1] / box[1] * k2
-        f1, f2 = math.floor(u1), math.floor(u2)
-        _bspline(u1 - f1, order, vx, dx)
-        _bspline(u2 - f2, order, vy, dy)
+    order = m1.shape[1]
+    for j in range(theta.shape[0]):
         px, py = mu * math.cos(theta[j]), mu * math.sin(theta[j])
         gx, gy, tq = 0.0, 0.0, 0.0
         for a in range(order):
-            m1 = int(f1 - a) % k1
             for b in range(order):
-                m2 = int(f2 - b) % k2
-                pp = phix[m1, m2] * px + phiy[m1, m2] * py
-                gx += pp * dx[a] * vy[b] * k1 / box[0]
-                gy += pp * vx[a] * dy[b] * k2 / box[1]
-                tq += (phiy[m1, m2] * px - phix[m1, m2] * py) * vx[a] * vy[b]
+                fx, fy = phix[m1[j, a], m2[j, b]], phiy[m1[j, a], m2[j, b]]
+                pp = fx * px + fy * py
+                gx += pp * w[j, 1, a] * w[j, 2, b] * k1 / box[0]
+                gy += pp * w[j, 0, a] * w[j, 3, b] * k2 / box[1]
+                tq += (fy * px - fx * py) * w[j, 0, a] * w[j, 2, b]
         force[j, 0] -= gx
         force[j, 1] -= gy
         torque[j] -= tq
@@ -162,7 +167,8 @@ class ParticleMesh:
         n = theta.shape[0]
         area = float(self.box[0] * self.box[1])
         qx, qy = np.zeros(self.grid), np.zeros(self.grid)
-        _spread(x, theta, self.mu, self.box, self.order, qx, qy)
+        m1, m2, w = _stencils(x, self.box, self.grid, self.order)
+        _spread(m1, m2, w, theta, self.mu, qx, qy)
         kx, ky, g = self._influence
         # sum_m Q(m) e^{+2 pi i k.m / K} = conj(rfft2(Q)) for real Q
         tk = np.conj(kx * scipy.fft.rfft2(qx) + ky * scipy.fft.rfft2(qy))
@@ -173,5 +179,5 @@ class ParticleMesh:
         phix = np.ascontiguousarray(scipy.fft.irfft2(kx * ct, s=self.grid))
         phiy = np.ascontiguousarray(scipy.fft.irfft2(ky * ct, s=self.grid))
         force, torque = np.zeros((n, 2)), np.zeros(n)
-        _gather(x, theta, self.mu, self.box, self.order, phix, phiy, force, torque)
+        _gather(m1, m2, w, theta, self.mu, self.box, phix, phiy, force, torque)
         return Contribution(energy, force, torque)

@@ -17,41 +17,34 @@ import numba
 import numpy as np
 
 from hydrobridge.particles.dipolar.forcefield import Contribution
+from hydrobridge.particles.dipolar.pairsum import pair_sum
 from hydrobridge.particles.dipolar.space import Pairs
+
+
+@numba.njit(cache=True, inline="always")
+def _short_range_pair(rx, ry, r2, ci, si, cj, sj, c):
+    """(Phi, F_i x, F_i y, tau_i, tau_j) of one pair (module docstring); c = (e_s, s, alpha)."""
+    e_s, s, alpha = c
+    r = math.sqrt(r2)
+    g = math.exp(-r2 / (s * s))
+    rep = (s / r) ** alpha
+    cos_dth = ci * cj + si * sj  # cos(theta_i - theta_j)
+    sin_dth = si * cj - ci * sj
+    one_minus_cos = 1.0 - cos_dth
+    b = 0.25 * one_minus_cos * one_minus_cos
+    dphi_dr = e_s * g * (-alpha * rep / r - 2.0 * r * (rep - b) / (s * s))
+    tau = e_s * g * 0.5 * one_minus_cos * sin_dth
+    return e_s * (rep - b) * g, -dphi_dr * rx / r, -dphi_dr * ry / r, tau, -tau
 
 
 @numba.njit(cache=True)
 def _short_range_kernel(pi_idx, pj_idx, d, cos_t, sin_t, e_s, s, alpha, r_cut, force, torque, virial):
-    rc2 = r_cut * r_cut
-    energy = 0.0
-    for p in range(pi_idx.shape[0]):
-        rx, ry = d[p, 0], d[p, 1]
-        r2 = rx * rx + ry * ry
-        if r2 >= rc2:
-            continue
-        i, j = pi_idx[p], pj_idx[p]
-        r = math.sqrt(r2)
-        g = math.exp(-r2 / (s * s))
-        rep = (s / r) ** alpha
-        cos_dth = cos_t[i] * cos_t[j] + sin_t[i] * sin_t[j]  # cos(theta_i - theta_j)
-        sin_dth = sin_t[i] * cos_t[j] - cos_t[i] * sin_t[j]
-        one_minus_cos = 1.0 - cos_dth
-        b = 0.25 * one_minus_cos * one_minus_cos
-        energy += e_s * (rep - b) * g
-        dphi_dr = e_s * g * (-alpha * rep / r - 2.0 * r * (rep - b) / (s * s))
-        fx = -dphi_dr * rx / r
-        fy = -dphi_dr * ry / r
-        force[i, 0] += fx
-        force[i, 1] += fy
-        force[j, 0] -= fx
-        force[j, 1] -= fy
-        virial[0, 0] += rx * fx
-        virial[0, 1] += rx * fy
-        virial[1, 0] += ry * fx
-        virial[1, 1] += ry * fy
-        tau = e_s * g * 0.5 * one_minus_cos * sin_dth
-        torque[i] += tau
-        torque[j] -= tau
+    energy, (wxx, wxy, wyx, wyy) = pair_sum(_short_range_pair, (e_s, s, alpha), r_cut, pi_idx, pj_idx, d, cos_t,
+                                            sin_t, force, torque)
+    virial[0, 0] += wxx
+    virial[0, 1] += wxy
+    virial[1, 0] += wyx
+    virial[1, 1] += wyy
     return energy
 
 
