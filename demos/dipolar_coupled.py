@@ -16,11 +16,13 @@ Continuum (DipolarFluid with translation: rho, rho U, rho D and the closure's fi
     mesh of the same box) with each closure (local equilibrium, Grad, Debye, measured) without and with the
     D2 correction (S_x, S_th from the MD pair moments); same forcing, same molecular parameters.
 
-Outputs in --out: summary.json (fits with errors; per closure the relative L2 errors of the P_x and psi
-amplitude profiles, of the time-mean rho profile, of the drop amplitude and of the drop waveform against
-MD, next to the MD sampling error; the MD P_dv_xx profile, which every closure here sets to zero), profiles.png (fields across the sheets) and response.png (drop in
-time), closures.json, fields/<closure>.bp (VTX over the last period), md/ and continuum/ task records
-(--resume continues a killed run).
+Outputs in --out (docs/outputs.md): summary.json (fits with errors; per closure the relative L2 errors of
+the P_x and psi amplitude profiles, of the time-mean rho profile, of the drop amplitude and of the drop
+waveform against MD, next to the MD sampling error; the MD P_dv_xx profile, which every closure here sets to
+zero; provenance, units, conventions), profiles.png (fields across the sheets) and response.png (drop in
+time), closures.json, fields/<variant>.bp (VTX, `field_frames` frames over the last period), md/ and
+continuum/ task records (--resume continues a killed run), with trajectory_every > 0 an H5MD trajectory
+per MD task in md/trajectories/.
 
     mpiexec -n 2 python -m hydrobridge.cli run demos/configs/dipolar_coupled.toml --out out/coupled
 """
