@@ -128,7 +128,9 @@ def plot(summary: dict, out: Path) -> None:
     axes[5].axhline(0.0, color="C0", label="every closure (P_dv = 0)")
     axes[5].set_title("P_dv_xx^(x), lock-in amplitude at omega")
     axes[5].set_ylabel("P_dv_xx^  [per area, reduced units]")
-    axes[5].legend(fontsize=7)
+    lo, hi = axes[5].get_ylim()
+    axes[5].set_ylim(lo, hi + 0.6 * (hi - lo))          # room for the legend above the data
+    axes[5].legend(fontsize=7, loc="upper left")
     for ax in axes:
         ax.set_xlabel("x, across the sheets  [s]")
         for s_ in md["sheets"]:
