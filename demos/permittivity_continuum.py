@@ -153,7 +153,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
                "config": config, "closure": closure.to_dict(), "parameters": par.__dict__, "chi_s": chi,
                "w0": w0, "wL": wL, "sweep": rows,
                "field_run": {"omega": w_mid, "steps": field_run["steps"], "time": field_run["time"],
-                             "resumed_from_step": field_run["resumed_from"], "final_diagnostics": final}}
+                             "final_diagnostics": final}}
     if comm.rank == 0:
         with clock.stage("report"):
             plot(summary, analytic, out / "eps.png")
