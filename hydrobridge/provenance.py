@@ -130,14 +130,18 @@ class StageClock:
 
 def git_commit(source: Path | None = None) -> str | None:
     """``git rev-parse HEAD`` of the source tree holding the hydrobridge package (or `source`); None when it
-    is not a git checkout or git is not available."""
-    root = Path(source) if source is not None else Path(hydrobridge.__file__).resolve().parent.parent
+    is not the top of a git checkout (e.g. an installed copy inside some other repository's folder) or git
+    is not available."""
+    root = (Path(source) if source is not None else Path(hydrobridge.__file__).parent.parent).resolve()
     try:
-        res = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+        res = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel", "HEAD"], capture_output=True,
+                             text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
-    commit = res.stdout.strip()
-    return commit if res.returncode == 0 and len(commit) == 40 else None
+    lines = res.stdout.split()
+    if res.returncode != 0 or len(lines) != 2 or Path(lines[0]).resolve() != root or len(lines[1]) != 40:
+        return None
+    return lines[1]
 
 
 def describe_run(out: str | Path, clock: StageClock, comm: MPI.Comm | None, units: str, errors: str | None,

@@ -34,8 +34,9 @@ def test_describe_run_blocks(tmp_path):
         describe_run(tmp_path, clock, None, "furlongs", None)
 
 
-def test_git_commit_outside_a_checkout_is_none(tmp_path):
+def test_git_commit_only_of_the_top_of_a_checkout(tmp_path):
     assert git_commit(tmp_path) is None
+    assert git_commit(Path(__file__).parent) is None      # inside a checkout, but not its top: not a source tree
 
 
 def test_summary_line_ends_with_the_summary_path():
