@@ -20,7 +20,13 @@ __all__ = ["FieldWriter", "sample"]
 
 
 class FieldWriter:
-    """VTX (ADIOS2 .bp) time series of several fields, written as discontinuous copies of degree `degree`."""
+    """VTX (ADIOS2 .bp) time series of several fields, written as discontinuous copies of degree `degree`.
+
+    The mesh does not move, so its geometry and topology are written with the first frame only
+    (VTXMeshPolicy.reuse); each later frame holds the field values alone. Size of a frame: 8 bytes per
+    value, (number of cells) x (nodes per cell of the degree) x (sum over fields of 1, or 3 for a vector,
+    which VTX pads to three components); docs/outputs.md.
+    """
 
     def __init__(self, path: str | Path, fields: dict[str, fem.Function | ufl.core.expr.Expr],
                  mesh, degree: int = 1) -> None:
@@ -29,7 +35,8 @@ class FieldWriter:
             shape = expr.ufl_shape
             V = fem.functionspace(mesh, ("Discontinuous Lagrange", degree, shape))
             self._copies.append((fem.Function(V, name=name), fem.Expression(expr, V.element.interpolation_points)))
-        self._writer = io.VTXWriter(mesh.comm, Path(path), [c for c, _ in self._copies], engine="BP4")
+        self._writer = io.VTXWriter(mesh.comm, Path(path), [c for c, _ in self._copies], engine="BP4",
+                                    mesh_policy=io.VTXMeshPolicy.reuse)
 
     def write(self, t: float) -> None:
         for copy, expr in self._copies:

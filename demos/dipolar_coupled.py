@@ -16,11 +16,13 @@ Continuum (DipolarFluid with translation: rho, rho U, rho D and the closure's fi
     mesh of the same box) with each closure (local equilibrium, Grad, Debye, measured) without and with the
     D2 correction (S_x, S_th from the MD pair moments); same forcing, same molecular parameters.
 
-Outputs in --out: summary.json (fits with errors; per closure the relative L2 errors of the P_x and psi
-amplitude profiles, of the time-mean rho profile, of the drop amplitude and of the drop waveform against
-MD, next to the MD sampling error; the MD P_dv_xx profile, which every closure here sets to zero), profiles.png (fields across the sheets) and response.png (drop in
-time), closures.json, fields/<closure>.bp (VTX over the last period), md/ and continuum/ task records
-(--resume continues a killed run).
+Outputs in --out (docs/outputs.md): summary.json (fits with errors; per closure the relative L2 errors of
+the P_x and psi amplitude profiles, of the time-mean rho profile, of the drop amplitude and of the drop
+waveform against MD, next to the MD sampling error; the MD P_dv_xx profile, which every closure here sets to
+zero; provenance, units, conventions), profiles.png (fields across the sheets) and response.png (drop in
+time), closures.json, fields/<variant>.bp (VTX, `field_frames` frames over the last period), md/ and
+continuum/ task records (--resume continues a killed run), with trajectory_every > 0 an H5MD trajectory
+per MD task in md/trajectories/.
 
     mpiexec -n 2 python -m hydrobridge.cli run demos/configs/dipolar_coupled.toml --out out/coupled
 """
@@ -40,12 +42,14 @@ from hydrobridge.closures.dipolar_md import (DipolarMDClosures, combine_replica_
                                             rotational_relaxation, symmetrise_square)
 from hydrobridge.closures.measured import fit_pressure
 from hydrobridge.config import Option, study_main
-from hydrobridge.demos.dipolar_coupled_report import plot, summarise
-from hydrobridge.demos.dipolar_options import continuum_molecule, replica_setup, system_options
+from hydrobridge.demos.dipolar_coupled_report import ERRORS, headline, plot, summarise
+from hydrobridge.demos.dipolar_options import (TRAJECTORY_OPTION, continuum_molecule, md_trajectory, replica_setup,
+                                               system_options)
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
 from hydrobridge.lockin import lockin_amplitude
 from hydrobridge.particles.dipolar.response import one_period_waveform
 from hydrobridge.particles.dipolar.sheet_profiles import SheetGeometry, sheet_geometry
+from hydrobridge.provenance import StageClock, describe_run, summary_line
 from hydrobridge.tasks import run_tasks
 
 #: the closures this study compares (closures.dipolar_continuum)
@@ -80,6 +84,9 @@ SCHEMA = {
     "closures": Option(list, list(CLOSURES), "continuum closures", item=str, choices=CLOSURES),
     "blocks": Option(int, 5, "blocks for standard errors", minimum=2),
     "seed": Option(int, 1, "base random seed", minimum=0),
+    "field_frames": Option(int, 8, "VTX frames of each continuum variant over its last measured period, "
+                                   "fields/<variant>.bp (0: none; >= the steps of a period: every step)", minimum=0),
+    "trajectory_every": TRAJECTORY_OPTION,
 }
 
 QUICK = {"n_particles": 16, "equil_steps": 500, "eq_replicas": 2, "eq_steps": 3000, "max_lag": 100, "sample_every": 50,
@@ -90,15 +97,16 @@ QUICK = {"n_particles": 16, "equil_steps": 500, "eq_replicas": 2, "eq_steps": 30
 
 # ----------------------------------------------------------------------------------------------------
 # MD tasks (particles.dipolar.runs) and the closure fits (closures.dipolar_md)
-def equilibrium_task(setup: ReplicaSetup, config: dict, key: str, with_pairs: bool) -> dict:
+def equilibrium_task(setup: ReplicaSetup, config: dict, key: str, with_pairs: bool, out: Path) -> dict:
     """Equilibrium replica: rotational relaxation fits, pressure, (optionally) pair moments."""
     from hydrobridge.particles.dipolar.observables import block_average
     from hydrobridge.particles.dipolar.runs import equilibrium_run
 
     nb = config["pair_bins"]
     r_max = 0.5 * nb * (sheet_pair_geometry(config).length / config["mesh_cells"]) if with_pairs else None
-    series = equilibrium_run(setup, key, config["eq_steps" if with_pairs else "eos_steps"], config["sample_every"],
-                             r_max, nb)
+    with md_trajectory(setup, config["trajectory_every"], out, key) as observe:
+        series = equilibrium_run(setup, key, config["eq_steps" if with_pairs else "eos_steps"], config["sample_every"],
+                                 r_max, nb, observe)
     p, p_err = block_average(series.pressure, min(config["blocks"], len(series.pressure)))
     out = {"density": setup.system.density, "pressure": float(p), "pressure_err": float(p_err)}
     if with_pairs:
@@ -109,11 +117,13 @@ def equilibrium_task(setup: ReplicaSetup, config: dict, key: str, with_pairs: bo
     return out
 
 
-def uniform_task(setup: ReplicaSetup, config: dict, key: str, omega: float) -> dict:
+def uniform_task(setup: ReplicaSetup, config: dict, key: str, omega: float, out: Path) -> dict:
     """Uniform field E0 x cos(w t): [Re, Im, err Re, err Im] of each box moment's lock-in amplitude."""
     from hydrobridge.particles.dipolar.runs import UNIFORM_FIELD_OBSERVABLES, uniform_field_run
 
-    mean, err = uniform_field_run(setup, key, omega, config["e0"], config["uniform_periods"], config["blocks"])
+    with md_trajectory(setup, config["trajectory_every"], out, key) as observe:
+        mean, err = uniform_field_run(setup, key, omega, config["e0"], config["uniform_periods"], config["blocks"],
+                                      observe)
     return {name: [mean[k].real, mean[k].imag, err[k].real, err[k].imag] for k, name in enumerate(UNIFORM_FIELD_OBSERVABLES)}
 
 
@@ -121,14 +131,15 @@ def sheet_pair_geometry(config: dict) -> SheetGeometry:
     return sheet_geometry(replica_setup(config).system.model(), config["mesh_cells"], config["sigma0"])
 
 
-def sheet_task(setup: ReplicaSetup, config: dict, key: str) -> dict:
+def sheet_task(setup: ReplicaSetup, config: dict, key: str, out: Path) -> dict:
     """One sheet-forced replica: lock-in amplitudes of the field profiles and drop, time-mean profiles,
     and the drop phase-averaged over one period."""
     from hydrobridge.particles.dipolar.runs import sheet_run
 
     w = config["omega"]
-    s = sheet_run(setup, key, sheet_pair_geometry(config), config["sigma0"], config["sheet_width"], w, config["transient_periods"],
-                  config["sheet_periods"])
+    with md_trajectory(setup, config["trajectory_every"], out, key) as observe:
+        s = sheet_run(setup, key, sheet_pair_geometry(config), config["sigma0"], config["sheet_width"], w,
+                      config["transient_periods"], config["sheet_periods"], observe)
     amp = lockin_amplitude(s.fields, w, t=s.t)
     drop = s.fields[:, 3 * config["mesh_cells"]]
     phase, wave = one_period_waveform(s.t, drop.reshape(config["sheet_periods"], s.per).mean(axis=0), w, s.per)
@@ -212,7 +223,7 @@ def continuum_task(config: dict, fitted: dict, name: str, d2: bool, fields_dir: 
     observers = [recorder]
     if fields_dir is not None:
         writer = FieldWriter(fields_dir / f"{name}{'_d2' if d2 else ''}.bp", fluid.output_fields(), sp.mesh)
-        observers.append(FieldSeries(writer, per // 8, first=before, last=before + per))
+        observers.append(FieldSeries(writer, math.ceil(per / config["field_frames"]), first=before, last=before + per))
     try:
         advance(fluid, dt, before + measure, observers)
     finally:
@@ -232,6 +243,7 @@ def variants(config: dict) -> list[tuple[str, bool]]:
 
 def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     comm = MPI.COMM_WORLD
+    clock = StageClock()
     out = Path(out)
     nc = config["mesh_cells"]
     if nc % 4:
@@ -240,28 +252,35 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
         raise ValueError(f"pair_bins = {config['pair_bins']}: expected odd and <= mesh_cells / sqrt(2)")
     setup = replica_setup(config)
     eos = {n: replace(setup, system=replace(setup.system, density=n)) for n in config["eos_densities"]}
-    md_tasks = [(f"eq/{r}", lambda r=r: equilibrium_task(setup, config, f"eq/{r}", True)) for r in range(config["eq_replicas"])]
-    md_tasks += [(f"eos/{n:.6g}", lambda n=n: equilibrium_task(eos[n], config, f"eos/{n:.6g}", False))
+    md_tasks = [(f"eq/{r}", lambda r=r: equilibrium_task(setup, config, f"eq/{r}", True, out)) for r in range(config["eq_replicas"])]
+    md_tasks += [(f"eos/{n:.6g}", lambda n=n: equilibrium_task(eos[n], config, f"eos/{n:.6g}", False, out))
                  for n in config["eos_densities"]]
-    md_tasks += [(f"uniform/{w:.6g}", lambda w=w: uniform_task(setup, config, f"uniform/{w:.6g}", w))
+    md_tasks += [(f"uniform/{w:.6g}", lambda w=w: uniform_task(setup, config, f"uniform/{w:.6g}", w, out))
                  for w in config["uniform_omegas"]]
-    md_tasks += [(f"sheet/{r}", lambda r=r: sheet_task(setup, config, f"sheet/{r}")) for r in range(config["sheet_replicas"])]
-    md = run_tasks(md_tasks, out / "md", resume, comm, label="dipolar_coupled/md")
-    fits = fit_closures(config, md)
+    md_tasks += [(f"sheet/{r}", lambda r=r: sheet_task(setup, config, f"sheet/{r}", out)) for r in range(config["sheet_replicas"])]
+    with clock.stage("md"):
+        md = run_tasks(md_tasks, out / "md", resume, comm, label="dipolar_coupled/md")
+    with clock.stage("fits"):
+        fits = fit_closures(config, md)
     fitted = fits.to_dict()
+    fields = out / "fields" if config["field_frames"] else None
     if comm.rank == 0:
         fits.save(out / "closures.json")
-        (out / "fields").mkdir(exist_ok=True)
+        if fields is not None:
+            fields.mkdir(exist_ok=True)
     comm.barrier()
-    cont_tasks = [(f"{c}/{'d2' if d2 else 'mf'}", lambda c=c, d2=d2: continuum_task(config, fitted, c, d2, out / "fields"))
+    cont_tasks = [(f"{c}/{'d2' if d2 else 'mf'}", lambda c=c, d2=d2: continuum_task(config, fitted, c, d2, fields))
                   for c, d2 in variants(config)]
-    cont = run_tasks(cont_tasks, out / "continuum", resume, comm, label="dipolar_coupled/continuum")
+    with clock.stage("continuum"):
+        cont = run_tasks(cont_tasks, out / "continuum", resume, comm, label="dipolar_coupled/continuum")
     summary = summarise(config, sheet_pair_geometry(config), continuum_molecule(config), fits, md, cont)
     if comm.rank == 0:
+        with clock.stage("report"):
+            plot(summary, out)
+    summary.update(describe_run(out, clock, comm, "dipolar_md", ERRORS, resumed=resume))
+    if comm.rank == 0:
         (out / "summary.json").write_text(json.dumps(summary, indent=2))
-        plot(summary, out)
-        print(json.dumps({k: {"P_x": v["P_x_error"], "psi": v["psi_error"], "drop": v["drop_error"]}
-                          for k, v in summary["continuum"].items()}))
+        print(summary_line("dipolar_coupled", headline(summary), out / "summary.json"))
     comm.barrier()
     return summary
 

@@ -14,6 +14,23 @@ from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.particles.dipolar.sheet_profiles import SheetGeometry
 
 
+#: what the study's err_* are (the conventions block of summary.json, docs/outputs.md)
+ERRORS = ("*_err = one standard error over the sheet_replicas independent sheet-forced MD replicas (standard "
+          "deviation / sqrt(R)); for a complex amplitude the hypot of the Re and Im standard errors. "
+          "md.sampling_error: relative L2 norm of those errors (the noise floor of the *_error entries of "
+          "continuum). Fitted closures (closures.json): errors from the equilibrium replicas' fits "
+          "(closures.dipolar_md.combine_replica_fits) and the pressure's block standard errors")
+
+
+def headline(summary: dict) -> list[str]:
+    """The facts of the study's last stdout line: the closure variant closest to MD in the drop amplitude."""
+    cont = summary["continuum"]
+    best = min(cont, key=lambda k: cont[k]["drop_error"])
+    return [f"best drop amplitude {best} (relative error {100 * cont[best]['drop_error']:.1f} %, "
+            f"P_x profile {100 * cont[best]['P_x_error']:.1f} %)",
+            f"MD sampling error of the drop {100 * summary['md']['sampling_error']['drop']:.1f} %"]
+
+
 def _rel_l2(a: np.ndarray, b: np.ndarray, scale: float) -> float:
     return float(np.linalg.norm(a - b) / scale)
 
@@ -87,43 +104,61 @@ def plot(summary: dict, out: Path) -> None:
 
     md, cont = summary["md"], summary["continuum"]
     x = np.array(md["points"])
-    fig, grid = plt.subplots(2, 3, figsize=(16, 8))
+    style = lambda k: "-" if k.endswith("mf") else "--"  # noqa: E731
+    name = lambda k: k.replace("/mf", ", mean field").replace("/d2", ", + D2")  # noqa: E731
+    fig, grid = plt.subplots(2, 3, figsize=(17, 8.5))
     axes = grid.ravel()
-    panels = [("P_x", "re"), ("P_x", "im"), ("psi", "re"), ("psi", "im")]
-    for ax, (f, part) in zip(axes, panels):
-        ax.errorbar(x, md[f"{f}_amp_{part}"], yerr=md[f"{f}_amp_err"], fmt="ks", capsize=3, label="MD")
+    panels = [("P_x", "re", "P_x^: dipole moment per area"), ("P_x", "im", "P_x^: dipole moment per area"),
+              ("psi", "re", "psi^ - <psi^>: e_s per charge unit"), ("psi", "im", "psi^ - <psi^>: e_s per charge unit")]
+    for ax, (f, part, unit) in zip(axes, panels):
+        ax.errorbar(x, md[f"{f}_amp_{part}"], yerr=md[f"{f}_amp_err"], fmt="ks", capsize=3, label="MD (+- 1 s.e.)")
         for j, (k, v) in enumerate(cont.items()):
-            ax.plot(x, v[f"{f}_amp_{part}"], "-" if k.endswith("mf") else "--", color=f"C{j // 2}", label=k)
-        ax.set_title(f"{'Re' if part == 're' else 'Im'} {f}^ (lock-in amplitude)")
-    axes[4].errorbar(x, md["rho_mean"], yerr=md["rho_mean_err"], fmt="ks", capsize=3, label="MD")
+            ax.plot(x, v[f"{f}_amp_{part}"], style(k), color=f"C{j // 2}", label=f"continuum {name(k)}")
+        label = f"{'Re' if part == 're' else 'Im'} {f}^(x)"
+        ax.set_title(f"{label}, lock-in amplitude at omega")
+        ax.set_ylabel(f"{label}  [{unit}]")
+    axes[4].errorbar(x, md["rho_mean"], yerr=md["rho_mean_err"], fmt="ks", capsize=3, label="MD (+- 1 s.e.)")
     for j, (k, v) in enumerate(cont.items()):
-        axes[4].plot(x, v["rho_mean"], "-" if k.endswith("mf") else "--", color=f"C{j // 2}", label=k)
-    axes[4].set_title("time-mean rho")
+        axes[4].plot(x, v["rho_mean"], style(k), color=f"C{j // 2}", label=f"continuum {name(k)}")
+    axes[4].set_title("time-mean number density rho(x)")
+    axes[4].set_ylabel("rho  [molecules per area, 1/s^2]")
     for part, fmt in (("re", "ks"), ("im", "bo")):
         axes[5].errorbar(x, md[f"P_dv_xx_amp_{part}"], yerr=md["P_dv_xx_amp_err"], fmt=fmt, capsize=3,
-                         label=f"MD, {'Re' if part == 're' else 'Im'}")
-    axes[5].axhline(0.0, color="C0", label="every closure")
-    axes[5].set_title("P_dv_xx^ (lock-in amplitude)")
-    axes[5].legend(fontsize=7)
+                         label=f"MD, {'Re' if part == 're' else 'Im'} (+- 1 s.e.)")
+    axes[5].axhline(0.0, color="C0", label="every closure (P_dv = 0)")
+    axes[5].set_title("P_dv_xx^(x), lock-in amplitude at omega")
+    axes[5].set_ylabel("P_dv_xx^  [per area, reduced units]")
+    lo, hi = axes[5].get_ylim()
+    axes[5].set_ylim(lo, hi + 0.6 * (hi - lo))          # room for the legend above the data
+    axes[5].legend(fontsize=7, loc="upper left")
     for ax in axes:
-        ax.set_xlabel("x")
-        for s in md["sheets"]:
-            ax.axvline(s, color="grey", lw=0.5)
-    axes[2].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.tight_layout()
+        ax.set_xlabel("x, across the sheets  [s]")
+        for s_ in md["sheets"]:
+            ax.axvline(s_, color="grey", lw=0.5)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="center left", bbox_to_anchor=(0.825, 0.5),
+               title="grey lines: sheets; dashed\n(+ D2 pair correlation) hides\nunder solid where they coincide", title_fontsize=8)
+    cfg = summary["config"]
+    fig.suptitle(f"Sheet-pair forcing sigma0 cos(omega t), omega = {cfg['omega']:g}, sigma0 = {cfg['sigma0']:g}, "
+                 f"N = {cfg['n_particles']}, n = {cfg['density']:g}, kT = {cfg['kT']:g}: profiles across the sheets "
+                 "(reduced units, X(t) = Re[X^ exp(-i omega t)])", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 0.82, 1))
     fig.savefig(out / "profiles.png", dpi=100)
     plt.close(fig)
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = plt.subplots(figsize=(9, 4.6))
     ph = np.array(md["wave_phase"])
     ax.fill_between(ph, np.array(md["wave"]) - md["wave_err"], np.array(md["wave"]) + md["wave_err"], color="0.8",
-                    label="MD +- standard error")
-    ax.plot(ph, md["wave"], "k-", label="MD")
-    ax.plot(ph, md["drop_vacuum"] * np.cos(ph), "k:", label="vacuum")
+                    label="MD +- 1 standard error")
+    ax.plot(ph, md["wave"], "k-", label="MD, replica mean")
+    ax.plot(ph, md["drop_vacuum"] * np.cos(ph), ":", color="0.3", lw=2, zorder=5,
+            label="vacuum: sigma0 L / (4 eps0) cos(omega t)")
     for j, (k, v) in enumerate(cont.items()):
-        ax.plot(ph, v["wave"], "-" if k.endswith("mf") else "--", color=f"C{j // 2}", label=k)
-    ax.set_xlabel("phase w t (mod 2 pi)")
-    ax.set_ylabel("psi(L/4) - psi(3L/4)")
-    ax.legend(fontsize=7)
+        ax.plot(ph, v["wave"], style(k), color=f"C{j // 2}", label=f"continuum {name(k)}")
+    ax.set_xlabel("phase omega t (mod 2 pi)  [rad]")
+    ax.set_ylabel("potential drop psi(L/4) - psi(3L/4)  [e_s per charge unit]")
+    ax.set_title("Potential drop between the sheets over one forcing period")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5),
+              title="dashed (+ D2 pair correlation) hides\nunder solid where they coincide", title_fontsize=7)
     fig.tight_layout()
     fig.savefig(out / "response.png", dpi=100)
     plt.close(fig)

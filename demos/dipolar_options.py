@@ -1,6 +1,10 @@
 """Configuration of the 2D dipolar molecular system (docs/theory.md §2), shared by the dipolar studies: the
 keys of the system and its Langevin bath, and their typed form (particles.dipolar.replica), built once from
-the validated configuration."""
+the validated configuration; the optional H5MD trajectory of each MD task (docs/outputs.md)."""
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from hydrobridge.closures.dipolar_continuum import continuum_parameters
 from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.config import Option
@@ -34,3 +38,31 @@ def continuum_molecule(config: dict) -> DipolarParameters:
     """The continuum's molecular parameters of the configured system at the bath temperature."""
     setup = replica_setup(config)
     return continuum_parameters(setup.system.model(), setup.thermostat.kT)
+
+
+#: the trajectory key of the dipolar studies
+TRAJECTORY_OPTION = Option(int, 0, "steps between H5MD trajectory frames of each MD task, written to "
+                                   "md/trajectories/<task>.h5 (0: none)", minimum=0)
+
+
+def trajectory_path(out: Path, key: str) -> Path:
+    """out/md/trajectories/<task key with '/' -> '_'>.h5"""
+    return Path(out) / "md" / "trajectories" / (key.replace("/", "_") + ".h5")
+
+
+@contextmanager
+def md_trajectory(setup: ReplicaSetup, every: int, out: Path, key: str) -> Iterator[Callable[[int, object, object], None] | None]:
+    """The observer writing the MD task `key` every `every` steps of its measured run (not of the
+    equilibration) as H5MD (particles.h5md.dipolar_observer: x, v, d(theta), dipole moment mu) to
+    trajectory_path(out, key), in the MD model's reduced units; None when every = 0. A rerun overwrites."""
+    if every == 0:
+        yield None
+        return
+    from hydrobridge.particles.h5md import H5MDWriter, dipolar_observer
+
+    params = setup.system.model()
+    path = trajectory_path(out, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with H5MDWriter(path, setup.system.n_particles, params.box, author="hydrobridge",
+                    dipole_moment=params.mu) as writer:
+        yield dipolar_observer(writer, every)

@@ -27,6 +27,9 @@ import argparse
 import itertools
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
@@ -34,6 +37,7 @@ from hydrobridge.particles.hard_rods.ensemble import RodSystem
 from hydrobridge.particles.hard_rods.observables import boosted_kurtosis
 from hydrobridge.particles.hard_rods.potential import PHI3, PHI6
 from hydrobridge.particles.hard_rods.relaxation import agreement, gbbgky_relaxation, md_relaxation, time_scale
+from hydrobridge.provenance import StageClock, describe_run, summary_line
 
 # figure 2's two cases, then controls run only when asked for (--case 2 3 4): each potential at the other's V0
 # and phi6 at half its V0
@@ -42,6 +46,32 @@ CASES: tuple[tuple[str, int, float], ...] = (("phi=1/(1+x^6), V0=4", PHI6, 4.0),
                                             ("phi=1/(1+|x|^3), V0=4", PHI3, 4.0))
 SEED_CASES: tuple[int, ...] = (0, 1)
 A, XI, BETA, THETA0, DENSITY, RING = 1.0, 20.0, 2.5, 1.0, 0.2, 500.0
+
+
+#: what the summary's *_err are (conventions block of summary.json, docs/outputs.md)
+ERRORS = ("*_err = one standard error over the MD realisations (kurtosis: jackknife; slopes: jackknife over "
+          "realisations); the gBBGKY runs are deterministic")
+
+
+@contextmanager
+def rod_trajectory(system: RodSystem, every: int, out: Path, case: int) -> Iterator[Callable | None]:
+    """Observer writing realisation 0 (x_i, u_i) every `every`-th sample as H5MD (particles.h5md.rod_observer)
+    to out/md/trajectories/case<case>.h5 in the units of docs/theory.md §5; None when every = 0."""
+    if every == 0:
+        yield None
+        return
+    from hydrobridge.particles.h5md import H5MDWriter, rod_observer
+
+    path = out / "md" / "trajectories" / f"case{case}.h5"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with H5MDWriter(path, system.n, [system.ring], author="hydrobridge") as writer:
+        write = rod_observer(writer, system, 0)
+
+        def observe(state) -> None:
+            if (len(state.times) - 1) % every == 0:
+                write(state)
+
+        yield observe
 
 
 def _comm():
@@ -119,10 +149,15 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--grid", type=float, nargs=3, default=None, metavar=("N_THETA", "N_MODES", "H"),
                    help="gBBGKY velocity points, ring modes and time step")
     p.add_argument("--md-only", action="store_true", help="production: run (and checkpoint) the MD only")
+    p.add_argument("--trajectory-every", type=int, default=0,
+                   help="samples between H5MD frames of realisation 0 of each case, written to "
+                        "OUT/md/trajectories/case<k>.h5 (0: none; only samples computed by this run)")
     p.add_argument("--ring", type=float, default=RING,
                    help=f"ring length (finite-size checks; default that of figure 2, {RING:g}); the default number of "
                         f"gBBGKY ring modes scales with it (same k_max)")
     args = p.parse_args(argv)
+    if args.trajectory_every < 0:
+        raise ValueError(f"--trajectory-every: expected a non-negative number of samples, got {args.trajectory_every}")
     n_rods = DENSITY * args.ring
     if not (n_rods >= 2 and abs(n_rods - round(n_rods)) < 1e-9):
         raise ValueError(f"--ring: expected a length holding a whole number >= 2 of rods at density {DENSITY:g} "
@@ -136,6 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     comm = _comm()
     rank = comm.Get_rank() if comm is not None else 0
     os.makedirs(args.out, exist_ok=True)
+    clock = StageClock()
     results = []
     for case, tb_end, n_r, h in zip(args.case, t_bar_end, n_real, steps):
         name, kind, v0 = CASES[case]
@@ -143,10 +179,13 @@ def main(argv: list[str] | None = None) -> None:
                            n=int(round(DENSITY * args.ring)), h=h)
         scale = time_scale(system)
         dt_sample = h * max(1, round(dt_bar / scale / h))
-        md = md_relaxation(system, n_r, tb_end / scale, dt_sample, comm, args.out)
+        with clock.stage("md"), rod_trajectory(system, args.trajectory_every if rank == 0 else 0,
+                                                 Path(args.out), case) as observe:
+            md = md_relaxation(system, n_r, tb_end / scale, dt_sample, comm, args.out, observe=observe)
         if rank != 0 or args.md_only:
             continue
-        kin = {name_v: gbbgky_relaxation(system, md["t"], *grid, terms) for name_v, terms in VARIANTS.items()}
+        with clock.stage("gbbgky"):
+            kin = {name_v: gbbgky_relaxation(system, md["t"], *grid, terms) for name_v, terms in VARIANTS.items()}
         t_bar = md["t"] * scale
         results.append({"case": name, "v0": v0, "t": md["t"], "t_bar": t_bar, "md": md, "gbbgky": kin,
                         "kurtosis_initial_exact": boosted_kurtosis(BETA, THETA0),
@@ -166,9 +205,12 @@ def main(argv: list[str] | None = None) -> None:
                   f"wall {k['wall_s']:.0f}s", flush=True)
     if rank == 0 and not args.md_only:
         plot(results, os.path.join(args.out, "hard_rods_relaxation.png"))
+        summary = {"quick": args.quick, "ring": args.ring, "n_real": n_real, "t_bar_end": t_bar_end, "h": steps,
+                   "cases": results, **describe_run(args.out, clock, None, "hard_rods", ERRORS)}
         with open(os.path.join(args.out, "summary.json"), "w") as f:
-            json.dump(_jsonable({"quick": args.quick, "ring": args.ring, "n_real": n_real, "t_bar_end": t_bar_end,
-                                 "h": steps, "cases": results}), f, indent=1)
+            json.dump(_jsonable(summary), f, indent=1)
+        print(summary_line("hard_rods_relaxation", [f"{len(results)} case(s) up to t_bar = {max(t_bar_end):g}"],
+                           os.path.join(args.out, "summary.json")), flush=True)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,10 @@
 The linear-response theorem says (b) = (c) within error bars; the continuum's differences from MD are
 reduction errors (mean field: no Kirkwood factor; closure: the shape of the spectrum).
 
-Outputs in --out: summary.json (frequencies, tensors with errors, fitted closure, per-closure errors),
-eps.png (Re and Im of eps_xx against w), tasks/ (per-task results: a killed run resumes with --resume).
+Outputs in --out (docs/outputs.md): summary.json (frequencies, tensors with errors, fitted closure, per-closure
+errors; provenance, units, conventions), eps.png (Re and Im of (eps_xx + eps_yy)/2 against w), md/tasks/ and
+continuum/tasks/ (per-task results: a killed run resumes with --resume), with trajectory_every > 0 an H5MD
+trajectory per MD task in md/trajectories/.
 Runs independent MD and continuum tasks in parallel over MPI ranks:
 
     mpiexec -n 2 python -m hydrobridge.demos.permittivity --out out/permittivity [--quick] [--ideal]
@@ -33,9 +35,11 @@ from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.config import Option, study_main
 from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.permittivity import closure_run_settings, run_sheet_response, sheet_pair_for
-from hydrobridge.demos.dipolar_options import continuum_molecule, replica_setup, system_options
-from hydrobridge.demos.permittivity_report import plot, summarise
+from hydrobridge.demos.dipolar_options import (TRAJECTORY_OPTION, continuum_molecule, md_trajectory, replica_setup,
+                                               system_options)
+from hydrobridge.demos.permittivity_report import ERRORS, STATIC, headline, plot, summarise
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
+from hydrobridge.provenance import StageClock, describe_run, summary_line
 from hydrobridge.tasks import run_tasks
 
 CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium")
@@ -55,6 +59,7 @@ SCHEMA = {
     "blocks": Option(int, 10, "blocks for standard errors", minimum=2),
     "closures": Option(list, list(CLOSURES), "continuum closures to run", item=str, choices=CLOSURES),
     "seed": Option(int, 1, "base random seed", minimum=0),
+    "trajectory_every": TRAJECTORY_OPTION,
 }
 
 QUICK = {"n_particles": 36, "equil_steps": 2000, "fluct_steps": 16000, "ac_steps": 8000, "max_lag": 400,
@@ -67,20 +72,23 @@ def fit_grid(config: dict) -> np.ndarray:
     return np.logspace(np.log10(w.min()) - 0.5, np.log10(w.max()) + 0.3, 24)
 
 
-def fluct_task(setup: ReplicaSetup, config: dict, key: str) -> dict:
+def fluct_task(setup: ReplicaSetup, config: dict, key: str, out: Path) -> dict:
     from hydrobridge.particles.dipolar.runs import fluctuation_permittivity_run
 
     w = np.concatenate([config["omegas"], fit_grid(config), [1e-9]])
-    eps, err = fluctuation_permittivity_run(setup, key, config["fluct_steps"], w, config["max_lag"], config["blocks"])
+    with md_trajectory(setup, config["trajectory_every"], out, key) as observe:
+        eps, err = fluctuation_permittivity_run(setup, key, config["fluct_steps"], w, config["max_lag"],
+                                                config["blocks"], observe)
     return {"re": eps.real.tolist(), "im": eps.imag.tolist(), "err_re": err.real.tolist(),
             "err_im": err.imag.tolist()}
 
 
-def ac_task(setup: ReplicaSetup, config: dict, key: str, omega: float, direction: int) -> dict:
+def ac_task(setup: ReplicaSetup, config: dict, key: str, omega: float, direction: int, out: Path) -> dict:
     from hydrobridge.particles.dipolar.runs import ac_permittivity_run
 
-    column, column_err = ac_permittivity_run(setup, key, omega, direction, config["e0"], config["ac_steps"],
-                                             config["blocks"])
+    with md_trajectory(setup, config["trajectory_every"], out, key) as observe:
+        column, column_err = ac_permittivity_run(setup, key, omega, direction, config["e0"], config["ac_steps"],
+                                                 config["blocks"], observe)
     return {"re": [c.real for c in column], "im": [c.imag for c in column],
             "err_re": [c.real for c in column_err], "err_im": [c.imag for c in column_err]}
 
@@ -100,47 +108,51 @@ def continuum_task(config: dict, fitted: dict, closure_name: str, omega: float, 
 
 def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     comm = MPI.COMM_WORLD
+    clock = StageClock()
     out = Path(out)
     setup = replica_setup(config)
     omegas = list(config["omegas"])
-    md_tasks = [(f"fluct/{r}", lambda r=r: fluct_task(setup, config, f"fluct/{r}")) for r in range(config["fluct_replicas"])]
-    md_tasks += [(f"ac/{w:.6g}/{'xy'[d]}", lambda w=w, d=d: ac_task(setup, config, f"ac/{w:.6g}/{'xy'[d]}", w, d))
+    md_tasks = [(f"fluct/{r}", lambda r=r: fluct_task(setup, config, f"fluct/{r}", out)) for r in range(config["fluct_replicas"])]
+    md_tasks += [(f"ac/{w:.6g}/{'xy'[d]}", lambda w=w, d=d: ac_task(setup, config, f"ac/{w:.6g}/{'xy'[d]}", w, d, out))
                  for w in omegas for d in (0, 1)]
-    md = run_tasks(md_tasks, out / "md", resume, comm, label="permittivity/md")
+    with clock.stage("md"):
+        md = run_tasks(md_tasks, out / "md", resume, comm, label="permittivity/md")
 
-    nw, nfit = len(omegas), len(fit_grid(config))
-    fluct_runs = [md[f"fluct/{r}"] for r in range(config["fluct_replicas"])]
-    fl, fl_err = combine_replicas([np.array(r["re"]) + 1j * np.array(r["im"]) for r in fluct_runs],
-                                  [np.array(r["err_re"]) + 1j * np.array(r["err_im"]) for r in fluct_runs])
-    fluct, fluct_err = fl[:nw], fl_err[:nw]
-    fit_w, fit_eps, fit_err = fit_grid(config), fl[nw:nw + nfit], fl_err[nw:nw + nfit]
-    static, static_err = fl[-1], fl_err[-1]
-    scalar = 0.5 * (fit_eps[:, 0, 0] + fit_eps[:, 1, 1])            # isotropic part: the fitted closure is scalar
-    scalar_err = 0.5 * (np.abs(fit_err[:, 0, 0].real) + np.abs(fit_err[:, 1, 1].real)) \
-        + 0.5j * (np.abs(fit_err[:, 0, 0].imag) + np.abs(fit_err[:, 1, 1].imag))
-    par, n = continuum_molecule(config), config["density"]
-    fitted = fit_spectrum(fit_w, scalar, scalar_err, par.w0)
-    ac = np.zeros((nw, 2, 2), complex)
-    ac_err = np.zeros((nw, 2, 2), complex)
-    for i, w in enumerate(omegas):
-        for d in (0, 1):
-            r = md[f"ac/{w:.6g}/{'xy'[d]}"]
-            ac[i, :, d] = np.array(r["re"]) + 1j * np.array(r["im"])
-            ac_err[i, :, d] = np.array(r["err_re"]) + 1j * np.array(r["err_im"])
+    with clock.stage("fits"):
+        nw, nfit = len(omegas), len(fit_grid(config))
+        fluct_runs = [md[f"fluct/{r}"] for r in range(config["fluct_replicas"])]
+        fl, fl_err = combine_replicas([np.array(r["re"]) + 1j * np.array(r["im"]) for r in fluct_runs],
+                                      [np.array(r["err_re"]) + 1j * np.array(r["err_im"]) for r in fluct_runs])
+        fluct, fluct_err = fl[:nw], fl_err[:nw]
+        fit_w, fit_eps, fit_err = fit_grid(config), fl[nw:nw + nfit], fl_err[nw:nw + nfit]
+        static, static_err = fl[-1], fl_err[-1]
+        scalar = 0.5 * (fit_eps[:, 0, 0] + fit_eps[:, 1, 1])            # isotropic part: the fitted closure is scalar
+        scalar_err = 0.5 * (np.abs(fit_err[:, 0, 0].real) + np.abs(fit_err[:, 1, 1].real)) \
+            + 0.5j * (np.abs(fit_err[:, 0, 0].imag) + np.abs(fit_err[:, 1, 1].imag))
+        par, n = continuum_molecule(config), config["density"]
+        fitted = fit_spectrum(fit_w, scalar, scalar_err, par.w0)
+        ac = np.zeros((nw, 2, 2), complex)
+        ac_err = np.zeros((nw, 2, 2), complex)
+        for i, w in enumerate(omegas):
+            for d in (0, 1):
+                r = md[f"ac/{w:.6g}/{'xy'[d]}"]
+                ac[i, :, d] = np.array(r["re"]) + 1j * np.array(r["im"])
+                ac_err[i, :, d] = np.array(r["err_re"]) + 1j * np.array(r["err_im"])
 
     cont_tasks = [(f"{c}/{w:.6g}/{o}", lambda c=c, w=w, o=o: continuum_task(config, fitted, c, w, o))
                   for c in config["closures"] for w in omegas for o in ("x", "y", "45")]
-    cont = run_tasks(cont_tasks, out / "continuum", resume, comm, label="permittivity/continuum")
+    with clock.stage("continuum"):
+        cont = run_tasks(cont_tasks, out / "continuum", resume, comm, label="permittivity/continuum")
 
     summary = summarise(config, par.static_susceptibility(n), fitted, (ac, ac_err), (fluct, fluct_err),
                         (static, static_err), cont)
-    best = summary["best_closure"]
+    if comm.rank == 0:
+        with clock.stage("report"):
+            plot(summary, fit_w, fit_eps, out / "eps.png")
+    summary.update(describe_run(out, clock, comm, "dipolar_md", ERRORS, STATIC, resume))
     if comm.rank == 0:
         (out / "summary.json").write_text(json.dumps(summary, indent=2))
-        plot(summary, fit_w, fit_eps, out / "eps.png")
-        print(json.dumps({"best_closure": best, "max_relative_error": summary["continuum"][best]["max_relative_error"],
-                          "ac_vs_fluctuation_sigma": summary["ac_vs_fluctuation_sigma"],
-                          "fitted": fitted}))
+        print(summary_line("permittivity", headline(summary), out / "summary.json"))
     comm.barrier()
     return summary
 

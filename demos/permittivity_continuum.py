@@ -3,9 +3,10 @@
 For each frequency and each sheet orientation (x, y, 45 degrees) the limiting-case dipolar fluid
 (U = 0, rho = n) with a rotational closure (Debye or Grad) is driven by the sheet pair; the lock-in
 potential drop gives eps_nn, and eps_xx, eps_yy, eps_xy form the complex 2x2 tensor. Outputs in --out:
-summary.json (frequencies, tensors, the closure's analytic eps(w), errors, the macroscopic check),
-eps.png (Re and Im against w, log axis), and for one frequency a full field run through the driver
-(fields.bp for ParaView, diagnostics.csv, checkpoint.npz).
+summary.json (frequencies, tensors, the closure's analytic eps(w), errors, the macroscopic check;
+provenance, units, conventions: docs/outputs.md), eps.png (Re and Im of eps_xx, eps_yy against w, log
+axis), and for the middle frequency a two-period field run through the driver in field_run/ (fields.bp for
+ParaView with `field_frames` frames, diagnostics.csv, checkpoint.npz).
 
     mpiexec -n 2 python -m hydrobridge.demos.permittivity_continuum --out out/eps --closure debye
 """
@@ -16,8 +17,8 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -29,6 +30,7 @@ from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.driver import RunSettings, run
 from hydrobridge.continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
 from hydrobridge.config import ConfigError, Option, validate
+from hydrobridge.provenance import StageClock, describe_run, summary_line
 
 
 SCHEMA = {
@@ -38,6 +40,8 @@ SCHEMA = {
     "density": Option(float, 1.0, "number density n", minimum=0.0, open_minimum=True),
     "omegas": Option(list, [0.01, 0.0316, 0.1, 0.316, 1.0, 3.16, 10.0], "angular frequencies", item=float,
                      minimum=0.0, open_minimum=True),
+    "field_frames": Option(int, 16, "VTX frames of the field run (two periods; 0: none; >= its steps: every step)",
+                           minimum=0),
 }
 
 
@@ -50,13 +54,16 @@ def parse(argv) -> tuple[dict, Path]:
     p.add_argument("--tau", type=float, default=1.0, help="Debye relaxation time")
     p.add_argument("--density", type=float, default=1.0)
     p.add_argument("--omegas", type=float, nargs="*", default=None, help="angular frequencies")
+    p.add_argument("--field-frames", type=int, default=16,
+                   help="VTX frames of the field run (0: none; >= its steps: every step)")
     a = p.parse_args(argv)
     if a.omegas is None:
         if a.closure == "debye":
             a.omegas = [0.1, 1.0, 10.0] if a.quick else list(np.logspace(-2, 1, 7) / a.tau)
         else:
             a.omegas = [0.5, 1.0, 1.5] if a.quick else [0.2, 0.5, 0.8, 1.0, 1.3, 1.6, 1.9]
-    raw = {"closure": a.closure, "tau": a.tau, "density": a.density, "omegas": [float(w) for w in a.omegas]}
+    raw = {"closure": a.closure, "tau": a.tau, "density": a.density, "omegas": [float(w) for w in a.omegas],
+           "field_frames": a.field_frames}
     try:
         return validate(raw, SCHEMA, "command line"), a.out, a.resume
     except ConfigError as exc:
@@ -73,6 +80,7 @@ def _append_line(path: Path, record: dict) -> None:
 
 def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     comm = MPI.COMM_WORLD
+    clock = StageClock()
     out = Path(out)
     if comm.rank == 0:
         out.mkdir(parents=True, exist_ok=True)
@@ -102,30 +110,30 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
         partial.unlink()
     comm.barrier()
     meshes_by_orientation = {o: sheet_pair_for(comm, o) for o in ("x", "y", "45")}
-    t_start = time.perf_counter()
     rows = []
-    for i, w in enumerate(omegas):
-        eps, mismatch = {}, []
-        for o, sp in meshes_by_orientation.items():
-            rec = done.get((w, o))
-            if rec is None:
-                r = run_sheet_response(make, sp, w, 1.0, par.eps0, **closure_run_settings(closure, par, n, w))
-                rec = {"omega": w, "orientation": o, "eps": [r.eps_nn.real, r.eps_nn.imag],
-                       "mismatch": r.macroscopic_mismatch}
-                if comm.rank == 0:
-                    _append_line(partial, rec)
-            eps[o] = complex(*rec["eps"])
-            mismatch.append(rec["mismatch"])
-        tensor = eps_tensor_from_nn(eps["x"], eps["y"], eps["45"])
-        exact = analytic(w)
-        rows.append({"omega": w, "tensor_re": tensor.real.tolist(), "tensor_im": tensor.imag.tolist(),
-                     "analytic": [exact.real, exact.imag],
-                     "relative_error_xx": abs(tensor[0, 0] - exact) / abs(exact),
-                     "anisotropy": float(max(abs(tensor[0, 1]), abs(tensor[0, 0] - tensor[1, 1])) / abs(tensor[0, 0])),
-                     "macroscopic_mismatch": max(mismatch)})
-        if comm.rank == 0:
-            print(f"[permittivity_continuum] {i + 1}/{len(omegas)} w = {w:.4g}: eps_xx = {tensor[0, 0]:.6f}  "
-                  f"analytic {exact:.6f}", file=sys.stderr, flush=True)
+    with clock.stage("sweep"):
+        for i, w in enumerate(omegas):
+            eps, mismatch = {}, []
+            for o, sp in meshes_by_orientation.items():
+                rec = done.get((w, o))
+                if rec is None:
+                    r = run_sheet_response(make, sp, w, 1.0, par.eps0, **closure_run_settings(closure, par, n, w))
+                    rec = {"omega": w, "orientation": o, "eps": [r.eps_nn.real, r.eps_nn.imag],
+                           "mismatch": r.macroscopic_mismatch}
+                    if comm.rank == 0:
+                        _append_line(partial, rec)
+                eps[o] = complex(*rec["eps"])
+                mismatch.append(rec["mismatch"])
+            tensor = eps_tensor_from_nn(eps["x"], eps["y"], eps["45"])
+            exact = analytic(w)
+            rows.append({"omega": w, "tensor_re": tensor.real.tolist(), "tensor_im": tensor.imag.tolist(),
+                         "analytic": [exact.real, exact.imag],
+                         "relative_error_xx": abs(tensor[0, 0] - exact) / abs(exact),
+                         "anisotropy": float(max(abs(tensor[0, 1]), abs(tensor[0, 0] - tensor[1, 1])) / abs(tensor[0, 0])),
+                         "macroscopic_mismatch": max(mismatch)})
+            if comm.rank == 0:
+                print(f"[permittivity_continuum] {i + 1}/{len(omegas)} w = {w:.4g}: eps_xx = {tensor[0, 0]:.6f}  "
+                      f"analytic {exact:.6f}", file=sys.stderr, flush=True)
     # one full field run for ParaView / CSV at the middle frequency
     w_mid = omegas[len(omegas) // 2]
     sp = meshes_by_orientation["45"]
@@ -133,45 +141,62 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     period = 2 * np.pi / w_mid
     per = max(32, int(np.ceil(period / closure_run_settings(closure, par, n, w_mid)["max_dt"])))
     field_dir = out / "field_run"
-    field_run = run(fluid, RunSettings(dt=period / per, steps=2 * per, output_every=max(1, per // 16),
-                                       checkpoint_every=max(1, per // 4)), field_dir, sp.domain.cell_input_ids,
-                    resume=resume and (field_dir / "checkpoint.npz").exists(), label="field_run")
+    steps = 2 * per
+    frames = config["field_frames"]
+    with clock.stage("field_run"):
+        field_run = run(fluid, RunSettings(dt=period / per, steps=steps,
+                                           output_every=-(-steps // frames) if frames else 0,
+                                           checkpoint_every=max(1, per // 4)), field_dir, sp.domain.cell_input_ids,
+                        resume=resume and (field_dir / "checkpoint.npz").exists(), label="field_run")
     final = fluid.diagnostics()
     summary = {"study": "eps_eff(w) of the dipolar continuum, sheet-pair lock-in (docs/theory.md §3-§4)",
                "config": config, "closure": closure.to_dict(), "parameters": par.__dict__, "chi_s": chi,
                "w0": w0, "wL": wL, "sweep": rows,
                "field_run": {"omega": w_mid, "steps": field_run["steps"], "time": field_run["time"],
                              "final_diagnostics": final}}
-    timings = {"ranks": comm.size, "wall_time_s": time.perf_counter() - t_start,
-               "field_run_resumed_from_step": field_run["resumed_from"]}
     if comm.rank == 0:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        ws = np.array(omegas)
-        exx = np.array([r["tensor_re"][0][0] + 1j * r["tensor_im"][0][0] for r in rows])
-        eyy = np.array([r["tensor_re"][1][1] + 1j * r["tensor_im"][1][1] for r in rows])
-        fine = np.logspace(np.log10(ws.min()) - 0.3, np.log10(ws.max()) + 0.3, 300)
-        if config["closure"] == "grad":
-            fine = fine[np.abs(fine - wL) > 0.02 * wL]
-        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
-        for k, (part, f) in enumerate((("Re", np.real), ("Im", np.imag))):
-            ax[k].semilogx(fine, f(analytic(fine)), "k-", lw=1, label="closure, analytic")
-            ax[k].semilogx(ws, f(exx), "o", label="eps_xx (lock-in)")
-            ax[k].semilogx(ws, f(eyy), "x", label="eps_yy (lock-in)")
-            ax[k].set_xlabel("omega")
-            ax[k].set_title(f"{part} eps(omega)")
-        ax[0].legend()
-        fig.suptitle(f"dipolar continuum, {config['closure']} closure, chi_s = {chi:.3g}")
-        fig.tight_layout()
-        fig.savefig(out / "eps.png", dpi=120)
+        with clock.stage("report"):
+            plot(summary, analytic, out / "eps.png")
+    summary.update(describe_run(out, clock, comm, "dipolar_continuum", None, resumed=resume))
+    if comm.rank == 0:
         (out / "summary.json").write_text(json.dumps(summary, indent=2))
-        (out / "timings.json").write_text(json.dumps(timings, indent=2))
-        print(json.dumps({"max_relative_error_xx": max(r["relative_error_xx"] for r in rows),
-                          "max_anisotropy": max(r["anisotropy"] for r in rows)}))
+        print(summary_line("permittivity_continuum", [
+            f"{config['closure']} closure, max |eps_xx - analytic| / |analytic| "
+            f"{max(r['relative_error_xx'] for r in rows):.1e}",
+            f"max anisotropy {max(r['anisotropy'] for r in rows):.1e}"], out / "summary.json"))
     return summary
+
+
+def plot(summary: dict, analytic: Callable[[np.ndarray], np.ndarray], path: Path) -> None:
+    """Re and Im of eps_xx(w) and eps_yy(w) from the lock-in of each sheet orientation against the closure's
+    analytic eps(w) (scalar: the closure is isotropic)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows, closure = summary["sweep"], summary["config"]["closure"]
+    ws = np.array([r["omega"] for r in rows])
+    exx = np.array([r["tensor_re"][0][0] + 1j * r["tensor_im"][0][0] for r in rows])
+    eyy = np.array([r["tensor_re"][1][1] + 1j * r["tensor_im"][1][1] for r in rows])
+    fine = np.logspace(np.log10(ws.min()) - 0.3, np.log10(ws.max()) + 0.3, 300)
+    if closure == "grad":                       # undamped: a pole at the longitudinal frequency wL
+        fine = fine[np.abs(fine - summary["wL"]) > 0.02 * summary["wL"]]
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4.4))
+    for k, (part, f) in enumerate((("Re", np.real), ("Im", np.imag))):
+        ax[k].semilogx(fine, f(analytic(fine)), "k-", lw=1, label=f"{closure} closure, analytic eps(omega)")
+        ax[k].semilogx(ws, f(exx), "o", mfc="none", ms=8, label="continuum eps_xx (sheet-pair lock-in)")
+        ax[k].semilogx(ws, f(eyy), "x", label="continuum eps_yy (sheet-pair lock-in)")
+        ax[k].set_xlabel("angular frequency omega  [1/t*; mu = m = kT = eps0 = 1]")
+        ax[k].set_ylabel(f"{part} eps(omega) / eps0")
+        ax[k].set_title(f"{part} eps(omega)" + ("  (Im > 0: loss)" if part == "Im" else ""))
+    ax[1].axhline(0.0, color="grey", lw=0.5)
+    ax[0].legend(fontsize=8)
+    fig.suptitle(f"Dipolar continuum (U = 0, rho = n = {summary['config']['density']:g}), {closure} closure, "
+                 f"chi_s = {summary['chi_s']:.3g}: diagonal components of eps_ab(omega)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 def main(argv=None) -> dict:

@@ -13,6 +13,15 @@ from hydrobridge.particles.dipolar.response import inverse_variance_mean
 
 Pair = tuple[np.ndarray, np.ndarray]
 
+#: what the study's err_* are (the conventions block of summary.json, docs/outputs.md)
+ERRORS = ("err_* = one standard error, real and imaginary parts separately. Per MD run: from `blocks` contiguous "
+          "blocks (fluctuation route: block estimates of eps; AC route: block lock-in amplitudes); fluctuation "
+          "replicas combined as sqrt(sum_r err_r^2) / R; md_reference: inverse-variance mean of the two routes "
+          "(closures.dipolar_spectrum, particles.dipolar.response)")
+#: how md_static_eps_fluctuation is obtained
+STATIC = ("md_static_eps_fluctuation: the fluctuation formula docs/theory.md (4.11) at omega = 1e-9, i.e. "
+          "eps_ab - delta_ab = beta C_ab(0) / (eps0 |Omega|); ideal_rotor_eps: 1 + n mu^2 / (2 eps0 kT)")
+
 
 def summarise(config: dict, chi_ideal: float, fitted: dict, md_ac: Pair, md_fluctuation: Pair, md_static: Pair,
               cont: dict) -> dict:
@@ -83,9 +92,20 @@ def ideal_rotor_check(summary: dict, chi: float) -> dict:
     return check
 
 
+def headline(summary: dict) -> list[str]:
+    """The facts of the study's last stdout line: best closure and its error, AC against fluctuation route."""
+    best = summary["best_closure"]
+    facts = [f"best closure {best}, max |eps-1| error {100 * summary['continuum'][best]['max_relative_error']:.1f} %",
+             f"AC vs fluctuation within {max(summary['ac_vs_fluctuation_sigma']):.1f} sigma"]
+    if "ideal_rotor_check" in summary:
+        worst = max(v["sigma"] for route in summary["ideal_rotor_check"]["md"].values() for v in route.values())
+        facts.append(f"ideal rotors: MD within {worst:.1f} sigma of 1 + chi")
+    return facts
+
+
 def plot(summary: dict, fit_w: np.ndarray, fit_eps: np.ndarray, path: Path) -> None:
-    """Re and Im of eps(w) = (eps_xx + eps_yy)/2: MD routes with error bars, the MD spectrum on a fine grid,
-    the fitted closures' analytic curves, and every continuum closure's extracted values."""
+    """Re and Im of eps(w) = (eps_xx + eps_yy)/2: MD routes with error bars (one standard error), the MD
+    spectrum on a fine grid, the fitted closures' analytic curves, and every continuum closure's values."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -98,27 +118,36 @@ def plot(summary: dict, fit_w: np.ndarray, fit_eps: np.ndarray, path: Path) -> N
     lor = 1 + fl["lorentz"]["chi_s"] * fl["lorentz"]["w0"] ** 2 / (fl["lorentz"]["w0"] ** 2 - fine**2
                                                                    - 1j * fine * fl["lorentz"]["friction"])
     deb = 1 + fl["debye"]["chi_s"] / (1 - 1j * fine * fl["debye"]["tau"])
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.4))
+    fig, axes = plt.subplots(1, 2, figsize=(14, 4.8))
     for k, (part, f) in enumerate((("re", np.real), ("im", np.imag))):
         ax = axes[k]
         ax.semilogx(fit_w, f(0.5 * (fit_eps[:, 0, 0] + fit_eps[:, 1, 1])), color="0.7", lw=1,
-                    label="MD fluctuation spectrum")
-        ax.semilogx(fine, f(lor), "C0-", lw=1, label="Lorentz fit (damped Grad closure)")
-        ax.semilogx(fine, f(deb), "C1--", lw=1, label="Debye fit")
+                    label="MD fluctuation spectrum (fit grid)")
+        ax.semilogx(fine, f(lor), "C0-", lw=1, label="Lorentz fit to MD (closure lorentz_fitted)")
+        ax.semilogx(fine, f(deb), "C1--", lw=1, label="Debye fit to MD (closure debye_fitted)")
         ax.errorbar(w * 1.04, iso("md_fluctuation", f"tensor_{part}"), yerr=np.abs(iso("md_fluctuation", f"err_{part}")),
-                    fmt="o", color="0.4", capsize=3, label="MD, fluctuation formula")
+                    fmt="o", color="0.4", capsize=3, label="MD, fluctuation formula (+- 1 s.e.)")
         ax.errorbar(w, iso("md_ac", f"tensor_{part}"), yerr=np.abs(iso("md_ac", f"err_{part}")), fmt="ks", capsize=3,
-                    label="MD, AC lock-in")
+                    label="MD, AC lock-in (+- 1 s.e.)")
         for j, c in enumerate(summary["continuum"]):
             t = np.array(summary["continuum"][c][f"tensor_{part}"])
             ax.semilogx(w, 0.5 * (t[:, 0, 0] + t[:, 1, 1]), "o^vD<>"[j % 6], color=f"C{j}", mfc="none", ms=8,
-                        label=f"continuum: {c}")
-        ax.set_xlabel("omega")
-        ax.set_title(("Re" if part == "re" else "Im") + " eps(omega)")
-    axes[0].axhline(summary["ideal_rotor_eps"], color="grey", ls=":", lw=1, label="ideal rotors, static")
-    axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+                        label=f"continuum, closure {c}")
+        if part == "re":
+            ax.axhline(summary["ideal_rotor_eps"], color="grey", ls=":", lw=1,
+                       label="ideal rotors, static: 1 + n mu^2 / (2 eps0 kT)")
+        else:
+            ax.axhline(0.0, color="k", lw=0.5)
+        name = "Re" if part == "re" else "Im"
+        ax.set_xlabel("angular frequency omega  [1/t*, t* = s sqrt(m/e_s)]")
+        ax.set_ylabel(f"{name} eps(omega) / eps0,  eps = (eps_xx + eps_yy)/2")
+        ax.set_title(f"{name} eps(omega)" + ("  (Im > 0: loss)" if part == "im" else ""))
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=7.5, loc="center left", bbox_to_anchor=(0.75, 0.5))
     cfg = summary["config"]
-    fig.suptitle(f"2D dipolar molecules, N = {cfg['n_particles']}, n = {cfg['density']}, kT = {cfg['kT']}, "
-                 f"interactions {'on' if cfg['interactions'] else 'off'}")
-    fig.tight_layout()
+    fig.suptitle(f"Permittivity of 2D dipolar molecules, (eps_xx + eps_yy)/2 against omega: N = {cfg['n_particles']}, "
+                 f"n = {cfg['density']}, kT = {cfg['kT']}, interactions {'on' if cfg['interactions'] else 'off'} "
+                 "(reduced units)", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 0.75, 1))
     fig.savefig(path, dpi=110)
+    plt.close(fig)

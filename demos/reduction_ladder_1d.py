@@ -65,6 +65,7 @@ from hydrobridge.continuum.reduction_ladder import RungProfiles, euler_rung, run
 from hydrobridge.particles.hard_rods.bump import DensityBump, expected_density, mirrored_pair_sample
 from hydrobridge.particles.hard_rods.potential import PHI6
 from hydrobridge.particles.hard_rods.thermostat import CanonicalRun, sample_canonical_runs
+from hydrobridge.provenance import StageClock, describe_run, summary_line
 
 RUNGS = ("mean_field", "weak_coupling", "hnc", "py", "gbbgky", "md_gr", "md_pressure")
 
@@ -138,23 +139,24 @@ def ladder_rung(cfg: dict, name: str, times: np.ndarray, edges: np.ndarray, md_p
 
 def run(cfg: dict, out: Path) -> dict:
     comm = MPI.COMM_WORLD
-    t0 = time.perf_counter()
+    clock = StageClock()
     times = np.linspace(0.0, cfg["t_end"], cfg["samples"])
     edges = np.linspace(0.0, cfg["ring"], cfg["bins"] + 1)
     centres = 0.5 * (edges[1:] + edges[:-1])
-    md_pressure, md_h, closure_info = md_closures(cfg, out, comm)
-    t_closures = time.perf_counter() - t0
+    with clock.stage("md_closures"):
+        md_pressure, md_h, closure_info = md_closures(cfg, out, comm)
     bump = gas(cfg)
-    local = [mirrored_pair_sample(bump, cfg["seed"] * 100003 + p, times, edges)
-             for p in range(comm.rank, cfg["pairs"], comm.size)]
-    allp = [x for part in comm.allgather(local) for x in part]
+    with clock.stage("md_ensemble"):
+        local = [mirrored_pair_sample(bump, cfg["seed"] * 100003 + p, times, edges)
+                 for p in range(comm.rank, cfg["pairs"], comm.size)]
+        allp = [x for part in comm.allgather(local) for x in part]
     rho_md = np.array([r for r, _ in allp])                     # (P, T, bins)
     mom_md = np.array([m for _, m in allp])
     md = {"rho": rho_md.mean(0), "m": mom_md.mean(0), "rho_se": rho_md.std(0, ddof=1) / math.sqrt(len(allp)),
           "m_se": mom_md.std(0, ddof=1) / math.sqrt(len(allp))}
-    t_md = time.perf_counter() - t0 - t_closures
-    mine = {name: ladder_rung(cfg, name, times, edges, md_pressure, md_h) for name in RUNGS[comm.rank::comm.size]}
-    rungs = {k: v for part in comm.allgather(mine) for k, v in part.items()}
+    with clock.stage("euler_rungs"):
+        mine = {name: ladder_rung(cfg, name, times, edges, md_pressure, md_h) for name in RUNGS[comm.rank::comm.size]}
+        rungs = {k: v for part in comm.allgather(mine) for k, v in part.items()}
     rungs = {name: rungs[name] for name in RUNGS}
     dev = np.sqrt(np.sum((md["rho"][0] - cfg["n"] / cfg["ring"]) ** 2))    # size of the initial bump
     mscale = np.sqrt(np.sum(md["m"] ** 2, axis=1)).max()
@@ -171,8 +173,8 @@ def run(cfg: dict, out: Path) -> dict:
         "rungs": {name: {"status": status,
                          "rho": rung_errors(r, md["rho"], rho_md, dev, base_rho),
                          "m": rung_errors(m, md["m"], mom_md, mscale, base_m)}
-                  for name, (r, m, status) in rungs.items()},
-        "timings_s": {"md_closures": t_closures, "md_ensemble": t_md, "total": time.perf_counter() - t0}}
+                  for name, (r, m, status) in rungs.items()}}
+    summary.update(describe_run(out, clock, comm, "hard_rods", ERRORS))
     if comm.rank == 0:
         out.mkdir(parents=True, exist_ok=True)
         (out / "summary.json").write_text(json.dumps(summary, indent=1))
@@ -184,8 +186,22 @@ def run(cfg: dict, out: Path) -> dict:
                   f"{e['rho']['vs_mean_field'][1:]}  m err {_fmt(e['m']['relative_l2_error'])} vs MF "
                   f"{e['m']['vs_mean_field'][1:]}  {e['status'] if e['status'] != 'ok' else ''}", file=sys.stderr)
         print(f"{tag} MD sampling error rho {_fmt(summary['md_sampling_error']['rho'])} "
-              f"m {_fmt(summary['md_sampling_error']['m'])}; {summary['timings_s']}", file=sys.stderr)
+              f"m {_fmt(summary['md_sampling_error']['m'])}; wall {summary['provenance']['wall_time_s']}",
+              file=sys.stderr)
+        final = {name: summary["rungs"][name]["rho"]["relative_l2_error"][-1] for name in RUNGS}
+        best = min((n for n in RUNGS if final[n] is not None), key=lambda n: final[n], default=None)
+        facts = [f"a = {cfg['a']:g}", f"{len(allp)} MD pairs"]
+        if best is not None:
+            facts.append(f"closest rung at t = {times[-1]:g}: {best} (density error {100 * final[best]:.1f} %, "
+                         f"MD sampling error {100 * summary['md_sampling_error']['rho'][-1]:.1f} %)")
+        print(summary_line("reduction_ladder_1d", facts, out / "summary.json"), flush=True)
     return summary
+
+
+#: what the summary's errors are (conventions block of summary.json, docs/outputs.md)
+ERRORS = ("standard errors over antithetic MD pairs (each pair mirror-symmetrised gives one sample); "
+          "md_sampling_error: the relative L2 norm of those errors; vs_mean_field: paired difference "
+          "err^2 - err_mean_field^2 with its standard error")
 
 
 def _fmt(values) -> str:
@@ -205,13 +221,16 @@ def plot(summary, centres, md, rungs, out: Path) -> None:
         for row, key in enumerate(("rho", "m")):
             a_ = ax[row, col]
             a_.fill_between(centres, md[key][k] - 2 * md[f"{key}_se"][k], md[key][k] + 2 * md[f"{key}_se"][k],
-                            color="0.8", label="MD (2 SE)")
-            a_.plot(centres, md[key][k], "k-", lw=1)
+                            color="0.8", label="MD +- 2 standard errors")
+            a_.plot(centres, md[key][k], "k-", lw=1, label="MD, mean over pairs")
             for j, (name, (r, m, _)) in enumerate(rungs.items()):
                 a_.plot(centres, (r if key == "rho" else m)[k], f"C{j}-", lw=1, label=f"Euler: {name}")
-            a_.set_title(f"{'density' if key == 'rho' else 'momentum density'} at t = {times[k]:.0f}")
-            a_.set_xlabel("x")
+            a_.set_title(f"{'density rho(x)' if key == 'rho' else 'momentum density m(x)'} at t = {times[k]:.0f}")
+            a_.set_xlabel("x, position on the ring  [length unit of a, xi]")
+            a_.set_ylabel("rho  [rods per length]" if key == "rho" else "m = rho u  [mass x velocity per length]")
     ax[0, 0].legend(fontsize=7)
+    fig.suptitle(f"1D reduction ladder, rods a = {summary['config']['a']:g}: MD against Euler rungs "
+                 "(units of docs/theory.md §5, m = 1)", fontsize=10)
     fig.tight_layout()
     fig.savefig(out / "profiles.png", dpi=100)
     plt.close(fig)
@@ -221,8 +240,9 @@ def plot(summary, centres, md, rungs, out: Path) -> None:
             err = np.array(summary["rungs"][name][key]["relative_l2_error"][1:], dtype=float)
             a_.plot(times[1:], err, f"C{j}o-", label=name)
         a_.plot(times[1:], summary["md_sampling_error"][key][1:], "k:", label="MD sampling error")
-        a_.set_xlabel("t")
+        a_.set_xlabel("time t  [time unit, m = 1]")
         a_.set_ylabel(f"relative L2 {label} error vs MD")
+        a_.set_title(f"{label} error of each Euler rung against MD")
     axes[0].legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(out / "errors.png", dpi=100)

@@ -30,6 +30,7 @@ from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.config import ConfigError, Option, validate
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, sheet_pair_mesh
+from hydrobridge.provenance import StageClock, describe_run, summary_line
 
 
 SCHEMA = {
@@ -43,6 +44,8 @@ SCHEMA = {
     "sigma0": Option(float, 1.0, "sheet charge per unit length"),
     "p0": Option(float, 0.1, "polarisation amplitude"),
     "phi": Option(float, np.pi / 3, "phase lag of P behind the forcing"),
+    "field_frames": Option(int, 8, "VTX frames of psi, E, P in fields.bp, evenly spaced over the run (0: none; "
+                                   ">= periods * steps_per_period: every step)", minimum=0),
 }
 
 
@@ -60,11 +63,13 @@ def parse(argv: list[str] | None) -> tuple[dict, Path]:
     p.add_argument("--sigma0", type=float, default=1.0)
     p.add_argument("--p0", type=float, default=0.1)
     p.add_argument("--phi", type=float, default=np.pi / 3, help="phase lag of P behind the forcing")
+    p.add_argument("--field-frames", type=int, default=8,
+                   help="VTX frames written, evenly spaced (0: none; periods * steps-per-period: every step)")
     a = p.parse_args(argv)
     raw = {"orientation": a.orientation, "n": a.n or (16 if a.quick else 64), "degree": a.degree,
            "omega": a.omega, "periods": a.periods or (1 if a.quick else 2),
            "steps_per_period": a.steps_per_period or (16 if a.quick else 64), "sigma0": a.sigma0,
-           "p0": a.p0, "phi": a.phi}
+           "p0": a.p0, "phi": a.phi, "field_frames": a.field_frames}
     try:
         return validate(raw, SCHEMA, "command line"), a.out
     except ConfigError as exc:
@@ -85,6 +90,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
         out.mkdir(parents=True, exist_ok=True)
     comm.barrier()
     eps0, L = 1.0, 1.0
+    clock = StageClock()
     t_start = time.perf_counter()
     sp = sheet_pair_mesh(comm, args.orientation, args.n, args.n, L, L)
     msh, nrm, Ln = sp.mesh, sp.normal, sp.period_n
@@ -108,17 +114,24 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     base = 0.5 * L * (1.0 - np.abs(nrm)) if args.orientation != "45" else np.zeros(2)  # mid-line of the box
     line = base + np.outer(s_line, nrm)
     snapshots = []
-    with FieldWriter(out / "fields.bp", {"psi": solver.psi, "E": E, "P": P}, msh, degree=args.degree) as writer:
+    frames = args.field_frames
+    every = max(1, nsteps // frames) if frames else 0
+    writer = FieldWriter(out / "fields.bp", {"psi": solver.psi, "E": E, "P": P}, msh, degree=args.degree) \
+        if frames else None
+    with clock.stage("time_march"):
         for k, t in enumerate(times):
             P.x.array[:] = args.p0 * np.cos(args.omega * t - args.phi) * profile.x.array
             solver.solve(t)
             drops[k] = comm.allreduce(fem.assemble_scalar(drop_form))
-            writer.write(t)
+            if writer is not None and k % every == 0 and k // every < frames:
+                writer.write(t)
             if k % max(1, args.steps_per_period // 4) == 0 and k < args.steps_per_period:
                 snapshots.append((t, sample(solver.psi, line), sample(ufl.dot(E, ufl.as_vector(nrm)), line, msh)))
             if comm.rank == 0 and (k % max(1, nsteps // 10) == 0 or k == nsteps - 1):
                 print(f"[sheet_pair_poisson] step {k + 1}/{nsteps}  t = {t:.4f}  drop = {drops[k]:+.6f}",
                       file=sys.stderr, flush=True)
+    if writer is not None:
+        writer.close()
     elapsed = time.perf_counter() - t_start
 
     measured = lockin_amplitude(drops, args.omega, t=times)
@@ -132,15 +145,16 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
         field_errors.append(float(np.max(np.abs(En - En_exact))))
     summary = {
         "problem": "AC sheet pair with prescribed polarisation (docs/theory.md §3-§4)",
+        "config": config,
         "orientation": args.orientation, "cells_per_side": args.n, "degree": args.degree,
-        "ranks": comm.size, "omega": args.omega, "periods": args.periods, "steps": nsteps,
+        "omega": args.omega, "periods": args.periods, "steps": nsteps,
         "sigma0": args.sigma0, "p0": args.p0, "phi": args.phi, "eps0": eps0, "L": L,
         "dofs": V.dofmap.index_map.size_global,
         "potential_drop_lockin": {"measured": [measured.real, measured.imag], "exact": [exact.real, exact.imag],
                                   "relative_error": abs(measured - exact) / abs(exact)},
         "max_normal_field_error_on_lineout": max(field_errors),
-        "wall_time_s": elapsed,
-        "outputs": {"fields": "fields.bp (VTX: psi, E, P)", "plot": "lineout.png", "summary": "summary.json"},
+        "outputs": {"fields": f"fields.bp (VTX: psi, E, P; {min(frames, nsteps)} frames)" if frames else None,
+                    "plot": "lineout.png", "summary": "summary.json"},
     }
     if comm.rank == 0:
         import matplotlib
@@ -148,22 +162,33 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(1, 2, figsize=(10, 4))
+        fig, ax = plt.subplots(1, 2, figsize=(12, 4.4))
         for t, psi_line, En in snapshots:
             ax[0].plot(s_line, psi_line, label=f"t = {t:.3f}")
             ax[1].plot(s_line, En, label=f"t = {t:.3f}")
-        for a_, lab in zip(ax, ("potential psi", "normal field E.n")):
-            for x0 in sp.positions:
-                a_.axvline(x0, color="k", lw=0.5, ls="--")
-            a_.set_xlabel("n.x")
-            a_.set_title(lab)
-        ax[1].legend(fontsize=8)
-        fig.suptitle(f"AC sheet pair ({args.orientation} normal), |dpsi^| error "
-                     f"{summary['potential_drop_lockin']['relative_error']:.1e}")
-        fig.tight_layout()
+        for a_, (title, ylabel) in zip(ax, (("potential psi along a line normal to the sheets", "psi"),
+                                            ("normal field E.n along the same line", "E.n"))):
+            for j, x0 in enumerate(sp.positions):
+                a_.axvline(x0, color="k", lw=0.5, ls="--", label="sheets, +-sigma0 cos(omega t)" if j == 0 else None)
+            a_.set_xlabel("n.x, distance along the sheet normal n  [L]")
+            a_.set_ylabel(f"{ylabel}  [units L = eps0 = 1, sigma0 = {args.sigma0:g}]")
+            a_.set_title(title)
+        handles, labels = ax[0].get_legend_handles_labels()
+        fig.legend(handles, labels, fontsize=8, loc="center left", bbox_to_anchor=(0.8, 0.5),
+                   title=f"time t (period {period:.3g})")
+        normal = "45 degrees" if args.orientation == "45" else args.orientation
+        fig.suptitle(f"AC sheet pair, normal {normal}, lagging polarisation p0 = {args.p0:g}: relative error of "
+                     f"the lock-in drop dpsi^ {summary['potential_drop_lockin']['relative_error']:.1e}", fontsize=10)
+        fig.tight_layout(rect=(0, 0, 0.8, 1))
         fig.savefig(out / "lineout.png", dpi=120)
+        plt.close(fig)
+    summary.update(describe_run(out, clock, comm, "sheet_poisson", None))
+    if comm.rank == 0:
         (out / "summary.json").write_text(json.dumps(summary, indent=2))
-        print(json.dumps(summary["potential_drop_lockin"]), f"wall {elapsed:.2f}s")
+        print(summary_line("sheet_pair_poisson", [
+            f"normal {'45 degrees' if args.orientation == '45' else args.orientation}, {summary['dofs']} dofs, lock-in drop relative error "
+            f"{summary['potential_drop_lockin']['relative_error']:.1e}",
+            f"{min(frames, nsteps)} VTX frames", f"wall {elapsed:.1f} s"], out / "summary.json"))
     return summary
 
 

@@ -60,6 +60,7 @@ def test_sigkill_and_resume_give_the_same_summary(tmp_path):
     assert resumed.wait(600) == 0, resumed.stderr.read().decode()
     a = json.loads((tmp_path / "ref" / "summary.json").read_text())
     b = json.loads((tmp_path / "killed" / "summary.json").read_text())
+    assert a.pop("provenance")["resumed"] is False and b.pop("provenance")["resumed"] is True   # run-specific
     assert a == b
 
 

@@ -2,7 +2,10 @@
 
 import json
 
+import numpy as np
 import pytest
+
+from hydrobridge.particles.h5md import read_h5md
 
 from hydrobridge.demos.sheet_pair_poisson import main
 
@@ -32,9 +35,12 @@ def test_hard_rods_relaxation_demo_tiny_ring(tmp_path):
     from hydrobridge.demos.hard_rods_relaxation import main as rods_main
 
     rods_main(["--out", str(tmp_path), "--case", "0", "--n-real", "2", "--t-bar-end", "0.005", "--dt-bar", "0.0025",
-               "--grid", "24", "8", "2", "--ring", "50"])
+               "--grid", "24", "8", "2", "--ring", "50", "--trajectory-every", "1"])
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["ring"] == 50 and (tmp_path / "hard_rods_relaxation.png").exists()
+    traj = read_h5md(tmp_path / "md" / "trajectories" / "case0.h5")      # realisation 0, every sample
+    assert traj.position.shape == (3, 10, 1) and traj.velocity.shape == (3, 10, 1) and traj.step[0] == 0
+    assert np.all((traj.position >= 0) & (traj.position < 50))
     case = summary["cases"][0]
     assert len(case["t_bar"]) == 3 and case["md"]["energy_rel_err"] < 1e-8 and case["md"]["min_gap"] > 0
     for kin in case["gbbgky"].values():

@@ -66,7 +66,9 @@ def test_symmetrised_d2_correction_vanishes_in_linear_response(quick_run):
 
 def test_resume_of_a_finished_run_gives_the_same_summary(quick_run):
     config, out, summary = quick_run
-    assert run_study(config, out, resume=True) == summary
+    resumed = run_study(config, out, resume=True)
+    assert resumed.pop("provenance")["resumed"] and not summary["provenance"]["resumed"]
+    assert resumed == {k: v for k, v in summary.items() if k != "provenance"}
 
 
 def _cli(args, tmp_path):
@@ -99,5 +101,6 @@ def test_sigkill_under_mpi_and_resume_give_the_serial_summary(tmp_path):
     assert resumed.wait(900) == 0, resumed.stderr.read().decode()
     a = json.loads((tmp_path / "ref" / "summary.json").read_text())
     b = json.loads((tmp_path / "killed" / "summary.json").read_text())
+    assert a.pop("provenance")["resumed"] is False and b.pop("provenance")["resumed"] is True   # run-specific
     assert a == b
     assert np.isfinite(a["md"]["drop_amp"]).all()

@@ -61,6 +61,7 @@ def test_sigkill_and_resume_reproduce_the_summary(tmp_path):
     assert resumed.wait(900) == 0, resumed.stderr.read().decode()[-3000:]
     a = json.loads((tmp_path / "ref" / "summary.json").read_text())
     b = json.loads((tmp_path / "killed" / "summary.json").read_text())
+    assert a.pop("provenance")["resumed"] is False and b.pop("provenance")["resumed"] is True   # run-specific
     assert a == b
     # the routes: AC and fluctuations within 4 combined standard errors; local equilibrium has no response
     for s in a["ac_vs_fluctuation_sigma"]:

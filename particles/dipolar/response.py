@@ -111,9 +111,11 @@ def polarization_series(base: ForceField, params: DipolarBoxModel, state: State,
                         gamma_r: float, dt: float, n_steps: int, e0: float, omega_ac: float,
                         rng: np.random.Generator,
                         record: Callable[[State], np.ndarray] | None = None,
-                        direction: tuple[float, float] = (1.0, 0.0)) -> np.ndarray:
+                        direction: tuple[float, float] = (1.0, 0.0),
+                        observe: Callable[[int, State, object], None] | None = None) -> np.ndarray:
     """record(state) (default M) at t = k dt, k = 0..n_steps-1, of a BAOAB run from `state` with
-    E0 e cos(w t) added along the unit vector e = direction (e0 = 0: none).
+    E0 e cos(w t) added along the unit vector e = direction (e0 = 0: none); observe(step, state, forces),
+    if given, after every step (e.g. particles.h5md.dipolar_observer writing a trajectory).
 
     The field's clock starts at t = 0 of this run. The same thermostat serves both routes, as the
     linear-response theorem requires the same dynamics with and without the field.
@@ -128,5 +130,10 @@ def polarization_series(base: ForceField, params: DipolarBoxModel, state: State,
     terms = base.terms + ((UniformACField(params.mu, (e0 * e[0], e0 * e[1]), omega_ac),) if e0 else ())
     lang = BAOAB(force_field(terms, params.box), params, kT, gamma, gamma_r, dt)
     samples = [record(state)]
-    run(lang, state, n_steps - 1, rng, observe=lambda step, s, c: samples.append(record(s)))
+    def sample(step: int, s: State, c: object) -> None:
+        samples.append(record(s))
+        if observe is not None:
+            observe(step, s, c)
+
+    run(lang, state, n_steps - 1, rng, observe=sample)
     return np.array(samples)

@@ -152,8 +152,10 @@ def load(path: str) -> EnsembleState:
 
 
 def run_ensemble(sys: RodSystem, n_real: int, seed: int, t_end: float, n_samples: int, edges: np.ndarray,
-                 comm=None, checkpoint: str | None = None) -> dict[str, np.ndarray] | None:
-    """Run n_real realisations to t_end, sampling n_samples + 1 times (t = 0 included).
+                 comm=None, checkpoint: str | None = None,
+                 observe: Callable[[EnsembleState], None] | None = None) -> dict[str, np.ndarray] | None:
+    """Run n_real realisations to t_end, sampling n_samples + 1 times (t = 0 included); observe(state) after
+    each sample this process computes (``run``; e.g. particles.h5md.rod_observer).
 
     With an MPI communicator, rank p runs realisations p, p + size, ...; rank 0 returns the gathered
     arrays in realisation order (other ranks return None). With a checkpoint prefix each rank keeps
@@ -164,7 +166,7 @@ def run_ensemble(sys: RodSystem, n_real: int, seed: int, t_end: float, n_samples
     path = f"{checkpoint}.rank{rank}.npz" if checkpoint else None
     state = load(path) if path and os.path.exists(path) else initial_state(sys, n_real, seed, rank, size)
     done = len(state.obs) - 1 if state.obs else 0
-    run(state, sys, n_samples - done, steps_per_sample, edges, path)
+    run(state, sys, n_samples - done, steps_per_sample, edges, path, observe)
     obs = np.array(state.obs).transpose(1, 0, 2)
     hist = np.array(state.hist).transpose(1, 0, 2)
     if comm is not None:

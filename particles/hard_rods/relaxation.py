@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -77,9 +78,11 @@ def ensemble_relaxation(times: np.ndarray, obs: np.ndarray, n: int, scale: float
 
 
 def md_relaxation(system: ens.RodSystem, n_real: int, t_end: float, dt_sample: float, comm=None,
-                  checkpoint_dir: str | None = None, seed: int = 2024) -> dict | None:
+                  checkpoint_dir: str | None = None, seed: int = 2024,
+                  observe: Callable[[ens.EnsembleState], None] | None = None) -> dict | None:
     """MD ensemble (ensemble.run_ensemble) of the boosted state sampled every dt_sample up to t_end;
-    ensemble_relaxation on rank 0 (None elsewhere), with wall time, n_real and h.
+    ensemble_relaxation on rank 0 (None elsewhere), with wall time, n_real and h. observe(state) after each
+    sample this process computes (e.g. particles.h5md.rod_observer writing a trajectory).
 
     The checkpoint in checkpoint_dir is named without t_end: a longer run of the same ensemble is reused
     (and cut at t_end), a shorter one is continued."""
@@ -88,7 +91,8 @@ def md_relaxation(system: ens.RodSystem, n_real: int, t_end: float, dt_sample: f
     t_run = n_samples * dt_sample
     stem = (f"md_ckpt_phi{system.kind}_V{system.v0:g}_L{system.ring:g}_R{n_real}_dt{dt_sample:g}_h{system.h:g}")
     res = ens.run_ensemble(system, n_real, seed, t_run, n_samples, np.linspace(-4, 4, 81), comm,
-                           checkpoint=None if checkpoint_dir is None else os.path.join(checkpoint_dir, stem))
+                           checkpoint=None if checkpoint_dir is None else os.path.join(checkpoint_dir, stem),
+                           observe=observe)
     if res is None:
         return None
     keep = res["times"] <= t_run * (1 + 1e-9)   # a longer checkpoint is cut at this run's end
