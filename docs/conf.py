@@ -6,9 +6,6 @@ formatting, while signatures still come from autodoc.
 """
 
 from importlib import metadata
-from pathlib import Path
-
-HERE = Path(__file__).parent
 
 project = "hydrobridge"
 release = metadata.version("hydrobridge")
@@ -19,11 +16,6 @@ myst_heading_anchors = 3  # links to section headings of the Markdown pages
 autodoc_default_options = {"members": True}
 autodoc_member_order = "bysource"
 html_theme = "alabaster"
-
-# index.md lists docs/theory.md and docs/validation.md, which are written on another branch; until both are
-# present, their toctree entries must not fail the build (only missing toctree entries are forgiven).
-if not all((HERE / f"{page}.md").exists() for page in ("theory", "validation")):
-    suppress_warnings = ["toc.not_readable"]
 
 
 def literal_docstring(app, what: str, name: str, obj, options, lines: list[str]) -> None:
