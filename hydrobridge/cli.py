@@ -27,14 +27,17 @@ STUDIES = {
 }
 
 
-def resolve(raw: dict, source: str):
-    """(module, validated config) for a raw TOML dict; ConfigError lists every problem."""
+def resolve(raw: dict, source: str, out: Path | None = None):
+    """(module, validated config) for a raw TOML dict (`out` overrides its output folder); ConfigError lists
+    every problem of the study's SCHEMA and RULES."""
     study = raw.get("study")
-    if study not in STUDIES:
+    if not isinstance(study, str) or study not in STUDIES:
         raise ConfigError([f"study = {study!r}: expected one of {sorted(STUDIES)}"], source)
     module = importlib.import_module(STUDIES[study])
     body = {k: v for k, v in raw.items() if k != "study"}
-    return module, validate(body, module.SCHEMA, source)
+    if out is not None:
+        body["out"] = str(out)
+    return module, validate(body, module.SCHEMA, source, module.RULES)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,13 +59,18 @@ def main(argv: list[str] | None = None) -> int:
             for key, opt in module.SCHEMA.items():
                 print(f"    {key:<22} {opt.type.__name__:<6} {opt.help}")
         return 0
+    from mpi4py import MPI
+
+    rank = MPI.COMM_WORLD.rank            # every rank validates (cheap); rank 0 alone prints
     try:
-        module, config = resolve(load_config(args.config), str(args.config))
-    except (ConfigError, FileNotFoundError) as exc:
-        print(f"hydrobridge: {exc}", file=sys.stderr)
+        module, config = resolve(load_config(args.config), str(args.config), getattr(args, "out", None))
+    except ConfigError as exc:
+        if rank == 0:
+            print(f"hydrobridge: {exc}", file=sys.stderr)
         return 2
     if args.command == "validate":
-        print(f"{args.config}: valid {module.__name__} configuration")
+        if rank == 0:
+            print(f"{args.config}: valid {module.__name__} configuration")
         return 0
     out = args.out or Path(config.get("out", "out/" + Path(args.config).stem))
     module.run_study(config, out, resume=args.resume)
