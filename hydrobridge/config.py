@@ -70,9 +70,10 @@ class Option:
 
 @dataclass(frozen=True)
 class Rule:
-    """A cross-key rule of a study: check(config) is True when the keys are consistent. Checked only when
-    every key passed its own Option; a failure is the line 'k1 = v1, k2 = v2: ' + message, where message
-    is a string or a function of the configuration (to state derived bounds)."""
+    """A cross-key rule of a study: check(config) is True when the keys are consistent. Checked, in order,
+    only when every key passed its own Option and no earlier failed rule had it as its first key (so that
+    one bad value gives one line); a failure is the line 'k1 = v1, k2 = v2: ' + message, where message is a
+    string or a function of the configuration (to state derived bounds)."""
 
     keys: tuple[str, ...]
     check: Callable[[dict], bool]
@@ -142,8 +143,9 @@ def validate(raw: dict, schema: dict[str, Option], source: str = "config", rules
     problems: list[str] = []
     for key in raw:
         if key not in schema:
-            close = difflib.get_close_matches(key, list(schema), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            lower = {k.lower(): k for k in schema}
+            close = difflib.get_close_matches(key.lower(), list(lower), n=1)
+            hint = f" (did you mean {lower[close[0]]!r}?)" if close else ""
             problems.append(f"{key}: unknown key{hint}; known keys: {sorted(schema)}")
     config, bad = {}, set()
     for key, opt in schema.items():
@@ -169,6 +171,7 @@ def validate(raw: dict, schema: dict[str, Option], source: str = "config", rules
             problem = rule.problem(config)
             if problem is not None:
                 problems.append(problem)
+                bad.add(rule.keys[0])
     if problems:
         raise ConfigError(problems, source)
     return config
