@@ -99,6 +99,10 @@ def _box_length(config: dict) -> float:
     return math.sqrt(config["n_particles"] / config["density"])
 
 
+def _pressure_samples(config: dict) -> int:
+    return min(config["eq_steps"], config["eos_steps"]) // config["sample_every"]
+
+
 #: cross-key rules (besides the system's, dipolar_options): checked by validate before any work
 RULES = [
     OUTPUT_FOLDER,
@@ -117,10 +121,9 @@ RULES = [
     Rule(("max_lag", "eq_steps", "blocks"), lambda c: c["eq_steps"] // c["blocks"] > c["max_lag"],
          lambda c: f"blocks of eq_steps // blocks = {c['eq_steps'] // c['blocks']} samples; expected more than max_lag "
                    "(each block integrates C(t) up to max_lag)"),
-    Rule(("eq_steps", "sample_every", "blocks"), lambda c: c["eq_steps"] // c["sample_every"] >= c["blocks"],
-         lambda c: f"{c['eq_steps'] // c['sample_every']} pressure samples; expected at least blocks"),
-    Rule(("eos_steps", "sample_every", "blocks"), lambda c: c["eos_steps"] // c["sample_every"] >= c["blocks"],
-         lambda c: f"{c['eos_steps'] // c['sample_every']} pressure samples; expected at least blocks"),
+    Rule(("sample_every", "eq_steps", "eos_steps", "blocks"), lambda c: _pressure_samples(c) >= c["blocks"],
+         lambda c: f"{_pressure_samples(c)} pressure samples in the shorter of eq_steps, eos_steps; expected at least "
+                   "blocks"),
     Rule(("uniform_periods", "blocks"), lambda c: c["uniform_periods"] >= c["blocks"],
          "expected uniform_periods >= blocks (at least one period per block)"),
     Rule(("sheet_width", "n_particles", "density"), lambda c: c["sheet_width"] <= _box_length(c) / 8,

@@ -74,8 +74,8 @@ def _dt_message(config: dict) -> str:
     return f"expected dt <= {MAX_RATE_DT} / w_max = {max_time_step(config):.4g}, w_max the fastest of {rates}"
 
 
-def _packing(config: dict, density: float) -> float:
-    return density * math.pi * _molecule(config).s ** 2 / 4
+def _packing(density: float) -> float:
+    return density * math.pi * DipolarBoxModel.s ** 2 / 4
 
 
 def system_rules() -> list[Rule]:
@@ -83,8 +83,8 @@ def system_rules() -> list[Rule]:
     s = DipolarBoxModel.s
     return [
         Rule(("dt", "kT", "l", "gamma", "gamma_r", "interactions"), lambda c: c["dt"] <= max_time_step(c), _dt_message),
-        Rule(("density", "interactions"), lambda c: not c["interactions"] or _packing(c, c["density"]) <= CLOSE_PACKING,
-             lambda c: f"packing fraction n pi s^2 / 4 = {_packing(c, c['density']):.4g} of the molecular cores "
+        Rule(("density", "interactions"), lambda c: not c["interactions"] or _packing(c["density"]) <= CLOSE_PACKING,
+             lambda c: f"packing fraction n pi s^2 / 4 = {_packing(c['density']):.4g} of the molecular cores "
                        f"(s = {s:g}); expected <= {CLOSE_PACKING:.4f} (close packing), i.e. density <= "
                        f"{CLOSE_PACKING * 4 / (math.pi * s**2):.4g}"),
         Rule(("l", "interactions"), lambda c: not c["interactions"] or c["l"] < s,
@@ -95,11 +95,11 @@ def system_rules() -> list[Rule]:
 def density_list_rule(key: str) -> Rule:
     """Each density of the list `key` within close packing (as the study's density)."""
     def bad(c: dict) -> list[int]:
-        return [i for i, n in enumerate(c[key]) if c["interactions"] and _packing(c, n) > CLOSE_PACKING]
+        return [i for i, n in enumerate(c[key]) if c["interactions"] and _packing(n) > CLOSE_PACKING]
 
     return Rule((key, "interactions"), lambda c: not bad(c),
                 lambda c: f"{key}[{bad(c)[0]}] = {c[key][bad(c)[0]]!r}: packing fraction "
-                          f"{_packing(c, c[key][bad(c)[0]]):.4g}; expected <= {CLOSE_PACKING:.4f} (close packing)")
+                          f"{_packing(c[key][bad(c)[0]]):.4g}; expected <= {CLOSE_PACKING:.4f} (close packing)")
 
 
 def frequency_rule(key: str) -> Rule:

@@ -103,18 +103,19 @@ def _type_ok(value: Any, t: type) -> bool:
 
 
 def _check_value(key: str, v: Any, opt: Option) -> list[str]:
+    """One line for a scalar value (or list item) breaking its Option, naming every expectation it breaks."""
     if isinstance(v, float) and not math.isfinite(v):
         return [f"{key} = {v!r}: expected a finite number"]
-    out = []
+    expected = []
     if opt.choices is not None and v not in opt.choices:
-        out.append(f"{key} = {v!r}: expected one of {list(opt.choices)}")
+        expected.append(f"one of {list(opt.choices)}")
     if opt.minimum is not None and (v < opt.minimum or (opt.open_minimum and v == opt.minimum)):
-        out.append(f"{key} = {v!r}: expected {'>' if opt.open_minimum else '>='} {opt.minimum}")
+        expected.append(f"{'>' if opt.open_minimum else '>='} {opt.minimum}")
     if opt.maximum is not None and v > opt.maximum:
-        out.append(f"{key} = {v!r}: expected <= {opt.maximum}")
+        expected.append(f"<= {opt.maximum}")
     if opt.multiple_of is not None and v % opt.multiple_of:
-        out.append(f"{key} = {v!r}: expected a multiple of {opt.multiple_of}")
-    return out
+        expected.append(f"a multiple of {opt.multiple_of}")
+    return [f"{key} = {v!r}: expected {' and '.join(expected)}"] if expected else []
 
 
 def _same(x: Any) -> Any:
@@ -214,8 +215,8 @@ def load_config(path: str | Path) -> dict:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise ConfigError([f"{path}: byte {data[exc.start]:#04x} at line {line} is not UTF-8; expected a UTF-8 "
-                           "text file"], str(path)) from None
+        problem = f"{path}: byte {data[exc.start]:#04x} at line {line} is not UTF-8; expected a UTF-8 text file"
+        raise ConfigError([problem], str(path)) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -64,7 +64,7 @@ CASES = [
     ("dipolar_coupled", "sigma0", 10.0, "field energy mu sigma0 / (2 eps0) = 7.5 > kT"),
     ("dipolar_coupled", "omega", 500.0, "omega = 500.0: expected <= 2 pi / (16 dt)"),
     ("dipolar_coupled", "max_lag", 5000, "blocks of eq_steps // blocks = 4000 samples"),
-    ("dipolar_coupled", "sample_every", 1000, "eos_steps = 4000, sample_every = 1000, blocks = 5: 4 pressure samples"),
+    ("dipolar_coupled", "sample_every", 1000, "4 pressure samples in the shorter of eq_steps, eos_steps"),
     ("permittivity_continuum", "omegas", [], "omegas = []: expected a non-empty list"),
     ("permittivity_continuum", "omegas[1]", [1.0, 1e-9], "omegas[1] needs 7.85e+09 time steps per period"),
     ("permittivity_continuum", "closure", "lorentz", "closure = 'lorentz': expected one of ['debye', 'grad']"),
@@ -167,7 +167,7 @@ def test_messages_printed_once_under_mpiexec(tmp_path):
     """Every rank validates and exits 2; rank 0 alone prints."""
     path = bad_config(tmp_path, "sheet_pair_poisson", "n", 30)
     p = subprocess.run([mpiexec(), "-n", "2", sys.executable, "-m", "hydrobridge.cli", "run", str(path)],
-                       capture_output=True, text=True, timeout=300)
+                       check=False, capture_output=True, text=True, timeout=300)
     assert p.returncode == 2
     assert len(problem_lines(p.stderr)) == 1 and p.stderr.count("hydrobridge:") == 1, p.stderr
     assert not (tmp_path / "out").exists()
