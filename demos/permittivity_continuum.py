@@ -28,7 +28,7 @@ from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.driver import RunSettings, run
 from hydrobridge.continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
-from hydrobridge.config import OUTPUT_FOLDER, ConfigError, Option, Rule, validate
+from hydrobridge.config import OUTPUT_FOLDER, ConfigError, Option, Rule, check_out_option, validate
 
 
 #: time steps per forcing period at most (a lock-in run takes a few periods)
@@ -98,10 +98,12 @@ def parse(argv) -> tuple[dict, Path]:
             a.omegas = [0.1, 1.0, 10.0] if a.quick else list(np.logspace(-2, 1, 7) / a.tau)
         else:
             a.omegas = [0.5, 1.0, 1.5] if a.quick else [0.2, 0.5, 0.8, 1.0, 1.3, 1.6, 1.9]
-    raw = {"out": str(a.out), "closure": a.closure, "tau": a.tau, "density": a.density,
+    raw = {"closure": a.closure, "tau": a.tau, "density": a.density,
            "omegas": [float(w) for w in a.omegas]}
     try:
-        return validate(raw, SCHEMA, "command line", RULES), a.out, a.resume
+        config = validate(raw, SCHEMA, "command line", RULES)
+        check_out_option(a.out)
+        return config, a.out, a.resume
     except ConfigError as exc:
         p.error(str(exc))
 

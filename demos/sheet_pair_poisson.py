@@ -28,7 +28,7 @@ from hydrobridge.lockin import lockin_amplitude
 from hydrobridge.continuum.output import FieldWriter, sample
 from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.continuum.forcing import SheetForcing
-from hydrobridge.config import OUTPUT_FOLDER, ConfigError, Option, Rule, validate
+from hydrobridge.config import OUTPUT_FOLDER, ConfigError, Option, Rule, check_out_option, validate
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, sheet_pair_mesh
 
 
@@ -69,12 +69,14 @@ def parse(argv: list[str] | None) -> tuple[dict, Path]:
     p.add_argument("--p0", type=float, default=0.1)
     p.add_argument("--phi", type=float, default=np.pi / 3, help="phase lag of P behind the forcing")
     a = p.parse_args(argv)
-    raw = {"out": str(a.out), "orientation": a.orientation, "n": a.n or (16 if a.quick else 64), "degree": a.degree,
+    raw = {"orientation": a.orientation, "n": a.n or (16 if a.quick else 64), "degree": a.degree,
            "omega": a.omega, "periods": a.periods or (1 if a.quick else 2),
            "steps_per_period": a.steps_per_period or (16 if a.quick else 64), "sigma0": a.sigma0,
            "p0": a.p0, "phi": a.phi}
     try:
-        return validate(raw, SCHEMA, "command line", RULES), a.out
+        config = validate(raw, SCHEMA, "command line", RULES)
+        check_out_option(a.out)
+        return config, a.out
     except ConfigError as exc:
         p.error(str(exc))
 

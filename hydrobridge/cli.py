@@ -16,7 +16,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from hydrobridge.config import ConfigError, load_config, validate
+from hydrobridge.config import ConfigError, load_config, check_out_option, validate
 
 #: study name -> module exposing SCHEMA (dict of Option) and run_study(config, out, resume) -> dict
 STUDIES = {
@@ -28,16 +28,17 @@ STUDIES = {
 
 
 def resolve(raw: dict, source: str, out: Path | None = None):
-    """(module, validated config) for a raw TOML dict (`out` overrides its output folder); ConfigError lists
-    every problem of the study's SCHEMA and RULES."""
+    """(module, validated config) for a raw TOML dict; ConfigError lists every problem of the study's SCHEMA
+    and RULES, and of `out` (the --out folder) if given."""
     study = raw.get("study")
     if not isinstance(study, str) or study not in STUDIES:
         raise ConfigError([f"study = {study!r}: expected one of {sorted(STUDIES)}"], source)
     module = importlib.import_module(STUDIES[study])
     body = {k: v for k, v in raw.items() if k != "study"}
+    config = validate(body, module.SCHEMA, source, module.RULES)
     if out is not None:
-        body["out"] = str(out)
-    return module, validate(body, module.SCHEMA, source, module.RULES)
+        check_out_option(out, source)
+    return module, config
 
 
 def main(argv: list[str] | None = None) -> int:

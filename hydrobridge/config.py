@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Option", "Rule", "ConfigError", "validate", "load_config", "output_folder_problem", "OUTPUT_FOLDER",
+__all__ = ["Option", "Rule", "ConfigError", "validate", "load_config", "output_folder_problem", "check_out_option",
+           "OUTPUT_FOLDER",
            "study_main"]
 
 _MISSING = object()
@@ -196,6 +197,14 @@ def output_folder_problem(path: str | Path) -> str | None:
     return None
 
 
+def check_out_option(out: str | Path, source: str = "command line") -> None:
+    """ConfigError naming --out if the folder given on the command line cannot be the output folder (it
+    replaces the configuration's `out`, which stays as written in the configuration)."""
+    problem = output_folder_problem(out)
+    if problem is not None:
+        raise ConfigError([f"--out = {str(out)!r}: {problem}"], source)
+
+
 #: the rule every study with an `out` key lists: the output folder exists as a writable folder or can be created
 OUTPUT_FOLDER = Rule(("out",), lambda c: output_folder_problem(c["out"]) is None,
                      lambda c: output_folder_problem(c["out"]))
@@ -227,8 +236,8 @@ def study_main(description: str, schema: dict[str, Option], run_study: Callable[
                default_out: str, presets: dict[str, tuple[dict, str]], argv: list[str] | None = None,
                rules: tuple[Rule, ...] | list = ()) -> dict:
     """Command line of a study module (``python -m hydrobridge.demos.X``): --out, --resume and one flag per preset
-    (name -> (config overrides, help)); the overrides of the flags given (and --out as `out`) are merged in
-    order and validated like a TOML file, then ``run_study(config, out, resume)`` runs."""
+    (name -> (config overrides, help)); the overrides of the flags given are merged in order and validated
+    like a TOML file (and --out like the `out` key), then ``run_study(config, out, resume)`` runs."""
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--out", type=Path, default=Path(default_out))
     for name, (_, help_text) in presets.items():
@@ -236,10 +245,9 @@ def study_main(description: str, schema: dict[str, Option], run_study: Callable[
     p.add_argument("--resume", action="store_true", help="continue a killed run")
     a = p.parse_args(argv)
     raw = {k: v for name, (overrides, _) in presets.items() if getattr(a, name) for k, v in overrides.items()}
-    if "out" in schema:
-        raw["out"] = str(a.out)
     try:
         config = validate(raw, schema, "command line", rules)
+        check_out_option(a.out)
     except ConfigError as exc:
         p.error(str(exc))
     return run_study(config, a.out, a.resume)

@@ -146,11 +146,12 @@ def test_validate_and_run_reject_before_any_work(tmp_path, capsys, study, key, v
 
 
 def test_run_out_override_is_validated(tmp_path, capsys):
-    """--out replaces the config's `out` and is checked like it: an existing file is refused."""
+    """--out replaces the config's `out` and is checked like it: an existing file is refused, naming --out."""
     (tmp_path / "file").write_text("x")
     path = bad_config(tmp_path, "sheet_pair_poisson", "out", str(tmp_path / "ok"))
     assert main(["run", str(path), "--out", str(tmp_path / "file")]) == 2
-    assert "expected a folder, found an existing file" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--out = " in err and "expected a folder, found an existing file" in err
     assert (tmp_path / "file").read_text() == "x" and not (tmp_path / "ok").exists()
 
 
