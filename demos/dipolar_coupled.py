@@ -41,8 +41,9 @@ from hydrobridge.closures.dipolar_md import (DipolarMDClosures, combine_replica_
 from hydrobridge.closures.measured import fit_pressure
 from hydrobridge.config import OUTPUT_FOLDER, Option, Rule, study_main
 from hydrobridge.demos.dipolar_coupled_report import plot, summarise
-from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, continuum_molecule, density_list_rule, field_rule,
-                                               frequency_rule, replica_setup, system_options, system_rules)
+from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, block_lag_rule, continuum_molecule,
+                                               density_list_rule, field_rule, frequency_rule, replica_setup,
+                                               system_options, system_rules)
 from hydrobridge.particles.dipolar.model import DipolarBoxModel
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
 from hydrobridge.lockin import lockin_amplitude
@@ -118,9 +119,7 @@ RULES = [
     Rule(("pair_bins", "mesh_cells"), lambda c: c["pair_bins"] * math.sqrt(2) <= c["mesh_cells"],
          lambda c: f"expected pair_bins <= mesh_cells / sqrt(2) = {c['mesh_cells'] / math.sqrt(2):.3g} (pair "
                    "separations within half the box diagonal)"),
-    Rule(("max_lag", "eq_steps", "blocks"), lambda c: c["eq_steps"] // c["blocks"] > c["max_lag"],
-         lambda c: f"blocks of eq_steps // blocks = {c['eq_steps'] // c['blocks']} samples; expected more than max_lag "
-                   "(each block integrates C(t) up to max_lag)"),
+    block_lag_rule("eq_steps"),
     Rule(("sample_every", "eq_steps", "eos_steps", "blocks"), lambda c: _pressure_samples(c) >= c["blocks"],
          lambda c: f"{_pressure_samples(c)} pressure samples in the shorter of eq_steps, eos_steps; expected at least "
                    "blocks"),

@@ -112,11 +112,19 @@ def frequency_rule(key: str) -> Rule:
 
     def message(c: dict) -> str:
         i = next(i for i, w in enumerate(values(c)) if w > bound(c))
-        name = f"{key}[{i}]" if isinstance(c[key], list) else key
-        return (f"{name} = {values(c)[i]!r}: expected <= 2 pi / ({MIN_STEPS_PER_PERIOD} dt) = {bound(c):.4g} "
-                f"(at least {MIN_STEPS_PER_PERIOD} MD steps per period)")
+        name = f"{key}[{i}] = {values(c)[i]!r}: expected" if isinstance(c[key], list) else f"expected {key}"
+        return (f"{name} <= 2 pi / ({MIN_STEPS_PER_PERIOD} dt) = {bound(c):.4g} (at least {MIN_STEPS_PER_PERIOD} MD "
+                "steps per period)")
 
     return Rule((key, "dt"), lambda c: max(values(c)) <= bound(c), message)
+
+
+def block_lag_rule(steps_key: str) -> Rule:
+    """Each of the `blocks` blocks of a run of config[steps_key] samples is longer than max_lag (the range of
+    the correlation C(t) integrated in every block)."""
+    return Rule(("max_lag", steps_key, "blocks"), lambda c: c[steps_key] // c["blocks"] > c["max_lag"],
+                lambda c: f"blocks of {steps_key} // blocks = {c[steps_key] // c['blocks']} samples; expected more "
+                          "than max_lag (each block integrates C(t) up to max_lag)")
 
 
 def field_rule(key: str, field: Callable[[float], float] = lambda amplitude: amplitude, what: str = "E") -> Rule:

@@ -30,11 +30,11 @@ from mpi4py import MPI
 
 from hydrobridge.closures.dipolar_continuum import dipolar_closure
 from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
-from hydrobridge.config import OUTPUT_FOLDER, Option, Rule, study_main
+from hydrobridge.config import OUTPUT_FOLDER, Option, study_main
 from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.permittivity import closure_run_settings, run_sheet_response, sheet_pair_for
-from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, continuum_molecule, field_rule, frequency_rule,
-                                               replica_setup, system_options, system_rules)
+from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, block_lag_rule, continuum_molecule, field_rule,
+                                               frequency_rule, replica_setup, system_options, system_rules)
 from hydrobridge.demos.permittivity_report import plot, summarise
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
 from hydrobridge.tasks import run_tasks
@@ -47,8 +47,8 @@ SCHEMA = {
     "dt": Option(float, 0.005, "MD time step; dt <= 0.2 / (fastest rate of the model), see dipolar_options",
                  minimum=0.0, open_minimum=True),
     "equil_steps": Option(int, 4000, "equilibration steps before each MD run", minimum=0),
-    "fluct_steps": Option(int, 40000, "steps of each equilibrium (fluctuation) replica; fluct_steps // blocks > max_lag",
-                          minimum=100),
+    "fluct_steps": Option(int, 40000, "steps of each equilibrium (fluctuation) replica; fluct_steps // blocks > "
+                          "max_lag", minimum=100),
     "fluct_replicas": Option(int, 2, "independent equilibrium replicas", minimum=1),
     "ac_steps": Option(int, 20000, "steps of each AC run (extended to blocks + 2 periods of its frequency if shorter)",
                        minimum=100),
@@ -70,9 +70,7 @@ RULES = [
     *system_rules(),
     frequency_rule("omegas"),
     field_rule("e0"),
-    Rule(("max_lag", "fluct_steps", "blocks"), lambda c: c["fluct_steps"] // c["blocks"] > c["max_lag"],
-         lambda c: f"blocks of fluct_steps // blocks = {c['fluct_steps'] // c['blocks']} samples; expected more than "
-                   "max_lag (each block integrates C(t) up to max_lag)"),
+    block_lag_rule("fluct_steps"),
 ]
 
 QUICK = {"n_particles": 36, "equil_steps": 2000, "fluct_steps": 16000, "ac_steps": 8000, "max_lag": 400,

@@ -59,8 +59,10 @@ def _steps_per_period(config: dict, w: float) -> float:
 
 
 def _resonances(config: dict) -> list[float]:
+    if config["closure"] != "grad":
+        return []
     par = DipolarParameters()
-    return [] if config["closure"] != "grad" else [par.w0, par.w0 * np.sqrt(1 + par.static_susceptibility(config["density"]))]
+    return [par.w0, par.w0 * np.sqrt(1 + par.static_susceptibility(config["density"]))]
 
 
 def _too_costly(config: dict) -> list[int]:
@@ -68,7 +70,8 @@ def _too_costly(config: dict) -> list[int]:
 
 
 def _resonant(config: dict) -> list[int]:
-    return [i for i, w in enumerate(config["omegas"]) if any(abs(w / r - 1) <= RESONANCE_GAP for r in _resonances(config))]
+    near = _resonances(config)
+    return [i for i, w in enumerate(config["omegas"]) if any(abs(w / r - 1) <= RESONANCE_GAP for r in near)]
 
 
 #: cross-key rules: checked by validate before any work

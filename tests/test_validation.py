@@ -62,7 +62,7 @@ CASES = [
     ("dipolar_coupled", "uniform_periods", 4, "expected uniform_periods >= blocks"),
     ("dipolar_coupled", "sheet_width", 5.0, "expected sheet_width <= L / 8 = 0.9682"),
     ("dipolar_coupled", "sigma0", 10.0, "field energy mu sigma0 / (2 eps0) = 7.5 > kT"),
-    ("dipolar_coupled", "omega", 500.0, "omega = 500.0: expected <= 2 pi / (16 dt)"),
+    ("dipolar_coupled", "omega", 500.0, "omega = 500.0, dt = 0.005: expected omega <= 2 pi / (16 dt) = 78.54"),
     ("dipolar_coupled", "max_lag", 5000, "blocks of eq_steps // blocks = 4000 samples"),
     ("dipolar_coupled", "sample_every", 1000, "4 pressure samples in the shorter of eq_steps, eos_steps"),
     ("permittivity_continuum", "omegas", [], "omegas = []: expected a non-empty list"),
@@ -172,3 +172,28 @@ def test_messages_printed_once_under_mpiexec(tmp_path):
     assert p.returncode == 2
     assert len(problem_lines(p.stderr)) == 1 and p.stderr.count("hydrobridge:") == 1, p.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_grad_closure_frequency_near_a_resonance_is_rejected(tmp_path, capsys):
+    """The undamped Grad closure's eps has a pole at w0 = 2 and a zero at w_L = w0 sqrt(1 + chi_s)."""
+    raw = {"study": "permittivity_continuum", "out": str(tmp_path / "out"), "closure": "grad", "omegas": [0.5, 2.01]}
+    assert main(["validate", str(write_config(raw, tmp_path / "c.toml"))]) == 2
+    (line,) = problem_lines(capsys.readouterr().err)
+    assert "omegas[1] within 1% of a resonance of the undamped grad closure (w0, w_L) = (2, 2.449)" in line
+
+
+@pytest.mark.parametrize("study", ["permittivity", "dipolar_coupled", "permittivity_continuum", "sheet_pair_poisson"])
+def test_shipped_configs_and_presets_pass_every_rule(study):
+    """Every shipped config of the study, and the study's command-line presets, are valid."""
+    import importlib
+
+    from hydrobridge.config import validate
+
+    module = importlib.import_module(f"hydrobridge.demos.{study}")
+    for path in CONFIGS.glob("*.toml"):
+        raw = tomllib.loads(path.read_text())
+        if raw.pop("study") == study:
+            validate(raw, module.SCHEMA, str(path), module.RULES)
+    for preset in ("QUICK", "IDEAL"):
+        if hasattr(module, preset):
+            validate(getattr(module, preset), module.SCHEMA, preset, module.RULES)

@@ -21,7 +21,8 @@ from hydrobridge.config import ConfigError
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = {p.stem: tomllib.loads(p.read_text()) for p in sorted((ROOT / "demos" / "configs").glob("*.toml"))}
 #: cheap versions of the two continuum studies (seconds each)
-CHEAP = {"sheet_pair_poisson": {"study": "sheet_pair_poisson", "n": 8, "degree": 1, "periods": 1, "steps_per_period": 8},
+CHEAP = {"sheet_pair_poisson": {"study": "sheet_pair_poisson", "n": 8, "degree": 1, "periods": 1,
+                                "steps_per_period": 8},
          "permittivity_continuum": {"study": "permittivity_continuum", "omegas": [3.0]}}
 KINDS = ("nan", "inf", "-inf", "zero", "negative", "huge", "empty list", "duplicate item", "wrong type", "bool")
 
