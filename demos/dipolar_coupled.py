@@ -41,10 +41,12 @@ from mpi4py import MPI
 from hydrobridge.closures.dipolar_md import (DipolarMDClosures, combine_replica_fits, fit_dw_response, molecular_record,
                                             rotational_relaxation, symmetrise_square)
 from hydrobridge.closures.measured import fit_pressure
-from hydrobridge.config import Option, study_main
+from hydrobridge.config import OUTPUT_FOLDER, Option, Rule, study_main
 from hydrobridge.demos.dipolar_coupled_report import ERRORS, headline, plot, summarise
-from hydrobridge.demos.dipolar_options import (TRAJECTORY_OPTION, continuum_molecule, md_trajectory, replica_setup,
-                                               system_options)
+from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
+                                               continuum_molecule, density_list_rule, field_rule, frequency_rule,
+                                               md_trajectory, replica_setup, system_options, system_rules)
+from hydrobridge.particles.dipolar.model import DipolarBoxModel
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
 from hydrobridge.lockin import lockin_amplitude
 from hydrobridge.particles.dipolar.response import one_period_waveform
@@ -56,38 +58,83 @@ from hydrobridge.tasks import run_tasks
 CLOSURES = ("local_equilibrium", "grad", "debye", "measured")
 
 SCHEMA = {
-    "out": Option(str, "out/dipolar_coupled", "output folder"),
+    "out": Option(str, "out/dipolar_coupled", "output folder (a writable folder, or creatable)"),
     **system_options(36),
-    "dt": Option(float, 0.005, "MD time step (rounded down to a whole number of steps per period)",
-                 minimum=0.0, open_minimum=True),
+    "dt": Option(float, 0.005, "MD time step (rounded down to a whole number of steps per period); dt <= 0.2 / "
+                 "(fastest rate of the model), see dipolar_options", minimum=0.0, open_minimum=True),
     "equil_steps": Option(int, 2000, "equilibration steps before each MD run", minimum=0),
     "eq_replicas": Option(int, 2, "equilibrium replicas (chi_s, tau_D, w0, P_vv, pair moments)", minimum=1),
-    "eq_steps": Option(int, 20000, "steps of each equilibrium replica", minimum=100),
-    "max_lag": Option(int, 300, "C(t) integration range in steps", minimum=10),
+    "eq_steps": Option(int, 20000, "steps of each equilibrium replica; eq_steps // blocks > max_lag, "
+                       "eq_steps // sample_every >= blocks", minimum=100),
+    "max_lag": Option(int, 300, "C(t) integration range in steps; < eq_steps // blocks", minimum=10),
     "sample_every": Option(int, 20, "steps between pair-moment / pressure samples", minimum=1),
-    "pair_bins": Option(int, 9, "pair-moment bins per direction (odd, centred on the mesh's separation grid)",
-                        minimum=3),
-    "eos_densities": Option(list, [0.45, 0.75], "further densities for P_vv(rho)", item=float, minimum=0.0,
-                            open_minimum=True),
-    "eos_steps": Option(int, 4000, "steps of each equation-of-state run", minimum=100),
-    "uniform_omegas": Option(list, [1.5, 4.0, 10.0], "frequencies of the uniform-field P_dw runs", item=float,
-                             minimum=0.0, open_minimum=True),
-    "uniform_periods": Option(int, 40, "measured periods of each uniform-field run", minimum=4),
-    "e0": Option(float, 0.3, "uniform AC field amplitude", minimum=0.0, open_minimum=True),
+    "pair_bins": Option(int, 9, "pair-moment bins per direction (centred on the mesh's separation grid); odd, "
+                        "<= mesh_cells / sqrt(2)", minimum=3),
+    "eos_densities": Option(list, [0.45, 0.75], "further densities for P_vv(rho); none equal to density, each "
+                            "within close packing", item=float, minimum=0.0, open_minimum=True, non_empty=True,
+                            unique=True),
+    "eos_steps": Option(int, 4000, "steps of each equation-of-state run; eos_steps // sample_every >= blocks",
+                        minimum=100),
+    "uniform_omegas": Option(list, [1.5, 4.0, 10.0], "frequencies of the uniform-field P_dw runs; each <= 2 pi / "
+                             f"({MIN_STEPS_PER_PERIOD} dt)", item=float, minimum=0.0, open_minimum=True,
+                             non_empty=True, unique=True),
+    "uniform_periods": Option(int, 40, "measured periods of each uniform-field run; >= blocks", minimum=4),
+    "e0": Option(float, 0.3, "uniform AC field amplitude; mu e0 <= kT (linear response)", minimum=0.0,
+                 open_minimum=True),
     "sheet_replicas": Option(int, 8, "replicas of the sheet-forced MD", minimum=2),
     "sheet_periods": Option(int, 16, "measured periods of each sheet-forced replica", minimum=1),
     "transient_periods": Option(int, 2, "periods discarded before measuring (MD)", minimum=0),
-    "sigma0": Option(float, 0.5, "sheet charge amplitude (per length)", minimum=0.0, open_minimum=True),
-    "omega": Option(float, 3.0, "forcing angular frequency", minimum=0.0, open_minimum=True),
-    "sheet_width": Option(float, 0.15, "Gaussian width of the MD sheets", minimum=0.0, open_minimum=True),
-    "mesh_cells": Option(int, 16, "continuum cells across the box (multiple of 4) = MD profile slabs", minimum=4),
-    "closures": Option(list, list(CLOSURES), "continuum closures", item=str, choices=CLOSURES),
+    "sigma0": Option(float, 0.5, "sheet charge amplitude (per length); mu sigma0 / (2 eps0) <= kT", minimum=0.0,
+                     open_minimum=True),
+    "omega": Option(float, 3.0, f"forcing angular frequency; <= 2 pi / ({MIN_STEPS_PER_PERIOD} dt)", minimum=0.0,
+                    open_minimum=True),
+    "sheet_width": Option(float, 0.15, "Gaussian width of the MD sheets; <= L / 8, L = sqrt(n_particles / density)",
+                          minimum=0.0, open_minimum=True),
+    "mesh_cells": Option(int, 16, "continuum cells across the box = MD profile slabs (sheets at L/4, 3L/4 on cell "
+                         "faces)", minimum=4, multiple_of=4),
+    "closures": Option(list, list(CLOSURES), "continuum closures", item=str, choices=CLOSURES, non_empty=True,
+                       unique=True),
     "blocks": Option(int, 5, "blocks for standard errors", minimum=2),
     "seed": Option(int, 1, "base random seed", minimum=0),
     "field_frames": Option(int, 8, "VTX frames of each continuum variant over its last measured period, "
                                    "fields/<variant>.bp (0: none; >= the steps of a period: every step)", minimum=0),
     "trajectory_every": TRAJECTORY_OPTION,
 }
+
+
+def _box_length(config: dict) -> float:
+    return math.sqrt(config["n_particles"] / config["density"])
+
+
+def _pressure_samples(config: dict) -> int:
+    return min(config["eq_steps"], config["eos_steps"]) // config["sample_every"]
+
+
+#: cross-key rules (besides the system's, dipolar_options): checked by validate before any work
+RULES = [
+    OUTPUT_FOLDER,
+    *system_rules(),
+    frequency_rule("uniform_omegas"),
+    frequency_rule("omega"),
+    field_rule("e0"),
+    field_rule("sigma0", lambda sigma0: sigma0 / (2 * DipolarBoxModel.eps0), "sigma0 / (2 eps0)"),
+    density_list_rule("eos_densities"),
+    Rule(("eos_densities", "density"), lambda c: f"{c['density']:.6g}" not in [f"{n:.6g}" for n in c["eos_densities"]],
+         "expected densities other than density (the equation of state is fitted through distinct points)"),
+    Rule(("pair_bins",), lambda c: c["pair_bins"] % 2 == 1, "expected an odd number (bins centred on zero separation)"),
+    Rule(("pair_bins", "mesh_cells"), lambda c: c["pair_bins"] * math.sqrt(2) <= c["mesh_cells"],
+         lambda c: f"expected pair_bins <= mesh_cells / sqrt(2) = {c['mesh_cells'] / math.sqrt(2):.3g} (pair "
+                   "separations within half the box diagonal)"),
+    block_lag_rule("eq_steps"),
+    Rule(("sample_every", "eq_steps", "eos_steps", "blocks"), lambda c: _pressure_samples(c) >= c["blocks"],
+         lambda c: f"{_pressure_samples(c)} pressure samples in the shorter of eq_steps, eos_steps; expected at least "
+                   "blocks"),
+    Rule(("uniform_periods", "blocks"), lambda c: c["uniform_periods"] >= c["blocks"],
+         "expected uniform_periods >= blocks (at least one period per block)"),
+    Rule(("sheet_width", "n_particles", "density"), lambda c: c["sheet_width"] <= _box_length(c) / 8,
+         lambda c: f"expected sheet_width <= L / 8 = {_box_length(c) / 8:.4g} (L = sqrt(n_particles / density): "
+                   "the smeared sheets, L / 2 apart, must not overlap)"),
+]
 
 QUICK = {"n_particles": 16, "equil_steps": 500, "eq_replicas": 2, "eq_steps": 3000, "max_lag": 100, "sample_every": 50,
          "pair_bins": 5, "eos_steps": 600, "uniform_omegas": [2.0, 8.0], "uniform_periods": 8,
@@ -245,11 +292,6 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     comm = MPI.COMM_WORLD
     clock = StageClock()
     out = Path(out)
-    nc = config["mesh_cells"]
-    if nc % 4:
-        raise ValueError(f"mesh_cells = {nc}: expected a multiple of 4 (sheets at L/4 and 3L/4 on cell faces)")
-    if config["pair_bins"] % 2 == 0 or config["pair_bins"] * math.sqrt(2) > nc:
-        raise ValueError(f"pair_bins = {config['pair_bins']}: expected odd and <= mesh_cells / sqrt(2)")
     setup = replica_setup(config)
     eos = {n: replace(setup, system=replace(setup.system, density=n)) for n in config["eos_densities"]}
     md_tasks = [(f"eq/{r}", lambda r=r: equilibrium_task(setup, config, f"eq/{r}", True, out)) for r in range(config["eq_replicas"])]
@@ -287,7 +329,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
 
 def main(argv=None) -> dict:
     return study_main(__doc__.splitlines()[0], SCHEMA, run_study, "out/dipolar_coupled",
-                      {"quick": (QUICK, "tiny system and ensemble (seconds; a smoke test)")}, argv)
+                      {"quick": (QUICK, "tiny system and ensemble (seconds; a smoke test)")}, argv, RULES)
 
 
 if __name__ == "__main__":

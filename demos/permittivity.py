@@ -32,11 +32,12 @@ from mpi4py import MPI
 
 from hydrobridge.closures.dipolar_continuum import dipolar_closure
 from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
-from hydrobridge.config import Option, study_main
+from hydrobridge.config import OUTPUT_FOLDER, Option, study_main
 from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.permittivity import closure_run_settings, run_sheet_response, sheet_pair_for
-from hydrobridge.demos.dipolar_options import (TRAJECTORY_OPTION, continuum_molecule, md_trajectory, replica_setup,
-                                               system_options)
+from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
+                                               continuum_molecule, field_rule, frequency_rule, md_trajectory,
+                                               replica_setup, system_options, system_rules)
 from hydrobridge.demos.permittivity_report import ERRORS, STATIC, headline, plot, summarise
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
 from hydrobridge.provenance import StageClock, describe_run, summary_line
@@ -45,22 +46,37 @@ from hydrobridge.tasks import run_tasks
 CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium")
 
 SCHEMA = {
-    "out": Option(str, "out/permittivity", "output folder"),
+    "out": Option(str, "out/permittivity", "output folder (a writable folder, or creatable)"),
     **system_options(64),
-    "dt": Option(float, 0.005, "MD time step", minimum=0.0, open_minimum=True),
+    "dt": Option(float, 0.005, "MD time step; dt <= 0.2 / (fastest rate of the model), see dipolar_options",
+                 minimum=0.0, open_minimum=True),
     "equil_steps": Option(int, 4000, "equilibration steps before each MD run", minimum=0),
-    "fluct_steps": Option(int, 40000, "steps of each equilibrium (fluctuation) replica", minimum=100),
+    "fluct_steps": Option(int, 40000, "steps of each equilibrium (fluctuation) replica; fluct_steps // blocks > "
+                          "max_lag", minimum=100),
     "fluct_replicas": Option(int, 2, "independent equilibrium replicas", minimum=1),
-    "ac_steps": Option(int, 20000, "steps of each AC run (at least blocks + 2 periods)", minimum=100),
-    "e0": Option(float, 0.2, "AC field amplitude", minimum=0.0, open_minimum=True),
-    "omegas": Option(list, [1.0, 3.0, 6.0, 12.0], "angular frequencies", item=float, minimum=0.0,
-                     open_minimum=True),
-    "max_lag": Option(int, 1000, "correlation length in steps for the fluctuation route", minimum=10),
-    "blocks": Option(int, 10, "blocks for standard errors", minimum=2),
-    "closures": Option(list, list(CLOSURES), "continuum closures to run", item=str, choices=CLOSURES),
+    "ac_steps": Option(int, 20000, "steps of each AC run (extended to blocks + 2 periods of its frequency if shorter)",
+                       minimum=100),
+    "e0": Option(float, 0.2, "AC field amplitude; mu e0 <= kT (linear response)", minimum=0.0, open_minimum=True),
+    "omegas": Option(list, [1.0, 3.0, 6.0, 12.0], f"angular frequencies; each <= 2 pi / ({MIN_STEPS_PER_PERIOD} dt)",
+                     item=float, minimum=0.0, open_minimum=True, non_empty=True, unique=True),
+    "max_lag": Option(int, 1000, "correlation length in steps for the fluctuation route; < fluct_steps // blocks",
+                      minimum=10),
+    "blocks": Option(int, 10, "blocks for standard errors (of the fluctuation and the AC runs)", minimum=2),
+    "closures": Option(list, list(CLOSURES), "continuum closures to run", item=str, choices=CLOSURES,
+                       non_empty=True, unique=True),
     "seed": Option(int, 1, "base random seed", minimum=0),
     "trajectory_every": TRAJECTORY_OPTION,
 }
+
+
+#: cross-key rules (besides the system's, dipolar_options): checked by validate before any work
+RULES = [
+    OUTPUT_FOLDER,
+    *system_rules(),
+    frequency_rule("omegas"),
+    field_rule("e0"),
+    block_lag_rule("fluct_steps"),
+]
 
 QUICK = {"n_particles": 36, "equil_steps": 2000, "fluct_steps": 16000, "ac_steps": 8000, "max_lag": 400,
          "omegas": [2.0, 5.0, 12.0], "blocks": 5}
@@ -160,7 +176,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
 def main(argv=None) -> dict:
     return study_main(__doc__.splitlines()[0], SCHEMA, run_study, "out/permittivity",
                       {"quick": (QUICK, "small ensemble, 3 frequencies (minutes)"),
-                       "ideal": (IDEAL, "ideal rotors (interactions off)")}, argv)
+                       "ideal": (IDEAL, "ideal rotors (interactions off)")}, argv, RULES)
 
 
 if __name__ == "__main__":

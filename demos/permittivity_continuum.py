@@ -29,20 +29,65 @@ from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.driver import RunSettings, run
 from hydrobridge.continuum.permittivity import closure_run_settings, eps_tensor_from_nn, run_sheet_response, sheet_pair_for
-from hydrobridge.config import ConfigError, Option, validate
+from hydrobridge.config import OUTPUT_FOLDER, ConfigError, Option, Rule, check_out_option, validate
 from hydrobridge.provenance import StageClock, describe_run, summary_line
 
 
+#: time steps per forcing period at most (a lock-in run takes a few periods)
+MAX_STEPS_PER_PERIOD = 20000
+#: a Grad-closure frequency keeps this relative distance from the resonances w0 and w_L
+RESONANCE_GAP = 0.01
+
 SCHEMA = {
-    "out": Option(str, "out/permittivity_continuum", "output folder"),
+    "out": Option(str, "out/permittivity_continuum", "output folder (a writable folder, or creatable)"),
     "closure": Option(str, "debye", "rotational closure", choices=("debye", "grad")),
     "tau": Option(float, 1.0, "Debye relaxation time", minimum=0.0, open_minimum=True),
-    "density": Option(float, 1.0, "number density n", minimum=0.0, open_minimum=True),
-    "omegas": Option(list, [0.01, 0.0316, 0.1, 0.316, 1.0, 3.16, 10.0], "angular frequencies", item=float,
-                     minimum=0.0, open_minimum=True),
+    "density": Option(float, 1.0, "number density n (chi_s = n mu^2 / (2 eps0 kT))", minimum=0.0, open_minimum=True),
+    "omegas": Option(list, [0.01, 0.0316, 0.1, 0.316, 1.0, 3.16, 10.0],
+                     f"angular frequencies; at most {MAX_STEPS_PER_PERIOD} closure time steps per period; with the "
+                     f"grad closure {RESONANCE_GAP:.0%} away from w0 and w_L = w0 sqrt(1 + chi_s)", item=float,
+                     minimum=0.0, open_minimum=True, non_empty=True, unique=True),
     "field_frames": Option(int, 16, "VTX frames of the field run (two periods; 0: none; >= its steps: every step)",
                            minimum=0),
 }
+
+
+def _closure(config: dict):
+    return Debye(config["tau"]) if config["closure"] == "debye" else GradRotational()
+
+
+def _steps_per_period(config: dict, w: float) -> float:
+    """Time steps per period of the lock-in run at w (continuum.permittivity.closure_run_settings)."""
+    settings = closure_run_settings(_closure(config), DipolarParameters(), config["density"], w)
+    return max(32.0, 2 * np.pi / w / settings["max_dt"])
+
+
+def _resonances(config: dict) -> list[float]:
+    if config["closure"] != "grad":
+        return []
+    par = DipolarParameters()
+    return [par.w0, par.w0 * np.sqrt(1 + par.static_susceptibility(config["density"]))]
+
+
+def _too_costly(config: dict) -> list[int]:
+    return [i for i, w in enumerate(config["omegas"]) if _steps_per_period(config, w) > MAX_STEPS_PER_PERIOD]
+
+
+def _resonant(config: dict) -> list[int]:
+    near = _resonances(config)
+    return [i for i, w in enumerate(config["omegas"]) if any(abs(w / r - 1) <= RESONANCE_GAP for r in near)]
+
+
+#: cross-key rules: checked by validate before any work
+RULES = [
+    OUTPUT_FOLDER,
+    Rule(("omegas", "closure", "tau", "density"), lambda c: not _too_costly(c),
+         lambda c: f"omegas[{_too_costly(c)[0]}] needs {_steps_per_period(c, c['omegas'][_too_costly(c)[0]]):.3g} "
+                   f"time steps per period; expected <= {MAX_STEPS_PER_PERIOD} (raise omega or tau, lower density)"),
+    Rule(("omegas", "closure", "density"), lambda c: not _resonant(c),
+         lambda c: f"omegas[{_resonant(c)[0]}] within {RESONANCE_GAP:.0%} of a resonance of the undamped grad closure "
+                   f"(w0, w_L) = ({', '.join(f'{r:.4g}' for r in _resonances(c))}); expected further away"),
+]
 
 
 def parse(argv) -> tuple[dict, Path]:
@@ -65,7 +110,9 @@ def parse(argv) -> tuple[dict, Path]:
     raw = {"closure": a.closure, "tau": a.tau, "density": a.density, "omegas": [float(w) for w in a.omegas],
            "field_frames": a.field_frames}
     try:
-        return validate(raw, SCHEMA, "command line"), a.out, a.resume
+        config = validate(raw, SCHEMA, "command line", RULES)
+        check_out_option(a.out)
+        return config, a.out, a.resume
     except ConfigError as exc:
         p.error(str(exc))
 
@@ -89,7 +136,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
     n, tau = config["density"], config["tau"]
     chi = par.static_susceptibility(n)
     w0, wL = par.w0, par.w0 * np.sqrt(1 + chi)
-    closure = Debye(tau) if config["closure"] == "debye" else GradRotational()
+    closure = _closure(config)
     omegas = config["omegas"]
 
     def analytic(w):

@@ -28,25 +28,33 @@ from hydrobridge.lockin import lockin_amplitude
 from hydrobridge.continuum.output import FieldWriter, sample
 from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.continuum.forcing import SheetForcing
-from hydrobridge.config import ConfigError, Option, validate
+from hydrobridge.config import OUTPUT_FOLDER, ConfigError, Option, Rule, check_out_option, validate
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, sheet_pair_mesh
 from hydrobridge.provenance import StageClock, describe_run, summary_line
 
 
 SCHEMA = {
-    "out": Option(str, "out/sheet_pair_poisson", "output folder"),
+    "out": Option(str, "out/sheet_pair_poisson", "output folder (a writable folder, or creatable)"),
     "orientation": Option(str, "x", "sheet normal", choices=("x", "y", "45")),
-    "n": Option(int, 64, "cells per side (multiple of 4)", minimum=4),
+    "n": Option(int, 64, "cells per side (the sheets at L/4 and 3L/4 lie on grid lines)", minimum=4, maximum=512,
+                multiple_of=4),
     "degree": Option(int, 2, "Lagrange degree of psi", choices=(1, 2)),
     "omega": Option(float, 2 * np.pi, "forcing angular frequency", minimum=0.0, open_minimum=True),
-    "periods": Option(int, 2, "forcing periods", minimum=1),
-    "steps_per_period": Option(int, 64, "time samples per period", minimum=3),
-    "sigma0": Option(float, 1.0, "sheet charge per unit length"),
-    "p0": Option(float, 0.1, "polarisation amplitude"),
+    "periods": Option(int, 2, "forcing periods", minimum=1, maximum=1000),
+    "steps_per_period": Option(int, 64, "time samples per period", minimum=3, maximum=4096),
+    "sigma0": Option(float, 1.0, "sheet charge per unit length; sigma0 and p0 not both 0"),
+    "p0": Option(float, 0.1, "polarisation amplitude; sigma0 and p0 not both 0"),
     "phi": Option(float, np.pi / 3, "phase lag of P behind the forcing"),
     "field_frames": Option(int, 8, "VTX frames of psi, E, P in fields.bp, evenly spaced over the run (0: none; "
                                    ">= periods * steps_per_period: every step)", minimum=0),
 }
+
+#: cross-key rules: checked by validate before any work
+RULES = [
+    OUTPUT_FOLDER,
+    Rule(("sigma0", "p0"), lambda c: c["sigma0"] != 0 or c["p0"] != 0,
+         "expected sigma0 or p0 non-zero (the exact drop amplitude, the reference of the relative error, is 0)"),
+]
 
 
 def parse(argv: list[str] | None) -> tuple[dict, Path]:
@@ -71,7 +79,9 @@ def parse(argv: list[str] | None) -> tuple[dict, Path]:
            "steps_per_period": a.steps_per_period or (16 if a.quick else 64), "sigma0": a.sigma0,
            "p0": a.p0, "phi": a.phi, "field_frames": a.field_frames}
     try:
-        return validate(raw, SCHEMA, "command line"), a.out
+        config = validate(raw, SCHEMA, "command line", RULES)
+        check_out_option(a.out)
+        return config, a.out
     except ConfigError as exc:
         p.error(str(exc))
 

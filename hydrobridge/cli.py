@@ -23,7 +23,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from hydrobridge.config import ConfigError, load_config, validate
+from hydrobridge.config import ConfigError, check_out_option, load_config, validate
 from hydrobridge.templates import presets, shipped_config_text, shipped_configs, study_template
 
 __all__ = ["STUDIES", "main", "resolve", "template_text"]
@@ -37,14 +37,18 @@ STUDIES = {
 }
 
 
-def resolve(raw: dict, source: str):
-    """(module, validated config) for a raw TOML dict; ConfigError lists every problem."""
+def resolve(raw: dict, source: str, out: Path | None = None):
+    """(module, validated config) for a raw TOML dict; ConfigError lists every problem of the study's SCHEMA
+    and RULES, and of `out` (the --out folder) if given."""
     study = raw.get("study")
-    if study not in STUDIES:
+    if not isinstance(study, str) or study not in STUDIES:
         raise ConfigError([f"study = {study!r}: expected one of {sorted(STUDIES)}"], source)
     module = importlib.import_module(STUDIES[study])
     body = {k: v for k, v in raw.items() if k != "study"}
-    return module, validate(body, module.SCHEMA, source)
+    config = validate(body, module.SCHEMA, source, module.RULES)
+    if out is not None:
+        check_out_option(out, source)
+    return module, config
 
 
 def template_text(name: str, preset: str | None) -> str:
@@ -102,13 +106,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "template":
         return write_template(args.name, args.preset, args.output)
+    from mpi4py import MPI
+
+    rank = MPI.COMM_WORLD.rank            # every rank validates (cheap); rank 0 alone prints
     try:
-        module, config = resolve(load_config(args.config), str(args.config))
-    except (ConfigError, FileNotFoundError) as exc:
-        print(f"hydrobridge: {exc}", file=sys.stderr)
+        module, config = resolve(load_config(args.config), str(args.config), getattr(args, "out", None))
+    except ConfigError as exc:
+        if rank == 0:
+            print(f"hydrobridge: {exc}", file=sys.stderr)
         return 2
     if args.command == "validate":
-        print(f"{args.config}: valid {module.__name__} configuration")
+        if rank == 0:
+            print(f"{args.config}: valid {module.__name__} configuration")
         return 0
     out = args.out or Path(config.get("out", "out/" + Path(args.config).stem))
     module.run_study(config, out, resume=args.resume)
