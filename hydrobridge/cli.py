@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import time
 from pathlib import Path
 
 from hydrobridge import __version__
@@ -111,7 +112,9 @@ def run(study: str, module, config: dict, out: Path, resume: bool = False, overw
     except Interrupted as exc:
         if comm.rank == 0:
             mark(out, "interrupted")
-            print(f"hydrobridge: interrupted ({exc.name}); resume with --resume", file=sys.stderr, flush=True)
+        else:                # every rank got the signal: rank 0 reports and ends the job, unless it is stuck
+            time.sleep(2.0)
+        print(f"hydrobridge: interrupted ({exc.name}); resume with --resume", file=sys.stderr, flush=True)
         return end_job(128 + exc.signum, comm)
     except Exception as exc:
         report_failure(exc, out, comm.rank, study)

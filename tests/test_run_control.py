@@ -209,3 +209,22 @@ def test_mpi_failure_on_one_rank_ends_every_rank_with_a_log(tmp_path):
     assert (f"hydrobridge: rank 1 failed in permittivity/md fluct/1: RuntimeError: HYDROBRIDGE_TEST_FAIL_TASK = "
             f"'fluct/1': injected failure (traceback in {log})") in err.splitlines()
     assert not (out / "summary.json").exists()
+
+
+def test_mpi_sigterm_stops_every_rank_cleanly(tmp_path):
+    cfg = tmp_path / "eps.toml"
+    cfg.write_text(TINY_PERMITTIVITY.replace("fluct_steps = 400", "fluct_steps = 100000"))
+    out = tmp_path / "stopped"
+    job = hydrobridge(["run", str(cfg), "--out", str(out)], mpi=2)
+    deadline = time.time() + 300
+    while time.time() < deadline and not (out / "md" / "tasks" / "rank1.jsonl").exists():
+        time.sleep(0.05)
+    time.sleep(1.0)
+    job.send_signal(signal.SIGTERM)                      # mpiexec forwards it to both ranks
+    t0 = time.time()
+    assert job.wait(30) == 128 + signal.SIGTERM
+    assert time.time() - t0 < 10
+    err = job.stderr.read()
+    assert "PETSC ERROR" not in err and "Traceback" not in err
+    assert "hydrobridge: interrupted (SIGTERM); resume with --resume" in err.splitlines()
+    assert json.loads((out / RECORD_NAME).read_text())["status"] == "interrupted"
