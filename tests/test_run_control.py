@@ -153,15 +153,14 @@ def hydrobridge(args, env=None, mpi=0):
 
 def test_sigterm_stops_cleanly_and_resume_completes_the_same_run(tmp_path):
     cfg = tmp_path / "sheets.toml"
-    cfg.write_text(SHEETS.replace("periods = 1", "periods = 4").replace("steps_per_period = 8",
-                                                                       "steps_per_period = 64"))
+    cfg.write_text(SHEETS.replace("n = 8", "n = 16").replace("periods = 1", "periods = 8")
+                   .replace("steps_per_period = 8", "steps_per_period = 64"))
     out = tmp_path / "stopped"
     victim = hydrobridge(["run", str(cfg), "--out", str(out)])
     deadline = time.time() + 120
     while time.time() < deadline and not (out / "fields.bp").exists():
         time.sleep(0.05)
-    time.sleep(0.5)
-    victim.send_signal(signal.SIGTERM)
+    victim.send_signal(signal.SIGTERM)                   # in the time loop, which writes fields.bp
     t0 = time.time()
     assert victim.wait(30) == 128 + signal.SIGTERM
     stopped_in = time.time() - t0
