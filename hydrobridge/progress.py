@@ -6,7 +6,8 @@ A long loop creates a :class:`StepProgress` and calls it with the number of step
     [rank 1] permittivity/md fluct/0: md step 12000/40000 (1.51e+03/s, 19 s left)
 
 tagged by the MPI rank and by the current stage (:func:`stage` nests names, e.g. the task farm's
-label and task key); the same stage name heads the one-line error of a failed run (hydrobridge.cli).
+label and task key); the stage a failure left (:func:`failed_stage`) heads the one-line error of a failed run
+(hydrobridge.run_control).
 Plain lines rather than tqdm/rich bars: under ``mpiexec`` the ranks share one stderr, where redrawn bars
 interleave into garbage, and log files of batch jobs keep every redraw; a line per interval reads
 well in both. :func:`set_reporting` switches the lines off (``hydrobridge run --quiet``).
@@ -23,6 +24,7 @@ __all__ = ["StepProgress", "current_stage", "failed_stage", "report", "set_repor
 
 _settings = {"enabled": True, "interval_s": 10.0}
 _stages: list[str] = []
+_NOTE = "hydrobridge stage: "
 
 
 def set_reporting(enabled: bool, interval_s: float = 10.0) -> None:
@@ -30,9 +32,6 @@ def set_reporting(enabled: bool, interval_s: float = 10.0) -> None:
     if not interval_s > 0:
         raise ValueError(f"interval_s = {interval_s}: expected a positive number of seconds")
     _settings.update(enabled=enabled, interval_s=interval_s)
-
-
-_NOTE = "hydrobridge stage: "
 
 
 @contextmanager
