@@ -37,7 +37,7 @@ $(STAMP): $(PY) pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	NUMBA_NUM_THREADS=1 $(MPIEXEC) -n 2 $(VENV)/bin/hydrobridge run demos/configs/permittivity.toml --out $(DEMO_OUT)
+	NUMBA_NUM_THREADS=1 $(MPIEXEC) -n 2 $(VENV)/bin/hydrobridge run demos/configs/permittivity.toml --out $(DEMO_OUT) --overwrite
 
 test: $(STAMP)
 	$(PY) -m pytest -q tests

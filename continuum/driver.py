@@ -17,14 +17,13 @@ output folder:
 * ``run.json``        the model's ``metadata()`` (if it has one: equations, closures, mesh) and the run record,
 
 and ``resume=True`` continues from the checkpoint: the CSV is truncated to the checkpoint's step so
-no row is lost or duplicated. Progress goes to stderr on rank 0.
+no row is lost or duplicated. Progress goes to stderr on rank 0 every 10 s.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import sys
 import time as _time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ import numpy as np
 from hydrobridge.continuum.checkpoint import load_checkpoint, save_checkpoint
 from hydrobridge.continuum.output import FieldWriter
 from hydrobridge.lockin import lockin_amplitude
+from hydrobridge.progress import StepProgress
 
 __all__ = ["Model", "Observer", "RunSettings", "advance", "run", "Checkpoints", "DiagnosticsCSV", "FieldSeries",
            "LockinRecorder", "Progress"]
@@ -164,17 +164,15 @@ class LockinRecorder:
 
 
 class Progress:
-    """Rank 0 prints step, time, rate and time left to stderr 20 times per run."""
+    """Rank 0 of comm reports step/steps, rate and time left every 10 s (hydrobridge.progress), labelled `label`."""
 
     def __init__(self, label: str, steps: int, comm, start: int = 0) -> None:
-        self.label, self.steps, self.start, self.comm = label, steps, start, comm
-        self._t0 = _time.perf_counter()
+        self.comm = comm
+        self._report = StepProgress(f"{label} step", steps, start)
 
     def __call__(self, step: int, model: Model) -> None:
-        if self.comm.rank == 0 and step > self.start and step % max(1, self.steps // 20) == 0:
-            rate = (step - self.start) / (_time.perf_counter() - self._t0)
-            print(f"[{self.label}] step {step}/{self.steps}  t = {model.time:.5g}  "
-                  f"({rate:.1f} steps/s, {(self.steps - step) / rate:.0f} s left)", file=sys.stderr, flush=True)
+        if self.comm.rank == 0:
+            self._report(step)
 
 
 def _truncate_csv(path: Path, step: int) -> None:

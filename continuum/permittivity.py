@@ -26,7 +26,7 @@ from mpi4py import MPI
 
 from hydrobridge.closures.base import RotationalClosure
 from hydrobridge.closures.rotational import DipolarParameters
-from hydrobridge.continuum.driver import LockinRecorder, Observer, advance
+from hydrobridge.continuum.driver import LockinRecorder, Observer, Progress, advance
 from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, SheetPair, sheet_pair_mesh
@@ -82,7 +82,7 @@ def run_sheet_response(make_model: Callable[[SheetPair, SheetForcing], SheetResp
 
     The model owns the SheetForcing(sigma0, omega, ramp_periods) it is given; the driver loop
     (continuum.driver.advance) runs ramp + transient + measured periods with a LockinRecorder of the
-    potential drop and of the psi field, plus any further observers (e.g. continuum.driver.Progress).
+    potential drop and of the psi field, a continuum.driver.Progress, plus any further observers.
     max_dt: the closure's stability limit; dt = period / k with k >= steps_per_period and dt <= max_dt.
     """
     for name, value in (("omega", omega), ("sigma0", sigma0), ("max_dt", max_dt)):
@@ -97,7 +97,7 @@ def run_sheet_response(make_model: Callable[[SheetPair, SheetForcing], SheetResp
     total = n_before + n_measure
     drop = LockinRecorder(lambda m: m.potential_drop(), omega, n_before, n_measure)
     psi = LockinRecorder(_potential_values, omega, n_before, n_measure)
-    advance(model, dt, total, [drop, psi, *observers])
+    advance(model, dt, total, [drop, psi, Progress("sheet response", total, sp.mesh.comm), *observers])
     drop_hat, psi_hat = drop.amplitude(), psi.amplitude()
     V = model.potential.function_space
     drop_vac, psi_vac = vacuum_drop(sp, sigma0, eps0, degree=V.element.basix_element.degree)

@@ -230,7 +230,7 @@ def continuum_task(config: dict, fitted: dict, name: str, d2: bool, fields_dir: 
     """The continuum with closure `name` (and the D2 correction if d2), driven like the MD; lock-in of the
     same profiles and drop over whole periods after the closure's transient, and the drop waveform."""
     from hydrobridge.continuum.dipolar import DipolarFluid
-    from hydrobridge.continuum.driver import FieldSeries, LockinRecorder, advance
+    from hydrobridge.continuum.driver import FieldSeries, LockinRecorder, Progress, advance
     from hydrobridge.continuum.forcing import SheetForcing
     from hydrobridge.continuum.output import FieldWriter
     from hydrobridge.continuum.permittivity import closure_run_settings
@@ -267,7 +267,7 @@ def continuum_task(config: dict, fitted: dict, name: str, d2: bool, fields_dir: 
         return np.concatenate([state[:, lay.rho], par.mu * state[:, lay.p], psi - psi.mean(), [drop]])
 
     recorder = LockinRecorder(profiles, w, before, measure)
-    observers = [recorder]
+    observers = [recorder, Progress("continuum", before + measure, sp.mesh.comm)]
     if fields_dir is not None:
         writer = FieldWriter(fields_dir / f"{name}{'_d2' if d2 else ''}.bp", fluid.output_fields(), sp.mesh)
         observers.append(FieldSeries(writer, math.ceil(per / config["field_frames"]), first=before, last=before + per))

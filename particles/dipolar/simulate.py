@@ -4,7 +4,7 @@
 step count, calling ``observe(step, state, forces)`` after every step. With a checkpoint path it resumes from
 the checkpoint when one exists and writes one every ``checkpoint_every`` steps; since forces are recomputed
 deterministically from the saved configuration and the random stream is restored, the resumed trajectory
-is bit-for-bit the uninterrupted one.
+is bit-for-bit the uninterrupted one. Long runs report "md step k/n" every 10 s (hydrobridge.progress).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Callable, Protocol
 
 import numpy as np
 
+from hydrobridge.progress import StepProgress
 from hydrobridge.particles.dipolar.checkpoint import load_checkpoint, save_checkpoint
 from hydrobridge.particles.dipolar.forcefield import Contribution, ForceField
 from hydrobridge.particles.dipolar.model import State
@@ -35,6 +36,7 @@ def run(integrator: Integrator, state: State, n_steps: int, rng: np.random.Gener
     if checkpoint is not None and Path(checkpoint).exists():
         state, step, rng = load_checkpoint(checkpoint)
     c = integrator.force_field(state.x, state.theta, state.t)
+    progress = StepProgress("md step", n_steps, step)
     while step < n_steps:
         state, c = integrator.step(state, c, rng)
         step += 1
@@ -42,4 +44,5 @@ def run(integrator: Integrator, state: State, n_steps: int, rng: np.random.Gener
             observe(step, state, c)
         if checkpoint is not None and checkpoint_every > 0 and step % checkpoint_every == 0:
             save_checkpoint(checkpoint, state, step, rng)
+        progress(step)
     return state
