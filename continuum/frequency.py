@@ -1,4 +1,5 @@
-"""eps_eff(w) in the frequency domain: one linear solve per frequency (docs/theory.md §4 (4.13)-(4.16)).
+"""eps_eff(w) in the frequency domain: one linear solve per frequency (docs/theory.md §4 (4.13)-(4.16)),
+and :func:`continuum_eps`, the choice between it and the time domain of :mod:`continuum.permittivity`.
 
 For a closure whose response about the uniform state at rest is linear (RotationalClosure.is_linear), the
 periodic state the time domain reaches after its transients is X(t) = Re[X^ exp(-i w t)] with
@@ -27,6 +28,7 @@ symbolic analysis is reused across frequencies (only the numerical factorisation
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -41,11 +43,12 @@ from hydrobridge.closures.base import RotationalClosure
 from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.forcing import SheetForcing
-from hydrobridge.continuum.permittivity import (drop_form, eps_tensor_from_nn, macroscopic_mismatch, sheet_pair_for,
-                                                vacuum_drop)
+from hydrobridge.continuum.permittivity import (closure_run_settings, drop_form, eps_tensor_from_nn, macroscopic_mismatch,
+                                                SheetRun, run_sheet_response, sheet_pair_for, vacuum_drop)
 from hydrobridge.meshes.sheets import SheetPair
 
-__all__ = ["SOLVER", "HarmonicResponse", "HarmonicSheetSystem", "frequency_response", "frequency_eps_tensor"]
+__all__ = ["SOLVER", "ROUTES", "HarmonicResponse", "HarmonicSheetSystem", "frequency_response", "frequency_eps_tensor",
+           "time_domain_response", "ContinuumEps", "continuum_eps"]
 
 #: the linear solver of every frequency (a direct solve: one "iteration")
 SOLVER = "KSP preonly + PC lu (MUMPS), symbolic factorisation reused across frequencies"
@@ -188,3 +191,74 @@ def frequency_eps_tensor(closure: RotationalClosure, params: DipolarParameters, 
     eps = {o: frequency_response(closure, params, density, omegas, o, translation, comm, mesh_n).eps_nn
            for o in ("x", "y", "45")}
     return np.array([eps_tensor_from_nn(x, y, d) for x, y, d in zip(eps["x"], eps["y"], eps["45"])])
+
+
+ROUTES = ("auto", "frequency", "time")
+
+
+@dataclass(frozen=True)
+class ContinuumEps:
+    """eps_eff(w) of a continuum closure: tensors (len(omegas), 2, 2) complex, and the route that produced each
+    frequency's tensor ("frequency": the linear solve (4.14); "time": run_sheet_response, lock-in)."""
+
+    omegas: np.ndarray
+    tensor: np.ndarray
+    routes: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        """JSON-able: omegas, tensor_re, tensor_im, routes."""
+        return {"omegas": self.omegas.tolist(), "tensor_re": self.tensor.real.tolist(),
+                "tensor_im": self.tensor.imag.tolist(), "routes": list(self.routes)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ContinuumEps":
+        return cls(np.array(data["omegas"], float), np.array(data["tensor_re"]) + 1j * np.array(data["tensor_im"]),
+                   tuple(data["routes"]))
+
+
+def time_domain_response(closure: RotationalClosure, params: DipolarParameters, density: float, omega: float,
+                         orientation: str, translation: bool = False, comm: MPI.Comm = MPI.COMM_SELF, mesh_n: int = 8,
+                         sigma0: float = 1.0, steps_per_period: int = 64, max_dt: float | None = None,
+                         ramp_periods: int | None = None) -> SheetRun:
+    """The time-domain counterpart of frequency_response at one frequency: run_sheet_response of the same
+    DipolarFluid with closure_run_settings (the study's settings); max_dt (a smaller value is kept), ramp_periods
+    and steps_per_period override them (convergence studies). With translation, dt <= 0.15 h / c as well (sound
+    speed c = sqrt(kT / m) of the default isothermal pressure, h = 1 / mesh_n the cell size of the unit box; a
+    CFL limit of degree-1 DG with SSP-RK3 on these meshes with margin)."""
+    def make(sp, forcing):
+        return DipolarFluid(sp.mesh, params, closure, density, translation=translation, facet_tags=sp.facet_tags,
+                            forcing=forcing, sheet_length=sp.sheet_length)
+
+    settings = closure_run_settings(closure, params, density, omega)
+    if translation:
+        settings["max_dt"] = min(settings["max_dt"], 0.15 / mesh_n / math.sqrt(params.kT / params.mass))
+    if max_dt is not None:
+        settings["max_dt"] = min(settings["max_dt"], max_dt)
+    if ramp_periods is not None:
+        settings["ramp_periods"] = ramp_periods
+    return run_sheet_response(make, sheet_pair_for(comm, orientation, mesh_n), omega, sigma0, params.eps0,
+                              steps_per_period=steps_per_period, **settings)
+
+
+def continuum_eps(closure: RotationalClosure, params: DipolarParameters, density: float, omegas: Sequence[float],
+                  route: str = "auto", translation: bool = False, comm: MPI.Comm = MPI.COMM_SELF,
+                  mesh_n: int = 8) -> ContinuumEps:
+    """eps_eff(w) tensors of the sheet pairs x, y, 45 degrees (sheet_pair_for(comm, o, mesh_n), sigma0 = 1).
+
+    route "frequency": the linear solve (4.14) (needs closure.is_linear); "time": run_sheet_response with
+    closure_run_settings (the time-domain study's settings, unchanged); "auto": "frequency" when closure.is_linear
+    and translation is False (with translation the time domain also carries the O(sigma0^2) force (p . grad) E and
+    transport, which the linearisation drops), else "time".
+    """
+    if route not in ROUTES:
+        raise ValueError(f"route = {route!r}: expected one of {ROUTES}")
+    omegas = np.asarray(omegas, float)
+    if route == "auto":
+        route = "frequency" if closure.is_linear and not translation else "time"
+    if route == "frequency":
+        tensor = frequency_eps_tensor(closure, params, density, omegas, translation, comm, mesh_n)
+    else:
+        eps = {o: [time_domain_response(closure, params, density, float(w), o, translation, comm, mesh_n).eps_nn
+                   for w in omegas] for o in ("x", "y", "45")}
+        tensor = np.array([eps_tensor_from_nn(x, y, d) for x, y, d in zip(eps["x"], eps["y"], eps["45"])])
+    return ContinuumEps(omegas, tensor, (route,) * len(omegas))
