@@ -42,6 +42,7 @@ from petsc4py import PETSc
 from hydrobridge.closures.base import RotationalClosure
 from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.continuum.dipolar import DipolarFluid
+from hydrobridge.continuum.driver import Observer
 from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.permittivity import (closure_run_settings, drop_form, eps_tensor_from_nn, macroscopic_mismatch,
                                                 SheetRun, run_sheet_response, sheet_pair_for, vacuum_drop)
@@ -219,10 +220,10 @@ class ContinuumEps:
 def time_domain_response(closure: RotationalClosure, params: DipolarParameters, density: float, omega: float,
                          orientation: str, translation: bool = False, comm: MPI.Comm = MPI.COMM_SELF, mesh_n: int = 8,
                          sigma0: float = 1.0, steps_per_period: int = 64, max_dt: float | None = None,
-                         ramp_periods: int | None = None) -> SheetRun:
+                         ramp_periods: int | None = None, observers: Sequence[Observer] = ()) -> SheetRun:
     """The time-domain counterpart of frequency_response at one frequency: run_sheet_response of the same
     DipolarFluid with closure_run_settings (the study's settings); max_dt (a smaller value is kept), ramp_periods
-    and steps_per_period override them (convergence studies). With translation, dt <= 0.15 h / c as well (sound
+    and steps_per_period override them (convergence studies); observers: extra continuum.driver observers. With translation, dt <= 0.15 h / c as well (sound
     speed c = sqrt(kT / m) of the default isothermal pressure, h = 1 / mesh_n the cell size of the unit box; a
     CFL limit of degree-1 DG with SSP-RK3 on these meshes with margin)."""
     def make(sp, forcing):
@@ -237,7 +238,7 @@ def time_domain_response(closure: RotationalClosure, params: DipolarParameters, 
     if ramp_periods is not None:
         settings["ramp_periods"] = ramp_periods
     return run_sheet_response(make, sheet_pair_for(comm, orientation, mesh_n), omega, sigma0, params.eps0,
-                              steps_per_period=steps_per_period, **settings)
+                              steps_per_period=steps_per_period, observers=observers, **settings)
 
 
 def continuum_eps(closure: RotationalClosure, params: DipolarParameters, density: float, omegas: Sequence[float],
