@@ -211,3 +211,20 @@ def test_distributed_solve_equals_serial(translation):
         serial = frequency_response(closure, PAR, N, w, orientation, translation, comm=MPI.COMM_SELF)
         assert np.abs(dist.eps_nn - serial.eps_nn).max() < 1e-10 * np.abs(serial.eps_nn).max()
         assert np.abs(dist.macroscopic_mismatch - serial.macroscopic_mismatch).max() < 1e-10
+
+
+def test_time_route_is_the_studys_time_domain_run():
+    """route="time" reproduces run_sheet_response with closure_run_settings bit for bit (switching a study to
+    continuum_eps changes no time-domain number)."""
+    from hydrobridge.continuum.dipolar import DipolarFluid
+    from hydrobridge.continuum.permittivity import run_sheet_response
+
+    closure, omega = Debye(0.5), 3.0
+
+    def make(sp, forcing):
+        return DipolarFluid(sp.mesh, PAR, closure, N, translation=False, facet_tags=sp.facet_tags,
+                            forcing=forcing, sheet_length=sp.sheet_length)
+
+    direct = run_sheet_response(make, sheet_pair_for(MPI.COMM_SELF, "x"), omega, 1.0, PAR.eps0,
+                                **closure_run_settings(closure, PAR, N, omega))
+    assert time_domain_response(closure, PAR, N, omega, "x").eps_nn == direct.eps_nn
