@@ -61,7 +61,8 @@ for n in MESHES:
                   f"{abs(eps_f - exact(w)) / abs(exact(w)):10.2e} | {td_s / fd_per:8.0f}", flush=True)
 
 print("\ntime-domain dt-convergence (mesh 8x4, x), relative difference to the frequency domain")
-print(f"{'closure':>8} {'w':>5} | " + " ".join(f"{'k=' + str(k):>10}" for k in (64, 128, 256)) + f" | {'Richardson':>10}")
+header = " ".join(f"{'k=' + str(k):>10}" for k in (64, 128, 256))
+print(f"{'closure':>8} {'w':>5} | {header} | {'Richardson':>10}")
 for name, w in (("debye", 1.0), ("lorentz", 2.5)):
     closure = CLOSURES[name][0]
     eps_f = frequency_response(closure, PAR, N, [w], "x").eps_nn[0]

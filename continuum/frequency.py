@@ -44,8 +44,8 @@ from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.driver import Observer
 from hydrobridge.continuum.forcing import SheetForcing
-from hydrobridge.continuum.permittivity import (closure_run_settings, drop_form, eps_tensor_from_nn, macroscopic_mismatch,
-                                                SheetRun, run_sheet_response, sheet_pair_for, vacuum_drop)
+from hydrobridge.continuum.permittivity import (SheetRun, closure_run_settings, drop_form, eps_tensor_from_nn,
+                                                macroscopic_mismatch, run_sheet_response, sheet_pair_for, vacuum_drop)
 from hydrobridge.meshes.sheets import SheetPair
 
 __all__ = ["SOLVER", "ROUTES", "HarmonicResponse", "HarmonicSheetSystem", "frequency_response", "frequency_eps_tensor",
@@ -133,7 +133,8 @@ class HarmonicSheetSystem:
         self.ksp = ksp
         self._psi = [fem.Function(self.psi_space), fem.Function(self.psi_space)]
         self._drop = [drop_form(sp, f) for f in self._psi]
-        volume = sp.mesh.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(sp.mesh, 1.0) * ufl.dx(domain=sp.mesh))))
+        one = fem.Constant(sp.mesh, 1.0)
+        volume = sp.mesh.comm.allreduce(fem.assemble_scalar(fem.form(one * ufl.dx(domain=sp.mesh))))
         self._means = [fem.form((1.0 / volume) * f * ufl.dx) for f in self._psi]
         self.solves = 0
 
@@ -223,9 +224,9 @@ def time_domain_response(closure: RotationalClosure, params: DipolarParameters, 
                          ramp_periods: int | None = None, observers: Sequence[Observer] = ()) -> SheetRun:
     """The time-domain counterpart of frequency_response at one frequency: run_sheet_response of the same
     DipolarFluid with closure_run_settings (the study's settings); max_dt (a smaller value is kept), ramp_periods
-    and steps_per_period override them (convergence studies); observers: extra continuum.driver observers. With translation, dt <= 0.15 h / c as well (sound
-    speed c = sqrt(kT / m) of the default isothermal pressure, h = 1 / mesh_n the cell size of the unit box; a
-    CFL limit of degree-1 DG with SSP-RK3 on these meshes with margin)."""
+    and steps_per_period override them (convergence studies); observers: extra continuum.driver observers.
+    With translation, dt <= 0.15 h / c as well (sound speed c = sqrt(kT / m) of the default isothermal pressure,
+    h = 1 / mesh_n the cell size of the unit box; a CFL limit of degree-1 DG with SSP-RK3, with margin)."""
     def make(sp, forcing):
         return DipolarFluid(sp.mesh, params, closure, density, translation=translation, facet_tags=sp.facet_tags,
                             forcing=forcing, sheet_length=sp.sheet_length)

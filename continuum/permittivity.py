@@ -31,8 +31,8 @@ from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, SheetPair, sheet_pair_mesh
 
-__all__ = ["SheetRun", "SheetResponseModel", "drop_form", "vacuum_drop", "macroscopic_mismatch", "run_sheet_response", "eps_tensor_from_nn", "closure_run_settings",
-           "sheet_pair_for"]
+__all__ = ["SheetRun", "SheetResponseModel", "drop_form", "vacuum_drop", "macroscopic_mismatch", "run_sheet_response",
+           "eps_tensor_from_nn", "closure_run_settings", "sheet_pair_for"]
 
 
 @dataclass(frozen=True)

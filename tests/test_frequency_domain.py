@@ -119,13 +119,17 @@ def test_time_domain_converges_to_the_linear_solve_everywhere(closure, orientati
         assert_time_domain_agrees(closure, omega, orientation, translation)
 
 
+UNDAMPED_OMEGAS = (0.3, 0.8, 1.5, 3.2, 5.0, 8.0)     # across w0 = 2 (the pole of eps) and w_L = 2.45
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("orientation", ["x", "45"])
-def test_undamped_grad_time_domain_up_to_its_switch_on_remainder(orientation):
-    """Undamped, the free oscillation at w_L left by the switch-on never decays; it falls as the ramp lengthens
-    (32 periods here), so the agreement is limited by it, not by the linear solve."""
-    for omega in FULL_OMEGAS:
-        assert_time_domain_agrees(GradRotational(), omega, orientation, False, tol=1e-3, ramp_periods=32)
+def test_undamped_grad_time_domain_up_to_its_switch_on_remainder():
+    """Undamped, the free oscillation at w_L left by the switch-on never decays; its share of the lock-in falls
+    as (ramp length x |w - w_L|)^-2, so with a 60-time-unit ramp the agreement is limited by it (largest just
+    above w_L), not by the linear solve."""
+    for omega in UNDAMPED_OMEGAS:
+        ramp = max(8, math.ceil(omega * 60 / (2 * math.pi)))
+        assert_time_domain_agrees(GradRotational(), omega, "x", False, tol=2e-3, ramp_periods=ramp)
 
 
 # --- Kramers-Kronig, routes, MPI -------------------------------------------------------------------------
