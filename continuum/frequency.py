@@ -87,7 +87,7 @@ class HarmonicSheetSystem:
         if not closure.is_linear:
             raise ValueError(f"closure {closure.name!r}: is_linear is False, its response is not the solution of a "
                              "linear system; use the time domain (continuum.permittivity.run_sheet_response)")
-        self.sp, self.params, self.sigma0 = sp, params, sigma0
+        self.sp = sp
         fluid = DipolarFluid(sp.mesh, params, closure, density, degree=degree, translation=translation,
                              facet_tags=sp.facet_tags, forcing=SheetForcing(sigma0), sheet_length=sp.sheet_length)
         forms = fluid.linearised_forms()
@@ -108,7 +108,6 @@ class HarmonicSheetSystem:
         self._A0, self._A1 = A0.convert("aij"), A1.convert("aij")
         pins = [int(self._is[k].getIndices()[0]) for k in (1, 3)] if sp.mesh.comm.rank == 0 else []
         self._A0.zeroRowsColumns(pins, diag=1.0)
-        self._pins = pins
         self._A = self._A0.duplicate(copy=True)
         self._A.axpy(1.0, self._A1, structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
         q = fem_petsc.assemble_vector(fem.form(forms.sheets))
@@ -127,8 +126,8 @@ class HarmonicSheetSystem:
         pc.setFactorSolverType("mumps")
         ksp.setOperators(self._A)
         pc.setFactorSetUpSolverType()
-        # numerical pivoting (zero diagonal blocks: closures without relaxation) needs more than the workspace
-        # MUMPS estimates from the pattern (ICNTL(14): percentage increase, default 20-35)
+        # the default workspace of MUMPS fails (INFOG(1) = -9) where numerical pivoting is heavy, e.g. local
+        # equilibrium, whose linearised sources vanish (ICNTL(14): percentage increase of the estimate)
         pc.getFactorMatrix().setMumpsIcntl(14, 200)
         self.ksp = ksp
         self._psi = [fem.Function(self.psi_space), fem.Function(self.psi_space)]
@@ -136,7 +135,6 @@ class HarmonicSheetSystem:
         one = fem.Constant(sp.mesh, 1.0)
         volume = sp.mesh.comm.allreduce(fem.assemble_scalar(fem.form(one * ufl.dx(domain=sp.mesh))))
         self._means = [fem.form((1.0 / volume) * f * ufl.dx) for f in self._psi]
-        self.solves = 0
 
     def solve(self, omega: float) -> tuple[complex, np.ndarray]:
         """(dpsi^, psi^ (owned and ghost values of psi_space, zero mean)) at angular frequency omega > 0."""
@@ -151,7 +149,6 @@ class HarmonicSheetSystem:
         if self.ksp.getConvergedReason() <= 0:
             raise RuntimeError(f"frequency-domain solve failed at omega = {omega} (PETSc reason "
                                f"{self.ksp.getConvergedReason()})")
-        self.solves += 1
         comm = self.sp.mesh.comm
         for f, iset, mean in zip(self._psi, (self._is[1], self._is[3]), self._means):
             sub = self._x.getSubVector(iset)
@@ -167,8 +164,8 @@ def frequency_response(closure: RotationalClosure, params: DipolarParameters, de
                        omegas: Sequence[float], orientation: str, translation: bool = False,
                        comm: MPI.Comm = MPI.COMM_SELF, mesh_n: int = 8, degree: int = 1,
                        sigma0: float = 1.0) -> HarmonicResponse:
-    """eps_nn(w) of the sheet pair sheet_pair_for(comm, orientation, mesh_n) at every w of omegas, one
-    assembly and one LU solve per frequency (module doc); same model and mesh as the time-domain study."""
+    """eps_nn(w) of the sheet pair sheet_pair_for(comm, orientation, mesh_n) at every w of omegas: one assembly,
+    then one LU solve per frequency (module doc); same model and mesh as the time-domain study."""
     omegas = np.asarray(omegas, float)
     if omegas.ndim != 1 or not len(omegas) or not np.all(omegas > 0):
         raise ValueError(f"omegas = {omegas}: expected a non-empty 1D sequence of positive angular frequencies")
