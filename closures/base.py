@@ -101,6 +101,10 @@ class RotationalClosure(ABC):
     name: str
     #: number of rotational fields r evolved besides rho, rho U and p
     rotational_components: int
+    #: True if the sheet response about the uniform isotropic state (p = r = 0) is exactly linear in the forcing:
+    #: the sources are linear in (p, r, E) at fixed rho, or p = r = 0 stays a solution under any field (then the
+    #: response is zero). The frequency domain (docs/theory.md §4 (4.14)) is then exact; False: time domain only.
+    is_linear: bool = False
 
     @abstractmethod
     def sources(self, par: Any, rho: Any, p: Any, r: Any, E: Any) -> tuple[Any, Any]:

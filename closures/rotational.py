@@ -23,6 +23,7 @@ With p = rho D, s = rho Omega, a_perp = (-a_y, a_x), a x b = a_perp . b:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
 import ufl
 
@@ -83,6 +84,7 @@ class LocalEquilibrium(RotationalClosure):
 
     name: str = "local_equilibrium"
     rotational_components: int = 1
+    is_linear: ClassVar[bool] = True      # quadratic sources, but p = s = 0 is invariant: the response is zero
 
     def sources(self, par: DipolarParameters, rho, p, r, E):
         s = r[0]
@@ -124,6 +126,7 @@ class GradRotational(RotationalClosure):
     w0: float | None = None
     name: str = "grad"
     rotational_components: int = 2
+    is_linear: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         if self.friction < 0:
@@ -176,6 +179,7 @@ class Debye(RotationalClosure):
     density: float | None = None
     name: str = "debye"
     rotational_components: int = 0
+    is_linear: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         if not self.tau > 0:

@@ -6,7 +6,9 @@ The public API, by topic:
   ConvolutionMeanField1D, CorrelatedConvolutionMeanField1D
 * dipolar moment system (§3): DipolarFluid, PairMomentTable
 * AC sheet forcing and permittivity (§4): SheetForcing, PoissonSolver, run_sheet_response,
-  closure_run_settings, eps_tensor_from_nn, vacuum_drop, sheet_pair_for, SheetRun
+  closure_run_settings, eps_tensor_from_nn, vacuum_drop, sheet_pair_for, SheetRun; in the frequency domain
+  (§4 (4.14)) frequency_response, frequency_eps_tensor, HarmonicResponse; the route choice continuum_eps,
+  ContinuumEps
 * the time loop and its observers: advance, run, RunSettings, Checkpoints, DiagnosticsCSV, FieldSeries,
   LockinRecorder, Progress; save_checkpoint, load_checkpoint
 * discretisation, output and particle data: ConservationLaw, DGConservationLaw, FieldWriter, sample, deposit
@@ -32,6 +34,13 @@ from hydrobridge.continuum.driver import (
 )
 from hydrobridge.continuum.euler import EulerSolver, EulerSystem
 from hydrobridge.continuum.forcing import SheetForcing
+from hydrobridge.continuum.frequency import (
+    ContinuumEps,
+    HarmonicResponse,
+    continuum_eps,
+    frequency_eps_tensor,
+    frequency_response,
+)
 from hydrobridge.continuum.limiters import StateError
 from hydrobridge.continuum.mean_field import (
     ConvolutionMeanField1D,
@@ -51,7 +60,8 @@ from hydrobridge.continuum.permittivity import (
 from hydrobridge.continuum.poisson import PoissonSolver
 
 __all__ = [
-    "Checkpoints", "ConservationLaw", "ConvolutionMeanField1D", "CorrelatedConvolutionMeanField1D",
+    "Checkpoints", "ConservationLaw", "ContinuumEps", "HarmonicResponse", "continuum_eps", "frequency_eps_tensor",
+    "frequency_response", "ConvolutionMeanField1D", "CorrelatedConvolutionMeanField1D",
     "DGConservationLaw", "DiagnosticsCSV", "DipolarFluid", "EulerSolver", "EulerSystem", "FieldSeries",
     "FieldWriter", "LockinRecorder", "MeanField", "PairMomentTable", "PoissonMeanField", "PoissonSolver",
     "Progress", "RunSettings", "SheetForcing", "SheetRun", "StateError", "advance", "closure_run_settings",

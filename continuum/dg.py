@@ -100,9 +100,13 @@ class DGConservationLaw:
         if quadrature_degree is not None:
             residual = ufl.Form([i.reconstruct(metadata={"quadrature_degree": int(quadrature_degree)})
                                  for i in residual.integrals()])
+        #: the residual R(U) as a UFL form of the stage Function (e.g. for its derivative about a state)
+        self.residual_form = residual
         self._residual = fem.form(residual)
         u, w = ufl.TrialFunction(V), ufl.TestFunction(V)
-        M = fem_petsc.assemble_matrix(fem.form(ufl.inner(u, w) * ufl.dx))
+        #: the mass form int u . w dx of the time derivative
+        self.mass_form = ufl.inner(u, w) * ufl.dx
+        M = fem_petsc.assemble_matrix(fem.form(self.mass_form))
         M.assemble()
         self._mass_solver = PETSc.KSP().create(msh.comm)
         self._mass_solver.setOperators(M)

@@ -37,7 +37,7 @@ from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.meshes.locate import locate_cells
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B
 
-__all__ = ["DipolarFluid", "DipolarLayout"]
+__all__ = ["DipolarFluid", "DipolarLayout", "LinearisedForms"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,24 @@ class DipolarLayout:
     p: int
     r: int
     size: int
+
+
+@dataclass(frozen=True)
+class LinearisedForms:
+    """The semi-discrete system linearised about the uniform state at rest (docs/theory.md §4, (4.13)):
+
+        M d_t u = J_u u + J_psi psi,     K psi = C u + sigma(t)/sigma0 q
+
+    mass: M (DG mass form); state: J_u = dR/dU; potential: J_psi = dR/dpsi (R: the DG residual of the time
+    domain); polarisation: C = d(int mu p . grad v)/dU; poisson: K (int eps0 grad psi . grad v); sheets:
+    q = sigma0 (int_A v - int_B v). UFL forms on (fluid.V, fluid.poisson.V)."""
+
+    mass: ufl.Form
+    state: ufl.Form
+    potential: ufl.Form
+    polarisation: ufl.Form
+    poisson: ufl.Form
+    sheets: ufl.Form
 
 
 class DipolarFluid:
@@ -244,6 +262,36 @@ class DipolarFluid:
             self._update_correlation()
         self._stage_p.x.array[:] = self.solver.stage.x.array
         self.poisson.solve(t, self._envelope)
+
+    def linearised_forms(self) -> LinearisedForms:
+        """The forms of LinearisedForms, derived with ufl.derivative from the same residual and Poisson forms
+        the time stepper assembles, evaluated at the uniform state rho = n, U = 0, p = r = 0, psi = 0 (the
+        fluid's own state and psi are not touched). Raises ValueError for a correlation closure with
+        translation (its sources depend on rho outside UFL)."""
+        if self._correlation is not None and self.translation:
+            raise ValueError("linearised_forms: correlation sources with translation=True depend on rho outside "
+                             "the UFL residual; use translation=False or the time domain")
+        if self.poisson.forcing is None:
+            raise ValueError("linearised_forms: the fluid was built without a SheetForcing (forcing=None)")
+        stage, psi, stage_p = self.solver.stage, self.poisson.psi, self._stage_p
+        uniform = fem.Function(self.V)
+        if self.translation:
+            uniform.x.array.reshape(-1, self.layout.size)[:, self.layout.rho] = self.density
+        rest = fem.Function(self.poisson.V)
+        du, dpsi = ufl.TrialFunction(self.V), ufl.TrialFunction(self.poisson.V)
+        residual = self.solver.residual_form
+
+        def about_rest(form):
+            return ufl.replace(ufl.algorithms.expand_derivatives(form), {stage: uniform, psi: rest})
+
+        return LinearisedForms(
+            mass=self.solver.mass_form,
+            state=about_rest(ufl.derivative(residual, stage, du)),
+            potential=about_rest(ufl.derivative(residual, psi, dpsi)),
+            polarisation=ufl.algorithms.expand_derivatives(ufl.derivative(self.poisson.source_form, stage_p, du)),
+            poisson=self.poisson.operator_form,
+            sheets=self.poisson.sheet_form,
+        )
 
     # --- time stepping and diagnostics ---------------------------------------------------------
     def step(self, dt: float) -> None:

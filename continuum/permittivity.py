@@ -31,8 +31,8 @@ from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, SheetPair, sheet_pair_mesh
 
-__all__ = ["SheetRun", "SheetResponseModel", "vacuum_drop", "run_sheet_response", "eps_tensor_from_nn", "closure_run_settings",
-           "sheet_pair_for"]
+__all__ = ["SheetRun", "SheetResponseModel", "drop_form", "vacuum_drop", "macroscopic_mismatch", "run_sheet_response",
+           "eps_tensor_from_nn", "closure_run_settings", "sheet_pair_for"]
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,33 @@ class SheetRun:
     dt: float
 
 
+def drop_form(sp: SheetPair, psi: fem.Function) -> fem.Form:
+    """psi(sheet A) - psi(sheet B), each averaged along its sheet, as a compiled scalar form (sum it over ranks)."""
+    dS = ufl.Measure("dS", domain=sp.mesh, subdomain_data=sp.facet_tags)
+    return fem.form((1.0 / sp.sheet_length) * (ufl.avg(psi) * dS(SHEET_A) - ufl.avg(psi) * dS(SHEET_B)))
+
+
 def vacuum_drop(sp: SheetPair, sigma0: float, eps0: float, degree: int = 2) -> tuple[float, fem.Function]:
     """Potential drop and field of the static sheets alone (amplitude sigma0, permittivity eps0)."""
     V = fem.functionspace(sp.mesh, ("Lagrange", degree))
     psi = PoissonSolver(V, eps0, facet_tags=sp.facet_tags, forcing=SheetForcing(sigma0)).solve()
-    dS = ufl.Measure("dS", domain=sp.mesh, subdomain_data=sp.facet_tags)
-    form = fem.form((1.0 / sp.sheet_length) * (ufl.avg(psi) * dS(SHEET_A) - ufl.avg(psi) * dS(SHEET_B)))
-    return sp.mesh.comm.allreduce(fem.assemble_scalar(form)), psi
+    return sp.mesh.comm.allreduce(fem.assemble_scalar(drop_form(sp, psi))), psi
+
+
+def macroscopic_mismatch(psi_hat: np.ndarray, psi_vac: fem.Function, eps_nn: complex, eps0: float) -> float:
+    """The macroscopic check (4.6): ||psi^ - psi_eff|| / ||psi_eff|| in L2, psi_eff = psi_vac eps0 / eps_nn;
+    psi_hat: the complex amplitude of psi (owned and ghost values of psi_vac's space)."""
+    V = psi_vac.function_space
+    comm = V.mesh.comm
+    psi_eff = psi_vac.x.array * (eps0 / eps_nn)
+    re, im = fem.Function(V), fem.Function(V)
+    re.x.array[:] = (psi_hat - psi_eff).real
+    im.x.array[:] = (psi_hat - psi_eff).imag
+    ref = fem.Function(V)
+    ref.x.array[:] = np.abs(psi_eff)
+    num = comm.allreduce(fem.assemble_scalar(fem.form((re**2 + im**2) * ufl.dx)))
+    den = comm.allreduce(fem.assemble_scalar(fem.form(ref**2 * ufl.dx)))
+    return float(np.sqrt(num / den))
 
 
 class SheetResponseModel(Protocol):
@@ -102,17 +122,8 @@ def run_sheet_response(make_model: Callable[[SheetPair, SheetForcing], SheetResp
     V = model.potential.function_space
     drop_vac, psi_vac = vacuum_drop(sp, sigma0, eps0, degree=V.element.basix_element.degree)
     eps_nn = eps0 * drop_vac / drop_hat
-    # macroscopic check: psi_eff = psi_vac eps0 / eps_nn against the lock-in psi field
-    comm = sp.mesh.comm
-    psi_eff = psi_vac.x.array * (eps0 / eps_nn)
-    re, im = fem.Function(V), fem.Function(V)
-    re.x.array[:] = (psi_hat - psi_eff).real
-    im.x.array[:] = (psi_hat - psi_eff).imag
-    ref = fem.Function(V)
-    ref.x.array[:] = np.abs(psi_eff)
-    num = comm.allreduce(fem.assemble_scalar(fem.form((re**2 + im**2) * ufl.dx)))
-    den = comm.allreduce(fem.assemble_scalar(fem.form(ref**2 * ufl.dx)))
-    return SheetRun(omega, drop_hat, drop_vac, complex(eps_nn), float(np.sqrt(num / den)), total, dt)
+    return SheetRun(omega, drop_hat, drop_vac, complex(eps_nn), macroscopic_mismatch(psi_hat, psi_vac, eps_nn, eps0),
+                    total, dt)
 
 
 def eps_tensor_from_nn(eps_xx: complex, eps_yy: complex, eps_45: complex) -> np.ndarray:

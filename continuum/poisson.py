@@ -78,15 +78,19 @@ class PoissonSolver:
                 facets = facet_tags.find(tag)
                 dofs = fem.locate_dofs_topological(V, tdim - 1, facets)
                 self._bcs.append(fem.dirichletbc(PETSc.ScalarType(value), dofs, V))
-        self._a = fem.form(ufl.inner(eps_ufl * ufl.grad(psi), ufl.grad(v)) * ufl.dx)
+        #: the UFL forms of the weak form (4.3): operator, polarisation + source term, sheet term (sigma0 Q)
+        self.operator_form = ufl.inner(eps_ufl * ufl.grad(psi), ufl.grad(v)) * ufl.dx
         L_P = ufl.inner(polarisation, ufl.grad(v)) * ufl.dx if polarisation is not None else zero
         if source is not None:
             L_P = L_P + ufl.inner(source, v) * ufl.dx
+        self.source_form = L_P
+        self._a = fem.form(self.operator_form)
         self._L_P = fem.form(L_P)
         if forcing is not None and facet_tags is None:
             raise ValueError("forcing: sheet charges need facet_tags marking the sheets")
         self.forcing = forcing
         q = sheet_charge_form(v, facet_tags, forcing.sigma0) if (forcing is not None and forcing.sigma0 != 0.0) else zero
+        self.sheet_form = q
         self._L_Q = fem.form(q)
 
         A = fem_petsc.assemble_matrix(self._a, bcs=self._bcs)
