@@ -8,7 +8,10 @@
     fitted to route (c): lorentz_fitted (damped Grad: chi_s, w0, friction) and debye_fitted (chi_s, tau_D);
     parameter-free, from the molecular parameters: grad_damped (ideal chi_s, w0^2 = kT/I, friction gamma_r
     of the Langevin bath), debye_ideal (tau_D = I gamma_r / kT), grad (undamped) and local_equilibrium
-    (no static response); eps_eff from sheet pairs along x, y and 45 degrees (complex 2x2 tensor).
+    (no static response); eps_eff from sheet pairs along x, y and 45 degrees (complex 2x2 tensor), by
+    continuum_route: "auto" solves the linear closures (all six here) in the frequency domain, one linear
+    solve per frequency (docs/theory.md (4.14)), with a dense curve of DENSE_POINTS frequencies; "time"
+    time-steps each sheet pair to its periodic state and takes the lock-in (docs/theory.md §4).
 The linear-response theorem says (b) = (c) within error bars; the continuum's differences from MD are
 reduction errors (mean field: no Kirkwood factor; closure: the shape of the spectrum).
 
@@ -33,8 +36,7 @@ from mpi4py import MPI
 from hydrobridge.closures.dipolar_continuum import dipolar_closure
 from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.config import OUTPUT_FOLDER, Option, study_main
-from hydrobridge.continuum.dipolar import DipolarFluid
-from hydrobridge.continuum.permittivity import closure_run_settings, run_sheet_response, sheet_pair_for
+from hydrobridge.continuum.frequency import ROUTES, continuum_eps
 from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
                                                continuum_molecule, field_rule, frequency_rule, md_trajectory,
                                                replica_setup, system_options, system_rules)
@@ -44,6 +46,8 @@ from hydrobridge.provenance import StageClock, describe_run, summary_line
 from hydrobridge.tasks import run_tasks
 
 CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium")
+#: frequencies of the dense continuum curve (closures solved in the frequency domain)
+DENSE_POINTS = 120
 
 SCHEMA = {
     "out": Option(str, "out/permittivity", "output folder (a writable folder, or creatable)"),
@@ -64,6 +68,9 @@ SCHEMA = {
     "blocks": Option(int, 10, "blocks for standard errors (of the fluctuation and the AC runs)", minimum=2),
     "closures": Option(list, list(CLOSURES), "continuum closures to run", item=str, choices=CLOSURES,
                        non_empty=True, unique=True),
+    "continuum_route": Option(str, "auto", "continuum eps(w): auto (frequency domain for linear closures, else "
+                              "time stepping), frequency (one linear solve per frequency) or time (sheet lock-in)",
+                              choices=ROUTES),
     "seed": Option(int, 1, "base random seed", minimum=0),
     "trajectory_every": TRAJECTORY_OPTION,
 }
@@ -109,17 +116,25 @@ def ac_task(setup: ReplicaSetup, config: dict, key: str, omega: float, direction
             "err_re": [c.real for c in column_err], "err_im": [c.imag for c in column_err]}
 
 
-def continuum_task(config: dict, fitted: dict, closure_name: str, omega: float, orientation: str) -> list[float]:
+def continuum_task(config: dict, fitted: dict, closure_name: str) -> dict:
+    """eps_eff(w) tensors of one closure at the study's frequencies by config["continuum_route"] (auto: the
+    frequency domain for linear closures, docs/theory.md (4.14)), and for the frequency domain a dense curve of
+    (eps_xx + eps_yy)/2 on DENSE_POINTS frequencies."""
     par, n = continuum_molecule(config), config["density"]
     closure = dipolar_closure(closure_name, density=n, molecule=par, bath_friction=config["gamma_r"], spectrum=fitted)
-    kw = closure_run_settings(closure, par, n, omega)
+    result = continuum_eps(closure, par, n, config["omegas"], route=config["continuum_route"]).to_dict()
+    if result["routes"][0] == "frequency":
+        w = dense_grid(config)
+        t = continuum_eps(closure, par, n, w, route="frequency").tensor
+        iso = 0.5 * (t[:, 0, 0] + t[:, 1, 1])
+        result["dense"] = {"omegas": w.tolist(), "eps_re": iso.real.tolist(), "eps_im": iso.imag.tolist()}
+    return result
 
-    def make(sp, forcing):
-        return DipolarFluid(sp.mesh, par, closure, n, translation=False, facet_tags=sp.facet_tags,
-                            forcing=forcing, sheet_length=sp.sheet_length)
 
-    r = run_sheet_response(make, sheet_pair_for(MPI.COMM_SELF, orientation), omega, 1.0, par.eps0, **kw)
-    return [r.eps_nn.real, r.eps_nn.imag]
+def dense_grid(config: dict) -> np.ndarray:
+    """DENSE_POINTS log-spaced angular frequencies over the fit grid's range."""
+    w = fit_grid(config)
+    return np.logspace(np.log10(w.min()), np.log10(w.max()), DENSE_POINTS)
 
 
 def run_study(config: dict, out: Path, resume: bool = False) -> dict:
@@ -155,8 +170,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
                 ac[i, :, d] = np.array(r["re"]) + 1j * np.array(r["im"])
                 ac_err[i, :, d] = np.array(r["err_re"]) + 1j * np.array(r["err_im"])
 
-    cont_tasks = [(f"{c}/{w:.6g}/{o}", lambda c=c, w=w, o=o: continuum_task(config, fitted, c, w, o))
-                  for c in config["closures"] for w in omegas for o in ("x", "y", "45")]
+    cont_tasks = [(c, lambda c=c: continuum_task(config, fitted, c)) for c in config["closures"]]
     with clock.stage("continuum"):
         cont = run_tasks(cont_tasks, out / "continuum", resume, comm, label="permittivity/continuum")
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 
-from hydrobridge.continuum.permittivity import eps_tensor_from_nn
 from hydrobridge.particles.dipolar.response import inverse_variance_mean
 
 Pair = tuple[np.ndarray, np.ndarray]
@@ -26,7 +25,9 @@ STATIC = ("md_static_eps_fluctuation: the fluctuation formula docs/theory.md (4.
 def summarise(config: dict, chi_ideal: float, fitted: dict, md_ac: Pair, md_fluctuation: Pair, md_static: Pair,
               cont: dict) -> dict:
     """The study's summary: md_ac, md_fluctuation are the (tensor, standard error) pairs, complex (n_w, 2, 2),
-    md_static the fluctuation route's static tensor (2, 2) and error; cont the continuum tasks' [Re, Im] eps_nn by key."""
+    md_static the fluctuation route's static tensor (2, 2) and error; cont the continuum results by closure name:
+    ContinuumEps.to_dict() at the study's frequencies (tensors and the route of each), and, for the closures
+    solved in the frequency domain, "dense": the isotropic eps on a fine frequency grid."""
     omegas = list(config["omegas"])
     nw = len(omegas)
     (ac, ac_err), (fluct, fluct_err), (static, static_err) = md_ac, md_fluctuation, md_static
@@ -58,15 +59,14 @@ def summarise(config: dict, chi_ideal: float, fitted: dict, md_ac: Pair, md_fluc
         "continuum": {},
     }
     for c in config["closures"]:
-        tensors = []
-        for w in omegas:
-            e = {o: complex(*cont[f"{c}/{w:.6g}/{o}"]) for o in ("x", "y", "45")}
-            tensors.append(eps_tensor_from_nn(e["x"], e["y"], e["45"]))
-        t = np.array(tensors)
+        t = np.array(cont[c]["tensor_re"]) + 1j * np.array(cont[c]["tensor_im"])
         rel = np.abs(np.abs(iso(t) - 1) - md_abs) / md_abs
         summary["continuum"][c] = {"tensor_re": t.real.tolist(), "tensor_im": t.imag.tolist(),
+                                   "route": cont[c]["routes"],
                                    "relative_error_abs_eps_minus_1_vs_md": rel.tolist(),
                                    "max_relative_error": float(rel.max())}
+        if "dense" in cont[c]:
+            summary["continuum"][c]["dense"] = cont[c]["dense"]
     best = min(summary["continuum"], key=lambda c: summary["continuum"][c]["max_relative_error"])
     summary["best_closure"] = best
     if not config["interactions"]:
@@ -105,7 +105,8 @@ def headline(summary: dict) -> list[str]:
 
 def plot(summary: dict, fit_w: np.ndarray, fit_eps: np.ndarray, path: Path) -> None:
     """Re and Im of eps(w) = (eps_xx + eps_yy)/2: MD routes with error bars (one standard error), the MD
-    spectrum on a fine grid, the fitted closures' analytic curves, and every continuum closure's values."""
+    spectrum on a fine grid, the fitted closures' analytic curves, and every continuum closure's values (a
+    dense curve for the closures solved in the frequency domain)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -129,10 +130,13 @@ def plot(summary: dict, fit_w: np.ndarray, fit_eps: np.ndarray, path: Path) -> N
                     fmt="o", color="0.4", capsize=3, label="MD, fluctuation formula (+- 1 s.e.)")
         ax.errorbar(w, iso("md_ac", f"tensor_{part}"), yerr=np.abs(iso("md_ac", f"err_{part}")), fmt="ks", capsize=3,
                     label="MD, AC lock-in (+- 1 s.e.)")
-        for j, c in enumerate(summary["continuum"]):
-            t = np.array(summary["continuum"][c][f"tensor_{part}"])
+        for j, (c, res) in enumerate(summary["continuum"].items()):
+            t = np.array(res[f"tensor_{part}"])
             ax.semilogx(w, 0.5 * (t[:, 0, 0] + t[:, 1, 1]), "o^vD<>"[j % 6], color=f"C{j}", mfc="none", ms=8,
-                        label=f"continuum, closure {c}")
+                        label=f"continuum, closure {c} ({'/'.join(sorted(set(res['route'])))} domain)")
+            if "dense" in res:
+                ax.semilogx(res["dense"]["omegas"], res["dense"][f"eps_{part}"], "-", color=f"C{j}", lw=0.8, alpha=0.6,
+                            label=f"continuum, closure {c}, {len(res['dense']['omegas'])} frequencies")
         if part == "re":
             ax.axhline(summary["ideal_rotor_eps"], color="grey", ls=":", lw=1,
                        label="ideal rotors, static: 1 + n mu^2 / (2 eps0 kT)")

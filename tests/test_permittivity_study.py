@@ -68,4 +68,15 @@ def test_sigkill_and_resume_reproduce_the_summary(tmp_path):
         assert s < 4
     le = np.array(a["continuum"]["local_equilibrium"]["tensor_re"])
     assert np.allclose(le, np.eye(2), atol=1e-9)
+    # linear closures go through the frequency domain by default, with a dense curve
+    for closure in ("lorentz_fitted", "local_equilibrium"):
+        assert a["continuum"][closure]["route"] == ["frequency", "frequency"]
+        assert len(a["continuum"][closure]["dense"]["omegas"]) >= 100
+    # the fitted Lorentz closure's continuum response is its analytic spectrum (docs/theory.md (4.15))
+    fit = a["fitted_closures"]["lorentz"]
+    w = np.array(a["continuum"]["lorentz_fitted"]["dense"]["omegas"])
+    exact = 1 + fit["chi_s"] * fit["w0"] ** 2 / (fit["w0"] ** 2 - w**2 - 1j * w * fit["friction"])
+    dense = np.array(a["continuum"]["lorentz_fitted"]["dense"]["eps_re"]) + 1j * np.array(
+        a["continuum"]["lorentz_fitted"]["dense"]["eps_im"])
+    assert np.max(np.abs(dense - exact) / np.abs(exact - 1)) < 1e-8
     assert (tmp_path / "ref" / "eps.png").exists()
