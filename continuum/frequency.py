@@ -45,7 +45,7 @@ from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.driver import Observer
 from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.permittivity import (SheetRun, closure_run_settings, drop_form, eps_tensor_from_nn,
-                                                macroscopic_mismatch, run_sheet_response, sheet_pair_for, vacuum_drop)
+                                                MacroscopicCheck, run_sheet_response, sheet_pair_for, vacuum_drop)
 from hydrobridge.meshes.sheets import SheetPair
 
 __all__ = ["SOLVER", "ROUTES", "HarmonicResponse", "HarmonicSheetSystem", "frequency_response", "frequency_eps_tensor",
@@ -172,13 +172,14 @@ def frequency_response(closure: RotationalClosure, params: DipolarParameters, de
     sp = sheet_pair_for(comm, orientation, mesh_n)
     system = HarmonicSheetSystem(sp, params, closure, density, degree, translation, sigma0)
     drop_vac, psi_vac = vacuum_drop(sp, sigma0, params.eps0, degree=degree + 1)
+    check = MacroscopicCheck(psi_vac)
     drops, eps, mismatch = [], [], []
     for w in omegas:
         drop, psi_hat = system.solve(float(w))
         e = params.eps0 * drop_vac / drop
         drops.append(drop)
         eps.append(e)
-        mismatch.append(macroscopic_mismatch(psi_hat, psi_vac, e, params.eps0))
+        mismatch.append(check(psi_hat, e, params.eps0))
     return HarmonicResponse(omegas, np.array(drops), drop_vac, np.array(eps), np.array(mismatch))
 
 

@@ -36,7 +36,7 @@ from mpi4py import MPI
 from hydrobridge.closures.dipolar_continuum import dipolar_closure
 from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.config import OUTPUT_FOLDER, Option, study_main
-from hydrobridge.continuum.frequency import ROUTES, continuum_eps
+from hydrobridge.continuum.frequency import ROUTES, continuum_eps, frequency_response
 from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
                                                continuum_molecule, field_rule, frequency_rule, md_trajectory,
                                                replica_setup, system_options, system_rules)
@@ -47,7 +47,7 @@ from hydrobridge.tasks import run_tasks
 
 CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium")
 #: frequencies of the dense continuum curve (closures solved in the frequency domain)
-DENSE_POINTS = 120
+DENSE_POINTS = 100
 
 SCHEMA = {
     "out": Option(str, "out/permittivity", "output folder (a writable folder, or creatable)"),
@@ -124,9 +124,8 @@ def continuum_task(config: dict, fitted: dict, closure_name: str) -> dict:
     closure = dipolar_closure(closure_name, density=n, molecule=par, bath_friction=config["gamma_r"], spectrum=fitted)
     result = continuum_eps(closure, par, n, config["omegas"], route=config["continuum_route"]).to_dict()
     if result["routes"][0] == "frequency":
-        w = dense_grid(config)
-        t = continuum_eps(closure, par, n, w, route="frequency").tensor
-        iso = 0.5 * (t[:, 0, 0] + t[:, 1, 1])
+        w = dense_grid(config)              # (eps_xx + eps_yy)/2 needs the x and y sheet pairs only
+        iso = 0.5 * sum(frequency_response(closure, par, n, w, o).eps_nn for o in ("x", "y"))
         result["dense"] = {"omegas": w.tolist(), "eps_re": iso.real.tolist(), "eps_im": iso.imag.tolist()}
     return result
 

@@ -134,9 +134,12 @@ def plot(summary: dict, fit_w: np.ndarray, fit_eps: np.ndarray, path: Path) -> N
             t = np.array(res[f"tensor_{part}"])
             ax.semilogx(w, 0.5 * (t[:, 0, 0] + t[:, 1, 1]), "o^vD<>"[j % 6], color=f"C{j}", mfc="none", ms=8,
                         label=f"continuum, closure {c} ({'/'.join(sorted(set(res['route'])))} domain)")
+        bottom, top = ax.get_ylim()           # the data's range: the pole of an undamped closure runs off-scale
+        for j, (c, res) in enumerate(summary["continuum"].items()):
             if "dense" in res:
                 ax.semilogx(res["dense"]["omegas"], res["dense"][f"eps_{part}"], "-", color=f"C{j}", lw=0.8, alpha=0.6,
                             label=f"continuum, closure {c}, {len(res['dense']['omegas'])} frequencies")
+        ax.set_ylim(bottom, top)
         if part == "re":
             ax.axhline(summary["ideal_rotor_eps"], color="grey", ls=":", lw=1,
                        label="ideal rotors, static: 1 + n mu^2 / (2 eps0 kT)")
