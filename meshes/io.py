@@ -9,10 +9,10 @@ unstructured periodic sheet-pair geometry with gmsh (docs/theory.md §4).
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import meshio
 import numpy as np
 import numpy.typing as npt
 from dolfinx import mesh as dmesh
@@ -23,6 +23,14 @@ from hydrobridge.meshes.periodic import InputMesh, PeriodicMesh, create_periodic
 __all__ = ["TaggedMesh", "read_mesh", "write_mesh", "distribute", "gmsh_sheet_pair"]
 
 _CELL_NAMES = {1: ("line", "vertex"), 2: ("triangle", "line")}
+
+
+def _optional(module: str):
+    """Import gmsh or meshio, which come with the `mesh` extra, or say how to install them."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"{module} is needed for mesh files: pip install 'hydrobridge[mesh]'") from None
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ def read_mesh(path: str | Path, gdim: int = 2, period: tuple[float | None, ...] 
         raise FileNotFoundError(f"path = {path}: no such mesh file")
     if gdim not in _CELL_NAMES:
         raise ValueError(f"gdim = {gdim}: expected 1 or 2")
+    meshio = _optional("meshio")
     m = meshio.read(path)
     cell_name, facet_name = _CELL_NAMES[gdim]
     x = np.ascontiguousarray(m.points[:, :gdim], dtype=np.float64)
@@ -90,6 +99,7 @@ def write_mesh(path: str | Path, mesh: TaggedMesh) -> None:
         blocks.append((facet_name, mesh.facets))
         phys.append(mesh.facet_values)
     cell_data = {"gmsh:physical": phys, "gmsh:geometrical": phys}
+    meshio = _optional("meshio")
     out = meshio.Mesh(points, blocks, cell_data=cell_data)
     if str(path).endswith(".msh"):
         meshio.write(path, out, file_format="gmsh22", binary=False)
@@ -110,7 +120,7 @@ def gmsh_sheet_pair(path: str | Path, L: float = 1.0, positions: tuple[float, fl
     Opposite sides are meshed periodically (gmsh setPeriodic), the sheets are physical lines with
     sheet_tags, the surface is physical group 10. Returns the written .msh path.
     """
-    import gmsh
+    gmsh = _optional("gmsh")
 
     if not L > 0:
         raise ValueError(f"L = {L}: expected a positive box length")
