@@ -227,60 +227,23 @@ def fit_closures(config: dict, md: dict) -> DipolarMDClosures:
 # ----------------------------------------------------------------------------------------------------
 # continuum tasks
 def continuum_task(config: dict, fitted: dict, name: str, d2: bool, fields_dir: Path | None) -> dict:
-    """The continuum with closure `name` (and the D2 correction if d2), driven like the MD; lock-in of the
-    same profiles and drop over whole periods after the closure's transient, and the drop waveform."""
-    from hydrobridge.continuum.dipolar import DipolarFluid
-    from hydrobridge.continuum.driver import FieldSeries, LockinRecorder, Progress, advance
-    from hydrobridge.continuum.forcing import SheetForcing
-    from hydrobridge.continuum.output import FieldWriter
-    from hydrobridge.continuum.permittivity import closure_run_settings
-    from hydrobridge.meshes.locate import locate_cells, padded_points
-    from hydrobridge.meshes.sheets import sheet_pair_mesh
+    """The continuum with closure `name` (and the D2 correction if d2), driven like the MD
+    (continuum.sheet_profiles): lock-in amplitudes and means of the same profiles, the drop over one period."""
+    from hydrobridge.continuum.sheet_profiles import sheet_profile_response
 
     fits = DipolarMDClosures.from_dict(fitted)
-    par = continuum_molecule(config)
     geo = sheet_pair_geometry(config)
-    L, n, w, nc = geo.length, config["density"], config["omega"], config["mesh_cells"]
-    closure = fits.closure(name)
-    settings = closure_run_settings(closure, par, n, w)
-    ramp = settings.get("ramp_periods", 0)
-    sp = sheet_pair_mesh(MPI.COMM_SELF, "x", nc, 4, L, L)
-    pressure = fits.pressure if name == "measured" else None
-    fluid = DipolarFluid(sp.mesh, par, closure, n, translation=True, facet_tags=sp.facet_tags,
-                         forcing=SheetForcing(config["sigma0"], w, ramp), sheet_length=sp.sheet_length,
-                         correlation=fits.pair_table((L, L)) if d2 else None, pressure=pressure)
-    c2 = par.kT / par.mass if pressure is None else float(pressure.sound_speed_squared({"rho": n}))
-    period = 2 * math.pi / w
-    dt_max = min(settings["max_dt"], 0.1 * (L / nc) / (1 + math.sqrt(c2)))
-    per = max(32, math.ceil(period / dt_max))
-    dt = period / per
-    before = (ramp + settings.get("transient_periods", 1)) * per
-    measure = 2 * per
-    pts = padded_points(np.column_stack([geo.points, np.full(nc, 0.1 * L)]))
-    cells = locate_cells(sp.mesh, pts)
-    lay = fluid.layout
-
-    def profiles(model: DipolarFluid) -> np.ndarray:
-        drop = model.potential_drop()
-        state = model.state.eval(pts, cells)
-        psi = model.potential.eval(pts, cells)[:, 0]
-        return np.concatenate([state[:, lay.rho], par.mu * state[:, lay.p], psi - psi.mean(), [drop]])
-
-    recorder = LockinRecorder(profiles, w, before, measure)
-    observers = [recorder, Progress("continuum", before + measure, sp.mesh.comm)]
-    if fields_dir is not None:
-        writer = FieldWriter(fields_dir / f"{name}{'_d2' if d2 else ''}.bp", fluid.output_fields(), sp.mesh)
-        observers.append(FieldSeries(writer, math.ceil(per / config["field_frames"]), first=before, last=before + per))
-    try:
-        advance(fluid, dt, before + measure, observers)
-    finally:
-        if fields_dir is not None:
-            writer.close()
-    amp = recorder.amplitude()
-    phase, wave = one_period_waveform(np.array(recorder.times), np.array(recorder.values)[:, -1], w, per)
-    x = np.array(recorder.values)
-    return {"amp_re": amp.real.tolist(), "amp_im": amp.imag.tolist(), "mean": x.mean(axis=0).tolist(),
-            "wave_phase": phase, "wave": wave, "dt": dt, "steps": before + measure}
+    w = config["omega"]
+    r = sheet_profile_response(fits.closure(name), continuum_molecule(config), config["density"], geo.length,
+                               config["mesh_cells"], config["sigma0"], w, geo.points,
+                               pressure=fits.pressure if name == "measured" else None,
+                               correlation=fits.pair_table((geo.length, geo.length)) if d2 else None,
+                               field_path=fields_dir / f"{name}{'_d2' if d2 else ''}.bp" if fields_dir else None,
+                               field_frames=config["field_frames"])
+    amp = lockin_amplitude(r.samples, w, t=r.t)
+    phase, wave = one_period_waveform(r.t, r.samples[:, -1], w, r.steps_per_period)
+    return {"amp_re": amp.real.tolist(), "amp_im": amp.imag.tolist(), "mean": r.samples.mean(axis=0).tolist(),
+            "wave_phase": phase, "wave": wave, "dt": r.dt, "steps": r.steps}
 
 
 # ----------------------------------------------------------------------------------------------------
