@@ -1,5 +1,5 @@
 """Longitudinal permittivity eps_L(k, w) of the linearised dipolar continuum at wavevector k (docs/theory.md
-(4.24)-(4.27)), for any RotationalClosure, with an optional nonlocal correlation term.
+(4.24)-(4.28)), for any RotationalClosure, with an optional nonlocal correlation term.
 
 Linearised about the uniform state at rest (rho = n, U = 0, p = r = 0, psi = 0; docs/theory.md §4, frequency-
 domain formulation), the closure's sources are linear in u = (p, r) and E at fixed rho = n:
@@ -29,6 +29,7 @@ Correlation contract: `correlation` is any object with a method kernel(k: float)
 transform at k of the kernel K(x - x') in E_loc(x) = E(x) + (1/eps0) int K(x - x') P_L(x') dx' (P = mu p).
 It must be real and even in k (a static, isotropic correlation). A mean-field closure is kernel = 0; a
 k-independent kernel K0 is a Lorentz-type local field (K0 = 1/2 in 2D is the Clausius-Mossotti cavity field).
+Two analytic kernels: GaussianKernel (a test case) and CorrelationHoleKernel (MD-free, (4.28)).
 """
 
 from __future__ import annotations
@@ -40,11 +41,12 @@ from typing import Protocol, Sequence
 import basix.ufl
 import numpy as np
 import ufl
+from scipy.special import j1
 
 from hydrobridge.closures.base import RotationalClosure
 from hydrobridge.closures.rotational import DipolarParameters
 
-__all__ = ["CorrelationKernel", "GaussianKernel", "LinearisedClosure", "linearised_closure", "wavevector_permittivity",
+__all__ = ["CorrelationKernel", "GaussianKernel", "CorrelationHoleKernel", "LinearisedClosure", "linearised_closure", "wavevector_permittivity",
            "implied_kernel", "SheetPairCheck", "sheet_pair_check"]
 
 
@@ -68,6 +70,24 @@ class GaussianKernel:
 
     def kernel(self, k: float) -> float:
         return self.amplitude * math.exp(-0.5 * (k * self.width) ** 2)
+
+
+@dataclass(frozen=True)
+class CorrelationHoleKernel:
+    """kernel(k) = 1/2 - J1(k a) / (k a) (docs/theory.md (4.28)): the local field of a correlation hole of radius a
+    (no other molecule within a of a molecule's centre; a = the core diameter s for the MD model), without its
+    k -> 0 value 1/2 (the 2D Lorentz field, which would move eps(k -> 0) away from the closure's chi_s). MD-free; 0 at
+    k = 0, rising to 1/2 for k a >> 1."""
+
+    radius: float
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.radius) and self.radius > 0):
+            raise ValueError(f"radius = {self.radius}: expected a finite positive length")
+
+    def kernel(self, k: float) -> float:
+        x = k * self.radius
+        return 0.5 - float(j1(x)) / x if x > 1e-8 else 0.0
 
 
 @dataclass(frozen=True)

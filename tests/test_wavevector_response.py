@@ -8,7 +8,7 @@ import pytest
 from mpi4py import MPI
 
 from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
-from hydrobridge.continuum.wavevector_response import (GaussianKernel, implied_kernel, linearised_closure,
+from hydrobridge.continuum.wavevector_response import (CorrelationHoleKernel, GaussianKernel, implied_kernel, linearised_closure,
                                                        sheet_pair_check, wavevector_permittivity)
 
 PAR = DipolarParameters(mu=1.5, inertia=0.0625, kT=1.0, kT_r=1.0)
@@ -54,6 +54,19 @@ def test_gaussian_kernel_follows_the_local_field_formula(closure):
     assert np.abs(eps - expected).max() < 1e-12 * np.abs(expected).max()
     assert np.abs(eps[:, 0] - eps[0, 0]).max() > 0.1          # the kernel makes eps_L depend on k
     np.testing.assert_allclose(implied_kernel(1 / eps[:, 0].real, CHI), K[:, 0], rtol=1e-12)
+
+
+def test_correlation_hole_kernel_is_the_disc_field():
+    """(4.28): 1/2 - J1(k a)/(k a) = int_0^{k a} J2(x)/x dx, the principal-value field of the polarisation wave on the
+    hole, by quadrature; (k a)^2 / 16 at small k a; 0 at k = 0."""
+    from scipy.integrate import quad
+    from scipy.special import jv
+
+    hole = CorrelationHoleKernel(1.3)
+    for k in (0.2, 1.0, 2.5, 7.0):
+        disc, _ = quad(lambda x: jv(2, x) / x, 0.0, k * 1.3, epsabs=1e-13, limit=200)
+        assert abs(hole.kernel(k) - disc) < 1e-11
+    assert abs(hole.kernel(1e-3) / (1.3e-3) ** 2 - 1 / 16) < 1e-6 and hole.kernel(0.0) == 0.0
 
 
 def test_zero_kernel_leaves_ideal_rotors_unchanged():
