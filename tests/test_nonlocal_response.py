@@ -10,9 +10,8 @@ from hydrobridge.particles.dipolar.charges import charge_sites
 from hydrobridge.particles.dipolar.forcefield import force_field
 from hydrobridge.particles.dipolar.integrate import BAOAB
 from hydrobridge.particles.dipolar.model import DipolarBoxModel, State, lattice_state
-from hydrobridge.particles.dipolar.nonlocal_response import (ModeSampler, box_wavevectors, charge_modes,
-                                                             ideal_rotor_modes, nonlocal_permittivity,
-                                                             polarisation_modes)
+from hydrobridge.particles.dipolar.nonlocal_response import (ModeSampler, box_wavevectors, ideal_rotor_modes,
+                                                             nonlocal_permittivity, wavevector_modes)
 from hydrobridge.particles.dipolar.observables import static_permittivity
 from hydrobridge.particles.dipolar.simulate import run
 
@@ -29,8 +28,7 @@ def test_modes_equal_direct_pair_sums():
     rng = np.random.default_rng(3)
     s = _random_state(rng, 17)
     kvecs = np.vstack([box_wavevectors(PARAMS.box, 3), [[2 * np.pi / 6, 4 * np.pi / 6]]])
-    ml, mt = polarisation_modes(s.x, s.theta, PARAMS.mu, kvecs)
-    rho = charge_modes(s.x, s.theta, PARAMS.q, PARAMS.l, kvecs)
+    ml, mt, rho = wavevector_modes(s.x, s.theta, PARAMS.q, PARAMS.l, kvecs)
     d = np.column_stack((np.cos(s.theta), np.sin(s.theta)))
     y, q = charge_sites(s.x, s.theta, PARAMS.q, PARAMS.l)
     for j, k in enumerate(kvecs):
@@ -50,8 +48,7 @@ def test_charge_route_tends_to_the_dipole_route_at_small_kl():
     k = box_wavevectors(PARAMS.box, 1)
     diffs = []
     for l in (0.4, 0.2, 0.1):
-        ml, _ = polarisation_modes(s.x, s.theta, 2.0 * l, k)
-        rho = charge_modes(s.x, s.theta, 2.0, l, k)
+        ml, _, rho = wavevector_modes(s.x, s.theta, 2.0, l, k)
         diffs.append(np.max(np.abs(rho - 1j * np.linalg.norm(k, axis=1) * ml) / np.abs(ml * np.linalg.norm(k, axis=1))))
     assert diffs[0] < 0.02 and 3.8 < diffs[0] / diffs[1] < 4.2 and 3.8 < diffs[1] / diffs[2] < 4.2
 
@@ -87,7 +84,7 @@ def test_k_to_zero_limit_is_the_static_fluctuation_formula():
     for _ in range(2000):
         s = _random_state(rng, n)
         for theta in (s.theta, s.theta + np.pi):               # M and -M: the sample mean of M is exactly 0
-            ml, mt = polarisation_modes(s.x, theta, PARAMS.mu, kvecs)
+            ml, mt, _ = wavevector_modes(s.x, theta, PARAMS.q, PARAMS.l, kvecs)
             rows.append(np.stack([np.abs(ml) ** 2, np.abs(mt) ** 2, np.abs(ml) ** 2]))
             m.append(PARAMS.mu * np.array([np.cos(theta).sum(), np.sin(theta).sum()]))
     blocks = np.array(rows).reshape(20, 200, 3, 2).mean(axis=1)
@@ -112,6 +109,8 @@ def test_sampler_is_passive():
 
 
 def test_bad_input_is_named():
+    with pytest.raises(ValueError, match="kvecs"):
+        wavevector_modes(np.zeros((2, 2)), np.zeros(2), 1.0, 0.5, np.zeros((1, 2)))
     with pytest.raises(ValueError, match="n_max"):
         box_wavevectors(PARAMS.box, 0)
     with pytest.raises(ValueError, match="route"):

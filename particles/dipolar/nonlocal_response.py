@@ -28,14 +28,15 @@ the blocks (the transforms are nonlinear). Units: those of the model (eps0, kT i
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
-from hydrobridge.particles.dipolar.charges import charge_sites
 from hydrobridge.particles.dipolar.model import DipolarBoxModel, State
 
-__all__ = ["MODE_QUANTITIES", "box_wavevectors", "polarisation_modes", "charge_modes", "ModeSampler",
+__all__ = ["MODE_QUANTITIES", "box_wavevectors", "wavevector_modes", "ModeSampler",
            "NonlocalEps", "nonlocal_permittivity", "ideal_rotor_modes"]
 
 #: the per-wavevector fluctuations a ModeSampler records, in order
@@ -53,27 +54,37 @@ def box_wavevectors(box: np.ndarray, n_max: int) -> np.ndarray:
                            np.column_stack((zero, 2 * np.pi * n / box[1]))])
 
 
-def _phases(x: np.ndarray, kvecs: np.ndarray) -> np.ndarray:
-    """exp(i k . x_i), shape (N, n_k)."""
-    return np.exp(1j * (np.asarray(x, dtype=np.float64) @ np.asarray(kvecs, dtype=np.float64).T))
+@numba.njit(cache=True)
+def _modes_kernel(x, theta, kvecs, q, l, out):
+    out[:] = 0.0
+    for i in range(x.shape[0]):
+        c, s = math.cos(theta[i]), math.sin(theta[i])
+        for j in range(kvecs.shape[0]):
+            kx, ky = kvecs[j, 0], kvecs[j, 1]
+            phase = x[i, 0] * kx + x[i, 1] * ky
+            e = complex(math.cos(phase), math.sin(phase))
+            along = c * kx + s * ky                          # |k| d . k_hat
+            out[0, j] += along * e
+            out[1, j] += (s * kx - c * ky) * e               # |k| d . k_perp, k_perp = (-k_y, k_x) / |k|
+            out[2, j] += math.sin(0.5 * l * along) * e
+    for j in range(kvecs.shape[0]):
+        norm = math.sqrt(kvecs[j, 0] ** 2 + kvecs[j, 1] ** 2)
+        out[0, j] *= q * l / norm
+        out[1, j] *= q * l / norm
+        out[2, j] *= 2j * q
 
 
-def polarisation_modes(x: np.ndarray, theta: np.ndarray, mu: float,
-                       kvecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(M_L(k), M_T(k)) of (4.19), complex (n_k,), for positions x (N, 2), angles theta (N,), wavevectors (n_k, 2)."""
-    kvecs = np.asarray(kvecs, dtype=np.float64)
-    khat = kvecs / np.linalg.norm(kvecs, axis=1)[:, None]
-    d = np.column_stack((np.cos(theta), np.sin(theta)))
-    phase = _phases(x, kvecs)
-    along = d @ khat.T                                       # d_i . k_hat, (N, n_k)
-    across = d[:, 1:2] * khat[:, 0] - d[:, 0:1] * khat[:, 1]     # d_i . k_perp, k_perp = (-k_y, k_x)/|k|
-    return mu * np.sum(along * phase, axis=0), mu * np.sum(across * phase, axis=0)
-
-
-def charge_modes(x: np.ndarray, theta: np.ndarray, q: float, l: float, kvecs: np.ndarray) -> np.ndarray:
-    """rho_q(k) = sum_a q_a exp(i k . y_a) of (4.20) over the 2N charge sites (particles.dipolar.charges), (n_k,)."""
-    sites, charges = charge_sites(np.asarray(x, dtype=np.float64), np.asarray(theta, dtype=np.float64), q, l)
-    return charges @ _phases(sites, kvecs)
+def wavevector_modes(x: np.ndarray, theta: np.ndarray, q: float, l: float,
+                     kvecs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(M_L(k), M_T(k), rho_q(k)) of (4.19)-(4.20), each complex (n_k,), for molecules with site charges +-q at
+    separation l (mu = q l), positions x (N, 2), angles theta (N,), wavevectors kvecs (n_k, 2), k != 0."""
+    kvecs = np.ascontiguousarray(kvecs, dtype=np.float64)
+    if kvecs.ndim != 2 or kvecs.shape[1] != 2 or np.any(np.hypot(kvecs[:, 0], kvecs[:, 1]) == 0):
+        raise ValueError(f"kvecs of shape {kvecs.shape}: expected (n_k, 2) non-zero wavevectors")
+    out = np.empty((3, kvecs.shape[0]), np.complex128)
+    _modes_kernel(np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(theta, dtype=np.float64), kvecs,
+                  float(q), float(l), out)
+    return out[0], out[1], out[2]
 
 
 class ModeSampler:
@@ -92,9 +103,7 @@ class ModeSampler:
     def __call__(self, step: int, state: State, forces: object = None) -> None:
         if step % self.every:
             return
-        p = self.params
-        ml, mt = polarisation_modes(state.x, state.theta, p.mu, self.kvecs)
-        rho = charge_modes(state.x, state.theta, p.q, p.l, self.kvecs)
+        ml, mt, rho = wavevector_modes(state.x, state.theta, self.params.q, self.params.l, self.kvecs)
         self._rows.append(np.stack([np.abs(ml) ** 2, np.abs(mt) ** 2, np.abs(rho) ** 2 / self._k2]))
 
     @property
