@@ -1,6 +1,6 @@
 """eps_L(k, w) of the linearised continuum (docs/theory.md (4.24)-(4.27)): algebraic against the FE sheet-pair solve
 at the main job's box wavevectors, the translation's numerical diffusion under mesh refinement, and the Gaussian test
-kernel; serial, a few minutes.
+kernel and the correlation hole (4.28); serial, a few minutes.
 
     .venv/bin/python benchmarks/continuum_wavevector.py
 
@@ -17,7 +17,8 @@ import numpy as np
 
 import hydrobridge  # noqa: F401  (dolfinx_solver before dolfinx)
 from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational
-from hydrobridge.continuum.wavevector_response import GaussianKernel, sheet_pair_check, wavevector_permittivity
+from hydrobridge.continuum.wavevector_response import (CorrelationHoleKernel, GaussianKernel, sheet_pair_check,
+                                                       wavevector_permittivity)
 
 PAR = DipolarParameters(mu=1.5, inertia=0.0625)
 N = 0.6
@@ -38,8 +39,8 @@ for k in KS:
     print(f"  k = {k:.4f}: " + ", ".join(f"n = {n}: {e:.3e}" for n, e in zip((8, 16, 32, 64), errs))
           + f"; observed orders {', '.join(f'{math.log2(a / b):.2f}' for a, b in zip(errs, errs[1:]))}")
 
-kernel = GaussianKernel(0.5, 1.0)
-static = wavevector_permittivity(CLOSURES["grad_damped"], PAR, N, KS, [0.0], kernel)[:, 0].real
-print(f"Gaussian test kernel K(k) = 0.5 exp(-k^2 / 2) with grad_damped (chi_s = {PAR.static_susceptibility(N):.4f}):")
-for k, e in zip(KS, static):
-    print(f"  k = {k:.4f}: K = {kernel.kernel(float(k)):.4f}, static eps_L = {e:.4f}")
+print(f"static eps_L(k) of grad_damped (chi_s = {PAR.static_susceptibility(N):.4f}) with a correlation kernel:")
+for kernel in (GaussianKernel(0.5, 1.0), CorrelationHoleKernel(1.0)):
+    static = wavevector_permittivity(CLOSURES["grad_damped"], PAR, N, KS, [0.0], kernel)[:, 0].real
+    print(f"  {kernel}: " + ", ".join(f"k = {k:.4f}: K = {kernel.kernel(float(k)):.4f}, eps_L = {e:.4f}"
+                                      for k, e in zip(KS, static)))
