@@ -40,6 +40,7 @@ from hydrobridge.continuum.frequency import ROUTES, continuum_eps, frequency_res
 from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
                                                continuum_molecule, field_rule, frequency_rule, md_trajectory,
                                                replica_setup, system_options, system_rules)
+from hydrobridge.demos.permittivity_nonlocal import OPTION, mode_sampler, nonlocal_summary, plot_nonlocal, with_sampler
 from hydrobridge.demos.permittivity_report import ERRORS, STATIC, headline, plot, summarise
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
 from hydrobridge.provenance import StageClock, describe_run, summary_line
@@ -73,6 +74,7 @@ SCHEMA = {
                               choices=ROUTES),
     "seed": Option(int, 1, "base random seed", minimum=0),
     "trajectory_every": TRAJECTORY_OPTION,
+    "nonlocal_modes": OPTION,
 }
 
 
@@ -99,11 +101,13 @@ def fluct_task(setup: ReplicaSetup, config: dict, key: str, out: Path) -> dict:
     from hydrobridge.particles.dipolar.runs import fluctuation_permittivity_run
 
     w = np.concatenate([config["omegas"], fit_grid(config), [1e-9]])
+    sampler = mode_sampler(setup, config)
     with md_trajectory(setup, config["trajectory_every"], out, key) as observe:
         eps, err = fluctuation_permittivity_run(setup, key, config["fluct_steps"], w, config["max_lag"],
-                                                config["blocks"], observe)
+                                                config["blocks"], with_sampler(observe, sampler))
+    modes = {} if sampler is None else {"modes": sampler.block_means(config["blocks"]).tolist()}
     return {"re": eps.real.tolist(), "im": eps.imag.tolist(), "err_re": err.real.tolist(),
-            "err_im": err.imag.tolist()}
+            "err_im": err.imag.tolist(), **modes}
 
 
 def ac_task(setup: ReplicaSetup, config: dict, key: str, omega: float, direction: int, out: Path) -> dict:
@@ -175,9 +179,14 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
 
     summary = summarise(config, par.static_susceptibility(n), fitted, (ac, ac_err), (fluct, fluct_err),
                         (static, static_err), cont)
+    if config["nonlocal_modes"]:
+        summary["eps_longitudinal_k"] = nonlocal_summary(config, setup, fluct_runs, fitted, 0.5 * np.trace(static),
+                                                         0.5 * np.hypot(static_err[0, 0].real, static_err[1, 1].real))
     if comm.rank == 0:
         with clock.stage("report"):
             plot(summary, fit_w, fit_eps, out / "eps.png")
+            if config["nonlocal_modes"]:
+                plot_nonlocal(summary["eps_longitudinal_k"], out / "eps_L_k.png")
     summary.update(describe_run(out, clock, comm, "dipolar_md", ERRORS, STATIC, resume))
     if comm.rank == 0:
         (out / "summary.json").write_text(json.dumps(summary, indent=2))

@@ -80,3 +80,9 @@ def test_sigkill_and_resume_reproduce_the_summary(tmp_path):
         a["continuum"]["lorentz_fitted"]["dense"]["eps_im"])
     assert np.max(np.abs(dense - exact) / np.abs(exact - 1)) < 1e-8
     assert (tmp_path / "ref" / "eps.png").exists()
+    # the nonlocal response at the box's 3 smallest wavevectors (docs/theory.md (4.21), (4.26)): MD with errors, the
+    # local mean-field continuum, the correlated one
+    nonlocal_ = a["eps_longitudinal_k"]
+    assert len(nonlocal_["k"]) == 3 and all(e > 0 for e in nonlocal_["md"]["err_eps_L"])
+    assert np.allclose(nonlocal_["mean_field"]["eps_L"], a["ideal_rotor_eps"], rtol=1e-12)
+    assert len(nonlocal_["correlated"]["eps_L"]) == 3 and (tmp_path / "ref" / "eps_L_k.png").exists()

@@ -24,6 +24,7 @@ Modules (space / energy / integrator kept apart, composed through ForceField):
     pair_moments pair density and d (x) d, d_perp (x) d pair moments binned in separation vector
     ensemble    independent replicas over MPI ranks
     response    eps(w) by AC lock-in and by the fluctuation formula; eps_L(k) from M_L(k)
+    nonlocal_response  eps_L(k), eps_T(k) at the box wavevectors: modes M_L, M_T, rho_q, MD observer, jackknife
     fdcheck     finite-difference check of any term
 
 Example (a dipolar liquid, thermalised, then NVE with polarisation recorded):
