@@ -124,7 +124,8 @@ def main() -> None:
         for ranks in args.ranks:
             before = args.out.read_text().splitlines() if args.out.exists() else []
             subprocess.run([str(mpiexec), "-n", str(ranks), sys.executable, __file__, "--child",
-                            "--cells", str(cells), "--model", args.model, "--out", str(args.out)], check=True, env=os.environ)
+                            "--cells", str(cells), "--model", args.model, "--out", str(args.out)],
+                           check=True, env=os.environ)
             records.append(json.loads(args.out.read_text().splitlines()[len(before)]))
             print(table(records[-1:]).splitlines()[-1], flush=True)
     print(table(records))

@@ -225,7 +225,8 @@ def _send(comm: MPI.Comm, dest: np.ndarray, rows: np.ndarray) -> tuple[np.ndarra
     return recv, np.repeat(np.arange(comm.size), recv_counts), order
 
 
-def _query(comm: MPI.Comm, dest: np.ndarray, keys: np.ndarray, answer: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+def _query(comm: MPI.Comm, dest: np.ndarray, keys: np.ndarray,
+           answer: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Ask rank dest[k] about keys[k] (rows); `answer` maps received keys to rows of replies there."""
     recv, src, order = _send(comm, dest, keys)
     back, _, _ = _send(comm, src, answer(recv))
@@ -299,7 +300,7 @@ def _boundary_vertices(cells: np.ndarray) -> np.ndarray:
     tdim = cells.shape[1] - 1
     facets = np.concatenate([np.delete(cells, k, axis=1) for k in range(tdim + 1)])
     keys = _facet_keys(facets, int(cells.max(initial=-1)) + 1)
-    uniq, first, count = np.unique(keys, return_index=True, return_counts=True)
+    _, first, count = np.unique(keys, return_index=True, return_counts=True)
     return np.unique(facets[first[count == 1]])
 
 
@@ -336,7 +337,8 @@ def create_periodic_mesh(comm: MPI.Comm, source: StructuredMesh | InputMesh) -> 
         return np.searchsorted(node_starts, n, "right") - 1
 
     own_cell_nodes = np.unique(cells[:nown])
-    received, src, _ = _send(comm, home(own_cell_nodes), np.column_stack([own_cell_nodes, np.full_like(own_cell_nodes, rank)]))
+    reports = np.column_stack([own_cell_nodes, np.full_like(own_cell_nodes, rank)])
+    received, _, _ = _send(comm, home(own_cell_nodes), reports)
     node_owner = np.full(len(inp.x), comm.size, np.int64)
     np.minimum.at(node_owner, received[:, 0] - inp.node_start, received[:, 1])
     nodes = np.unique(cells)

@@ -11,7 +11,7 @@ from dolfinx import mesh as dmesh
 from mpi4py import MPI
 
 from hydrobridge.meshes.io import TaggedMesh, distribute, read_mesh, write_mesh
-from hydrobridge.meshes.periodic import create_periodic_mesh, periodic_interval, periodic_rectangle, structured_rectangle
+from hydrobridge.meshes.periodic import periodic_interval, periodic_rectangle, structured_rectangle
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, sheet_pair_mesh
 
 COMM = MPI.COMM_WORLD
