@@ -1,13 +1,16 @@
-"""Peak memory per rank of the continuum at scale: mesh creation + one step of the dipolar system.
+"""Peak memory per rank of the continuum at scale: mesh creation + one time step (docs/performance.md).
 
     NUMBA_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/continuum_memory.py --cells 1e6 4e6 --ranks 1 2
+    NUMBA_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/continuum_memory.py --model dipolar --cells 2.5e5 1e6
 
 For every (cells, ranks) pair a fresh ``mpiexec -n ranks`` process group builds the x sheet-pair mesh
 (:func:`hydrobridge.meshes.sheets.sheet_pair_mesh`, n x n squares split in two triangles, n = sqrt(cells/2)),
-the dipolar system on it (:class:`hydrobridge.continuum.dipolar.DipolarFluid`, DG1 state with translation,
-the Debye closure, the P2 Poisson solve with the AC sheet forcing) and takes one SSP-RK3 step. Each rank
-reads its peak resident set size (``resource.getrusage``, ru_maxrss) after the mesh and after the step; the
-table shows the maximum over ranks. Results are appended to ``--out`` (JSON lines) as each run ends.
+a model on it and takes one SSP-RK3 step: ``dg1-poisson`` (default) advects a DG1 scalar and solves the P1
+Poisson problem with the AC sheet charges at every stage; ``dipolar`` is
+:class:`hydrobridge.continuum.dipolar.DipolarFluid` (DG1 state with translation, Debye closure, P2 Poisson,
+AC sheet forcing). Each rank reads its peak resident set size (``resource.getrusage``, ru_maxrss) after the
+mesh, after the model setup and after the step; the table shows the maximum over ranks. Results are appended
+to ``--out`` (JSON lines) as each run ends.
 """
 
 from __future__ import annotations
@@ -96,10 +99,10 @@ def measure(cells: float, model: str) -> dict:
 
 
 def table(records: list[dict]) -> str:
-    head = ("| cells | ranks | peak RSS/rank after mesh (MiB) | peak RSS/rank after step (MiB) | mesh creation (s) "
-            "| model setup (s) | step (s) |\n|---|---|---|---|---|---|---|")
-    rows = [f"| {r['cells']} | {r['ranks']} | {r['peak_mesh_mib']:.0f} | {r['peak_mib']:.0f} | {r['mesh_s']:.1f} "
-            f"| {r['setup_s']:.1f} | {r['step_s']:.1f} |" for r in records]
+    head = ("| model | cells | ranks | peak RSS/rank after mesh (MiB) | after model setup (MiB) | after step (MiB) "
+            "| mesh creation (s) | model setup (s) | step (s) |\n|---|---|---|---|---|---|---|---|---|")
+    rows = [f"| {r['model']} | {r['cells']} | {r['ranks']} | {r['peak_mesh_mib']:.0f} | {r['peak_setup_mib']:.0f} "
+            f"| {r['peak_mib']:.0f} | {r['mesh_s']:.1f} | {r['setup_s']:.1f} | {r['step_s']:.1f} |" for r in records]
     return "\n".join([head, *rows])
 
 
