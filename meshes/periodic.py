@@ -193,12 +193,11 @@ class PeriodicMesh:
         local = _facet_keys(self.vertex_input_ids[verts], nv)
         table, _, _ = _send(comm, data % comm.size, np.column_stack([data, np.asarray(values, np.int64)]))
         order = np.argsort(table[:, 0], kind="stable")
-        keys, vals = table[order, 0], table[order, 1]
+        keys, vals = np.concatenate([[-1], table[order, 0]]), np.concatenate([[0], table[order, 1]])  # -1: no facet
 
-        def lookup(q):
+        def lookup(q: np.ndarray) -> np.ndarray:
             pos = np.searchsorted(keys, q[:, 0], "right") - 1       # the last entry of a facet wins
-            hit = (pos >= 0) & (keys[np.clip(pos, 0, None)] == q[:, 0]) if len(keys) else np.zeros(len(q), bool)
-            return np.where(hit, vals[np.clip(pos, 0, None)] if len(keys) else 0, 0)[:, None]
+            return np.where(keys[pos] == q[:, 0], vals[pos], 0)[:, None]
 
         found = _query(comm, local % comm.size, local[:, None], lookup)[:, 0]
         ids = np.flatnonzero(found != 0).astype(np.int32)
