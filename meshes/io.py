@@ -1,9 +1,11 @@
 """Mesh import/export with physical tags (gmsh .msh and every format meshio writes).
 
-A tagged mesh is an :class:`hydrobridge.meshes.periodic.InputMesh` plus one physical tag per cell and a list of
-tagged facets (input node ids). Reading goes through meshio (``gmsh:physical`` cell data), so a
-mesh written by gmsh, by meshio or by :func:`write_mesh` round-trips with its tags; the mesh is then
-distributed (periodic or not) by :func:`distribute`. :func:`gmsh_sheet_pair` builds an
+A tagged mesh is a whole :class:`hydrobridge.meshes.periodic.InputMesh` (one share holding every cell) plus
+one physical tag per cell and a list of tagged facets (input node ids). Reading goes through meshio
+(``gmsh:physical`` cell data), so a mesh written by gmsh, by meshio or by :func:`write_mesh` round-trips
+with its tags. :func:`distribute` takes the tagged mesh read on one rank, scatters it in blocks (as
+DOLFINx does with mesh files) and builds the distributed (periodic or not) mesh and its tags from the
+blocks: only the reading rank ever holds the whole mesh, and only while scattering it. :func:`gmsh_sheet_pair` builds an
 unstructured periodic sheet-pair geometry with gmsh (docs/theory.md §4).
 """
 
@@ -18,7 +20,7 @@ import numpy.typing as npt
 from dolfinx import mesh as dmesh
 from mpi4py import MPI
 
-from hydrobridge.meshes.periodic import InputMesh, PeriodicMesh, create_periodic_mesh
+from hydrobridge.meshes.periodic import InputMesh, PeriodicMesh, create_periodic_mesh, input_mesh
 
 __all__ = ["TaggedMesh", "read_mesh", "write_mesh", "distribute", "gmsh_sheet_pair"]
 
@@ -35,7 +37,7 @@ def _optional(module: str):
 
 @dataclass(frozen=True)
 class TaggedMesh:
-    """An input mesh with physical tags: cell_values (one per cell), facets (k, tdim) node ids, facet_values."""
+    """A whole input mesh with physical tags: cell_values (one per cell), facets (k, tdim) node ids, facet_values."""
 
     input: InputMesh
     cell_values: npt.NDArray[np.int32]
@@ -78,7 +80,7 @@ def read_mesh(path: str | Path, gdim: int = 2, period: tuple[float | None, ...] 
         period = (None,) * gdim
     if len(period) != gdim:
         raise ValueError(f"period = {period}: expected {gdim} entries (a length or None per direction)")
-    inp = InputMesh(x[used], renum[cells_arr], tuple(period), origin)
+    inp = input_mesh(x[used], renum[cells_arr], tuple(period), origin)
     return TaggedMesh(
         inp,
         np.concatenate(cvals).astype(np.int32),
@@ -107,10 +109,27 @@ def write_mesh(path: str | Path, mesh: TaggedMesh) -> None:
         meshio.write(path, out)
 
 
-def distribute(comm: MPI.Comm, mesh: TaggedMesh) -> tuple[PeriodicMesh, dmesh.MeshTags, dmesh.MeshTags]:
-    """Distribute a tagged mesh: the (periodic) DOLFINx mesh, its cell tags and facet tags."""
-    domain = create_periodic_mesh(comm, mesh.input)
-    return domain, domain.cell_tags(mesh.cell_values), domain.facet_tags(mesh.facets, mesh.facet_values)
+def distribute(comm: MPI.Comm, mesh: TaggedMesh | None,
+               root: int = 0) -> tuple[PeriodicMesh, dmesh.MeshTags, dmesh.MeshTags]:
+    """Scatter a tagged mesh given on rank `root` (other ranks may pass None) and build the distributed
+    (periodic) DOLFINx mesh, its cell tags and facet tags; collective."""
+    shares = None
+    if comm.rank == root:
+        if mesh is None:
+            raise ValueError(f"mesh: expected the tagged mesh on rank root = {root}, got None")
+        inp = mesh.input
+        node_vertex = np.empty(len(inp.x), np.int64)
+        node_vertex[inp.cells.ravel()] = inp.vertices.ravel()
+        shares = []
+        for r in range(comm.size):
+            c0, c1 = len(inp.cells) * r // comm.size, len(inp.cells) * (r + 1) // comm.size
+            f0, f1 = len(mesh.facets) * r // comm.size, len(mesh.facets) * (r + 1) // comm.size
+            shares.append((inp.share(r, comm.size), mesh.cell_values[c0:c1],
+                           node_vertex[mesh.facets[f0:f1]], mesh.facet_values[f0:f1]))
+    share, cell_values, facet_vertices, facet_values = comm.scatter(shares, root=root)
+    del shares
+    domain = create_periodic_mesh(comm, share)
+    return domain, domain.cell_tags(cell_values), domain.facet_tags(facet_vertices, facet_values)
 
 
 def gmsh_sheet_pair(path: str | Path, L: float = 1.0, positions: tuple[float, float] = (0.25, 0.75),

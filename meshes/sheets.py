@@ -6,6 +6,8 @@ degrees (normal (1, 1)/sqrt 2, sheets on the lines x + y = const, periodic only 
 Positions are fractions of the period along the normal: for the normal n, the box repeats in n.x
 with period Lx (x), Ly (y) or L/sqrt 2 (45 degrees). The electrode variant (normal x only) is
 bounded in x with Dirichlet facets ELECTRODE_LEFT (x = 0) and ELECTRODE_RIGHT (x = Lx).
+The mesh is built distributed (:mod:`hydrobridge.meshes.periodic`) and every rank tags its local facets
+from their coordinates (:func:`hydrobridge.meshes.periodic.tag_facets`), so no rank holds the global mesh.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numpy as np
 from dolfinx import mesh as dmesh
 from mpi4py import MPI
 
-from hydrobridge.meshes.periodic import PeriodicMesh, create_periodic_mesh, structured_rectangle
+from hydrobridge.meshes.periodic import PeriodicMesh, create_periodic_mesh, structured_rectangle, tag_facets
 
 __all__ = ["SHEET_A", "SHEET_B", "ELECTRODE_LEFT", "ELECTRODE_RIGHT", "SheetPair", "sheet_pair_mesh"]
 
@@ -97,30 +99,29 @@ def sheet_pair_mesh(
     """Build the tagged sheet-pair mesh (see module doc); bad parameters raise ValueError naming them."""
     _validate(orientation, nx, ny, Lx, Ly, positions, electrodes)
     diagonal = "left" if orientation == "45" else "right"
-    inp = structured_rectangle(nx, ny, Lx, Ly, periodic=(not electrodes, True), diagonal=diagonal)
+    source = structured_rectangle(nx, ny, Lx, Ly, periodic=(not electrodes, True), diagonal=diagonal)
     if orientation == "x":
-        normal, period_n, coord = np.array([1.0, 0.0]), Lx, inp.x[:, 0]
-        sheet_length = Ly
+        normal, period_n, sheet_length = np.array([1.0, 0.0]), Lx, Ly
     elif orientation == "y":
-        normal, period_n, coord = np.array([0.0, 1.0]), Ly, inp.x[:, 1]
-        sheet_length = Lx
+        normal, period_n, sheet_length = np.array([0.0, 1.0]), Ly, Lx
     else:
         normal = np.array([1.0, 1.0]) / np.sqrt(2.0)
-        period_n, coord = Lx / np.sqrt(2.0), inp.x @ normal
-        sheet_length = np.sqrt(2.0) * Lx
+        period_n, sheet_length = Lx / np.sqrt(2.0), np.sqrt(2.0) * Lx
     tol = 1e-9 * period_n
-    edges = inp.cells[:, [[0, 1], [1, 2], [2, 0]]].reshape(-1, 2)
-    facet_nodes, values = [], []
-    for tag, frac in ((SHEET_A, positions[0]), (SHEET_B, positions[1])):
-        on = np.abs(np.mod(coord - frac * period_n + 0.5 * period_n, period_n) - 0.5 * period_n) < tol
-        facet_nodes.append(edges[on[edges].all(axis=1)])
-        values.append(np.full(len(facet_nodes[-1]), tag, np.int32))
+
+    def on_sheet(frac):
+        def marker(X):            # every node of the facet at n.x = frac * period_n (mod period_n)
+            d = np.mod(X @ normal - frac * period_n + 0.5 * period_n, period_n) - 0.5 * period_n
+            return (np.abs(d) < tol).all(axis=1)
+        return marker
+
+    def on_plane(x0):
+        return lambda X: (np.abs(X[:, :, 0] - x0) < tol).all(axis=1)
+
+    markers = [(SHEET_A, on_sheet(positions[0])), (SHEET_B, on_sheet(positions[1]))]
     if electrodes:
-        for tag, x0 in ((ELECTRODE_LEFT, 0.0), (ELECTRODE_RIGHT, Lx)):
-            on = np.abs(inp.x[:, 0] - x0) < tol
-            facet_nodes.append(edges[on[edges].all(axis=1)])
-            values.append(np.full(len(facet_nodes[-1]), tag, np.int32))
-    domain = create_periodic_mesh(comm, inp)
-    tags = domain.facet_tags(np.concatenate(facet_nodes), np.concatenate(values))
+        markers += [(ELECTRODE_LEFT, on_plane(0.0)), (ELECTRODE_RIGHT, on_plane(Lx))]
+    domain = create_periodic_mesh(comm, source)
+    tags = tag_facets(domain.mesh, markers)
     pos = (positions[0] * period_n, positions[1] * period_n)
     return SheetPair(domain, tags, orientation, normal, period_n, pos, sheet_length, electrodes)
