@@ -1,7 +1,8 @@
 """Configuration of the 2D dipolar molecular system (docs/theory.md §2), shared by the dipolar studies: the
 keys of the system and its Langevin bath, the rules that keep the MD model meaningful, and their typed form
 (particles.dipolar.replica), built once from the validated configuration; the optional H5MD trajectory of
-each MD task (docs/outputs.md).
+each MD task (docs/outputs.md); the equilibrium sampling of the correlated closure's inputs (pair harmonics and
+single-dipole correlation, docs/theory.md (3.20), (3.27)).
 
 Rules (checked by `hydrobridge validate` before any work):
 
@@ -19,6 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
 from hydrobridge.closures.dipolar_continuum import continuum_parameters
 from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.config import Option, Rule
@@ -29,6 +32,10 @@ from hydrobridge.particles.dipolar.replica import Equilibration, MolecularSystem
 MIN_STEPS_PER_PERIOD = 16
 #: dt times the fastest rate of the model at most
 MAX_RATE_DT = 0.2
+#: MD steps between the equilibrium samples of the correlated closure's inputs (pair harmonics, single-dipole C_s)
+PAIR_EVERY = 10
+#: radial shells of the pair harmonics (up to the box's half diagonal: every pair)
+PAIR_SHELLS = 40
 #: packing fraction of hexagonally close-packed discs
 CLOSE_PACKING = math.pi / (2 * math.sqrt(3))
 
@@ -181,3 +188,32 @@ def md_trajectory(setup: ReplicaSetup, every: int, out: Path, key: str) -> Itera
     with H5MDWriter(path, setup.system.n_particles, params.box, author="hydrobridge",
                     dipole_moment=params.mu) as writer:
         yield dipolar_observer(writer, every)
+
+
+def equilibrium_observer(setup: ReplicaSetup, blocks: int, max_lag: int, also: Callable[[int, object, object], None] | None = None):
+    """(observe, finish): observe(step, state, forces) samples every PAIR_EVERY steps the pair-harmonic shell sums
+    and the angles (particles.dipolar.pair_harmonics), then calls `also`; finish() returns the correlated closure's
+    equilibrium inputs (closures.dipolar_correlated.equilibrium_inputs): the shell sums per block (blocks, 3,
+    PAIR_SHELLS), the single-dipole C_s(k PAIR_EVERY dt) for k = 0..max_lag // PAIR_EVERY (max_lag in MD steps).
+    The sampling draws no random numbers: the run is unchanged."""
+    from hydrobridge.particles.dipolar.pair_harmonics import (all_pairs_edges, pair_harmonic_sums,
+                                                              single_dipole_correlation)
+
+    box = np.asarray(setup.system.model().box, float)
+    edges = all_pairs_edges(box, PAIR_SHELLS)
+    sums, angles = [], []
+
+    def observe(step, state, forces):
+        if step % PAIR_EVERY == 0:
+            sums.append(pair_harmonic_sums(state.x, state.theta, box, edges))
+            angles.append(np.array(state.theta, float))
+        if also is not None:
+            also(step, state, forces)
+
+    def finish() -> dict:
+        parts = np.array_split(np.array(sums), blocks)
+        c_s = single_dipole_correlation(np.array(angles), max_lag // PAIR_EVERY)
+        return {"edges": edges.tolist(), "shell_sums_blocks": [b.mean(axis=0).tolist() for b in parts],
+                "single_dipole_correlation": c_s.tolist(), "sample_dt": PAIR_EVERY * setup.thermostat.dt}
+
+    return observe, finish

@@ -38,14 +38,16 @@ from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.config import OUTPUT_FOLDER, Option, study_main
 from hydrobridge.continuum.frequency import ROUTES, continuum_eps, frequency_response
 from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
-                                               continuum_molecule, field_rule, frequency_rule, md_trajectory,
+                                               continuum_molecule, equilibrium_observer, field_rule, frequency_rule, md_trajectory,
                                                replica_setup, system_options, system_rules)
 from hydrobridge.demos.permittivity_report import ERRORS, STATIC, headline, plot, summarise
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
 from hydrobridge.provenance import StageClock, describe_run, summary_line
 from hydrobridge.tasks import run_tasks
 
-CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium")
+CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium", "correlated",
+            "correlated_rpa")
+
 #: frequencies of the dense continuum curve (closures solved in the frequency domain)
 DENSE_POINTS = 100
 
@@ -99,11 +101,12 @@ def fluct_task(setup: ReplicaSetup, config: dict, key: str, out: Path) -> dict:
     from hydrobridge.particles.dipolar.runs import fluctuation_permittivity_run
 
     w = np.concatenate([config["omegas"], fit_grid(config), [1e-9]])
-    with md_trajectory(setup, config["trajectory_every"], out, key) as observe:
+    with md_trajectory(setup, config["trajectory_every"], out, key) as trajectory:
+        observe, finish = equilibrium_observer(setup, config["blocks"], config["max_lag"], trajectory)
         eps, err = fluctuation_permittivity_run(setup, key, config["fluct_steps"], w, config["max_lag"],
                                                 config["blocks"], observe)
     return {"re": eps.real.tolist(), "im": eps.imag.tolist(), "err_re": err.real.tolist(),
-            "err_im": err.imag.tolist()}
+            "err_im": err.imag.tolist(), "equilibrium": finish()}
 
 
 def ac_task(setup: ReplicaSetup, config: dict, key: str, omega: float, direction: int, out: Path) -> dict:
@@ -116,18 +119,63 @@ def ac_task(setup: ReplicaSetup, config: dict, key: str, omega: float, direction
             "err_re": [c.real for c in column_err], "err_im": [c.imag for c in column_err]}
 
 
-def continuum_task(config: dict, fitted: dict, closure_name: str) -> dict:
+def continuum_task(config: dict, fitted: dict, correlated: dict, closure_name: str) -> dict:
     """eps_eff(w) tensors of one closure at the study's frequencies by config["continuum_route"] (auto: the
     frequency domain for linear closures, docs/theory.md (4.14)), and for the frequency domain a dense curve of
     (eps_xx + eps_yy)/2 on DENSE_POINTS frequencies."""
     par, n = continuum_molecule(config), config["density"]
-    closure = dipolar_closure(closure_name, density=n, molecule=par, bath_friction=config["gamma_r"], spectrum=fitted)
+    correlation = correlated["potential"] if closure_name == "correlated_rpa" else correlated["pairs"]
+    closure = dipolar_closure(closure_name, density=n, molecule=par, bath_friction=config["gamma_r"], spectrum=fitted,
+                              correlation=correlation, single_dipole_friction=correlated["friction"])
     result = continuum_eps(closure, par, n, config["omegas"], route=config["continuum_route"]).to_dict()
     if result["routes"][0] == "frequency":
         w = dense_grid(config)              # (eps_xx + eps_yy)/2 needs the x and y sheet pairs only
         iso = 0.5 * sum(frequency_response(closure, par, n, w, o).eps_nn for o in ("x", "y"))
         result["dense"] = {"omegas": w.tolist(), "eps_re": iso.real.tolist(), "eps_im": iso.imag.tolist()}
     return result
+
+
+def correlated_inputs(config: dict, runs: list[dict]) -> dict:
+    """The correlated closures' inputs (closures.dipolar_correlated.equilibrium_inputs) from the blocks of every
+    equilibrium replica (zero pair harmonics without interactions: no pair potential, h2 = 0), and the MD-free
+    PotentialCorrelation of the model's pair potential."""
+    from hydrobridge.closures.dipolar_correlated import PotentialCorrelation, equilibrium_inputs
+    from hydrobridge.particles.dipolar.pair_harmonics import shell_areas
+
+    par, n = continuum_molecule(config), config["density"]
+    model = replica_setup(config).system.model()
+    blocks = np.concatenate([np.array(r["shell_sums_blocks"]) for r in runs])
+    if not config["interactions"]:
+        blocks = np.zeros_like(blocks)
+    c_s = np.mean([r["single_dipole_correlation"] for r in runs], axis=0)
+    eq = equilibrium_inputs(runs[0]["edges"], blocks, shell_areas(runs[0]["edges"], model.box), n, c_s,
+                            runs[0]["sample_dt"], par.w0)
+    potential = PotentialCorrelation(model.s, par.mu, par.kT_r, par.eps0, config["interactions"])
+    chi_id, g_k = par.static_susceptibility(n), eq.correlation.kirkwood_factor()
+    return {"pairs": eq.correlation, "potential": potential, "friction": eq.friction,
+            "report": {"kirkwood_factor": g_k, "kirkwood_factor_err": eq.kirkwood_factor_err,
+                       "static_eps": 1 + chi_id * g_k, "static_eps_err": chi_id * eq.kirkwood_factor_err,
+                       "c0": eq.correlation.c0, "single_dipole_tau": eq.single_dipole_tau,
+                       "single_dipole_friction": eq.friction, "w0_sum_rule": par.w0, "rpa_c0": potential.c0,
+                       "replica_blocks": len(blocks), "single_dipole_correlation": c_s.tolist(),
+                       "sample_dt": runs[0]["sample_dt"]}}
+
+
+def correlated_report(config: dict, correlated: dict, summary: dict) -> dict:
+    """Per frequency, the fraction of the mean-field error (grad_damped: ideal chi, bath friction) the correlated
+    closure removes, 1 - err_correlated / err_mean_field, and the predicted static eps against MD's."""
+    report = dict(correlated["report"])
+    md = summary["md_static_eps_fluctuation"]
+    report["md_static_eps"] = 0.5 * (md["tensor_re"][0][0] + md["tensor_re"][1][1])
+    report["md_static_eps_err"] = 0.5 * float(np.hypot(md["err_re"][0][0], md["err_re"][1][1]))
+    cont = summary["continuum"]
+    if "grad_damped" in cont:
+        base = np.array(cont["grad_damped"]["relative_error_abs_eps_minus_1_vs_md"])
+        for name in ("correlated", "correlated_rpa"):
+            if name in cont:
+                err = np.array(cont[name]["relative_error_abs_eps_minus_1_vs_md"])
+                report[f"{name}_fraction_of_mean_field_error_removed"] = (1 - err / base).tolist()
+    return report
 
 
 def dense_grid(config: dict) -> np.ndarray:
@@ -169,12 +217,14 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
                 ac[i, :, d] = np.array(r["re"]) + 1j * np.array(r["im"])
                 ac_err[i, :, d] = np.array(r["err_re"]) + 1j * np.array(r["err_im"])
 
-    cont_tasks = [(c, lambda c=c: continuum_task(config, fitted, c)) for c in config["closures"]]
+        correlated = correlated_inputs(config, [r["equilibrium"] for r in fluct_runs])
+    cont_tasks = [(c, lambda c=c: continuum_task(config, fitted, correlated, c)) for c in config["closures"]]
     with clock.stage("continuum"):
         cont = run_tasks(cont_tasks, out / "continuum", resume, comm, label="permittivity/continuum")
 
     summary = summarise(config, par.static_susceptibility(n), fitted, (ac, ac_err), (fluct, fluct_err),
                         (static, static_err), cont)
+    summary["correlated_closure"] = correlated_report(config, correlated, summary)
     if comm.rank == 0:
         with clock.stage("report"):
             plot(summary, fit_w, fit_eps, out / "eps.png")
