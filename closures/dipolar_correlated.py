@@ -1,4 +1,4 @@
-"""The correlated rotational closure: h2 responds to the polarisation (docs/theory.md (3.20)-(3.27)).
+"""The correlated rotational closure: h2 responds to the polarisation (docs/theory.md (3.20)-(3.28)).
 
 In linear response about the isotropic state the correlated part of the pair distribution acts on a molecule
 as an extra local field, linear in the polarisation P = mu p (p = rho D):
@@ -24,12 +24,14 @@ with `c0` (area units) and `fourier(k, kT_r, mu, eps0)`:
   core): c0 = mu^2 / (2 eps0 kT_r), the 2D Clausius-Mossotti local field (3.26).
 
 CorrelatedGrad.static_susceptibility and timescales follow (3.25); with c0 = 0 (ideal rotors: no pair
-potential, h2 = 0) it is the damped Grad closure (3.11) term by term.
+potential, h2 = 0) it is the damped Grad closure (3.11) term by term. Optionally the friction is a kernel with
+an exponential cage memory (Memory, (3.28)): g B -> g_b B + Z, d_t Z = D_m B - Z / tau_m, chi(w) of (3.25) with
+g -> K^(w); single_dipole_memory takes g_b from the bath and D_m, tau_m from the single-dipole correlation.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -41,7 +43,8 @@ from hydrobridge.closures.base import RotationalClosure, RotationalTimescales
 from hydrobridge.closures.rotational import DipolarParameters, GradRotational
 
 __all__ = ["CorrelationSource", "PairHarmonicCorrelation", "PotentialCorrelation", "CorrelatedGrad",
-           "single_dipole_friction", "EquilibriumInputs", "equilibrium_inputs"]
+           "single_dipole_friction", "Memory", "relaxation_function", "single_dipole_memory", "EquilibriumInputs",
+           "equilibrium_inputs"]
 
 
 class CorrelationSource(Protocol):
@@ -160,20 +163,78 @@ def single_dipole_friction(correlation: npt.ArrayLike, dt: float, w0: float) -> 
 
 
 @dataclass(frozen=True)
+class Memory:
+    """Friction kernel K(t) = friction delta(t) + strength exp(-t / time) (3.28): friction (1 / time) the
+    instantaneous part (the bath), strength (1 / time^2) and time the cage memory; K^(0) = friction + strength time."""
+
+    friction: float
+    strength: float = 0.0
+    time: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (self.friction >= 0 and self.strength >= 0 and self.time > 0):
+            raise ValueError(f"friction = {self.friction}, strength = {self.strength}, time = {self.time}: expected "
+                             "friction >= 0, strength >= 0, time > 0")
+
+    def fourier(self, omega: npt.ArrayLike) -> np.ndarray:
+        """K^(w) = friction + strength time / (1 - i w time)."""
+        w = np.asarray(omega, float)
+        return self.friction + self.strength * self.time / (1 - 1j * w * self.time)
+
+
+def relaxation_function(w0: float, memory: Memory, t: npt.ArrayLike) -> np.ndarray:
+    """R(t) of x'' = -w0^2 x - int K(t - t') x'(t') dt', x(0) = 1, x'(0) = 0 (3.28): the normalised single-dipole
+    correlation the memory closure implies (the matrix exponential of its three-variable linear system)."""
+    A = np.array([[0.0, 1.0, 0.0], [-w0**2, -memory.friction, -1.0], [0.0, memory.strength, -1.0 / memory.time]])
+    lam, V = np.linalg.eig(A)
+    coef = np.linalg.solve(V, np.array([1.0, 0.0, 0.0]))
+    t = np.asarray(t, float)
+    return np.real(np.exp(np.multiply.outer(t, lam)) @ (V[0] * coef))
+
+
+def single_dipole_memory(correlation: npt.ArrayLike, dt: float, w0: float, bath_friction: float) -> Memory:
+    """The Memory (3.28) of the single dipole: friction = the bath's, strength fitted (least squares in log strength)
+    so that relaxation_function matches C_s(t) / C_s(0) (sampled every dt from t = 0), time fixed by the relaxation
+    integral, K^(0) = w0^2 tau_s (3.27). Without memory to spare (w0^2 tau_s <= bath_friction): no memory."""
+    from scipy.optimize import minimize_scalar
+
+    total = single_dipole_friction(correlation, dt, w0)
+    if total <= bath_friction:
+        return Memory(bath_friction)
+    c = np.asarray(correlation, float)
+    c = c / c[0]
+    t = dt * np.arange(len(c))
+
+    def memory(log_strength: float) -> Memory:
+        strength = float(np.exp(log_strength))
+        return Memory(bath_friction, strength, (total - bath_friction) / strength)
+
+    def misfit(log_strength: float) -> float:
+        return float(np.sum((relaxation_function(w0, memory(log_strength), t) - c) ** 2))
+
+    lo, hi = np.log(1e-3 * w0**2), np.log(1e3 * w0**2)
+    return memory(minimize_scalar(misfit, bounds=(lo, hi), method="bounded", options={"xatol": 1e-6}).x)
+
+
+@dataclass(frozen=True)
 class EquilibriumInputs:
     """The correlated closure's equilibrium-MD inputs: the pair harmonics, the jackknife standard error of their
-    Kirkwood factor over the blocks, the single-dipole correlation time tau_s and friction g = w0^2 tau_s (3.27)."""
+    Kirkwood factor over the blocks, the single-dipole correlation time tau_s, friction g = w0^2 tau_s (3.27) and
+    memory (3.28)."""
 
     correlation: PairHarmonicCorrelation
     kirkwood_factor_err: float
     single_dipole_tau: float
     friction: float
+    memory: Memory
 
 
 def equilibrium_inputs(edges: npt.ArrayLike, shell_sum_blocks: npt.ArrayLike, areas: npt.ArrayLike, density: float,
-                       single_dipole: npt.ArrayLike, sample_dt: float, w0: float) -> EquilibriumInputs:
+                       single_dipole: npt.ArrayLike, sample_dt: float, w0: float,
+                       bath_friction: float) -> EquilibriumInputs:
     """From the mean shell sums of each block (blocks, 3, n_bins) (particles.dipolar.pair_harmonics: blocks of one
-    or several replicas), the single-dipole C_s sampled every sample_dt, and w0 = sqrt(kT_r / I)."""
+    or several replicas), the single-dipole C_s sampled every sample_dt, w0 = sqrt(kT_r / I) and the bath's
+    rotational friction rate."""
     blocks = np.asarray(shell_sum_blocks, float)
     if blocks.ndim != 3 or blocks.shape[0] < 2:
         raise ValueError(f"shell_sum_blocks: expected shape (blocks >= 2, 3, n_bins), got {blocks.shape}")
@@ -183,19 +244,22 @@ def equilibrium_inputs(edges: npt.ArrayLike, shell_sum_blocks: npt.ArrayLike, ar
                                                             density).kirkwood_factor() for b in range(nb)])
     err = float(np.sqrt((nb - 1) / nb * np.sum((loo - loo.mean()) ** 2)))
     friction = single_dipole_friction(single_dipole, sample_dt, w0)
-    return EquilibriumInputs(pairs, err, friction / w0**2, friction)
+    memory = single_dipole_memory(single_dipole, sample_dt, w0, bath_friction)
+    return EquilibriumInputs(pairs, err, friction / w0**2, friction, memory)
 
 
 @dataclass(frozen=True)
 class CorrelatedGrad(RotationalClosure):
     """Damped Grad closure with the correlation field of (3.23): correlation (a CorrelationSource) gives c0;
-    friction g (1 / time) and w0 (None: the sum-rule sqrt(kT_r / I)) are single-molecule inputs."""
+    friction g (1 / time), w0 (None: the sum-rule sqrt(kT_r / I)) and memory are single-molecule inputs. With a
+    memory (3.28) the fields are r = (B, Z), d_t B = w0^2 (p_eq(E + E_corr) - p) - g B - Z, d_t Z = strength B - Z / time
+    (g = memory.friction; the `friction` argument must then be 0); without, r = B."""
 
     correlation: Any
     friction: float = 0.0
     w0: float | None = None
+    memory: Memory | None = None
     name: str = "correlated"
-    rotational_components: int = 2
     is_linear: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
@@ -203,6 +267,16 @@ class CorrelatedGrad(RotationalClosure):
             raise ValueError(f"friction = {self.friction}: expected >= 0")
         if self.w0 is not None and not self.w0 > 0:
             raise ValueError(f"w0 = {self.w0}: expected a positive frequency")
+        if self.memory is not None and self.friction:
+            raise ValueError(f"friction = {self.friction} with a memory: expected 0 (memory.friction is the "
+                             "instantaneous friction)")
+
+    @property
+    def rotational_components(self) -> int:
+        return 2 if self.memory is None else 4
+
+    def _kernel(self) -> Memory:
+        return Memory(self.friction) if self.memory is None else self.memory
 
     def _w0sq(self, par: DipolarParameters) -> float:
         return par.w0**2 if self.w0 is None else self.w0**2
@@ -211,14 +285,20 @@ class CorrelatedGrad(RotationalClosure):
         B = ufl.as_vector((r[0], r[1]))
         e_corr = par.kT_r / par.mu * self.correlation.c0 * p
         p_eq = par.mu * rho / (2 * par.kT_r) * (E + e_corr)
-        return B, self._w0sq(par) * (p_eq - p) - self.friction * B
+        d_B = self._w0sq(par) * (p_eq - p) - self._kernel().friction * B
+        if self.memory is None:
+            return B, d_B
+        Z = ufl.as_vector((r[2], r[3]))
+        d_Z = self.memory.strength * B - Z / self.memory.time
+        return B, ufl.as_vector((d_B[0] - Z[0], d_B[1] - Z[1], d_Z[0], d_Z[1]))
 
     def energy_density(self, par: DipolarParameters, rho, p, r):
         return None  # damped (and the correlation field is not a gradient of the closure's K)
 
     def correlation_torque(self, par: DipolarParameters, rho, p, s_th):
-        """As the Grad closure: d_t B += S_th D_perp."""
-        return GradRotational.correlation_torque(self, par, rho, p, s_th)
+        """As the Grad closure: d_t B += S_th D_perp (Z untouched)."""
+        on_p, on_B = GradRotational.correlation_torque(self, par, rho, p, s_th)
+        return on_p, on_B if self.memory is None else (*on_B, 0.0, 0.0)
 
     def local_field_factor(self, density: float) -> float:
         """1 - n c0 / 2: chi_s = chi_id / (that), w_c^2 = w0^2 (that) (3.25)."""
@@ -228,15 +308,22 @@ class CorrelatedGrad(RotationalClosure):
         return par.static_susceptibility(density) / self.local_field_factor(density)
 
     def susceptibility(self, par: DipolarParameters, density: float, omega: npt.ArrayLike) -> np.ndarray:
-        """chi(w) of (3.25), the derived linear response the continuum must reproduce."""
+        """chi(w) of (3.25) (with a memory, g -> K^(w) of (3.28)), the derived linear response the continuum must
+        reproduce."""
         w = np.asarray(omega, float)
         return par.static_susceptibility(density) / (
-            self.local_field_factor(density) - (w**2 + 1j * w * self.friction) / self._w0sq(par))
+            self.local_field_factor(density) - (w**2 + 1j * w * self._kernel().fourier(w)) / self._w0sq(par))
 
     def timescales(self, par: DipolarParameters) -> RotationalTimescales:
-        """The bare libration frequency w0 and the friction (the resonance w_c of (3.25) depends on the density)."""
-        return RotationalTimescales(frequency=self._w0sq(par) ** 0.5, damping=self.friction)
+        """The libration frequency and the instantaneous friction: w0 without memory, with a memory the caged
+        libration sqrt(w0^2 + D_m) (w tau_m >> 1 in (3.28)) and the memory time tau_m as a relaxation time."""
+        if self.memory is None:
+            return RotationalTimescales(frequency=self._w0sq(par) ** 0.5, damping=self.friction)
+        return RotationalTimescales(relaxation_time=self.memory.time,
+                                    frequency=(self._w0sq(par) + self.memory.strength) ** 0.5,
+                                    damping=self.memory.friction)
 
     def to_dict(self) -> dict:
         return {"closure": type(self).__name__, "name": self.name, "friction": self.friction, "w0": self.w0,
+                "memory": None if self.memory is None else asdict(self.memory),
                 "correlation": type(self.correlation).__name__, "c0": self.correlation.c0}

@@ -16,6 +16,7 @@ Rules (checked by `hydrobridge validate` before any work):
 * linear response: the field energy of a dipole stays below kT: mu E <= kT (mu = q l).
 """
 import math
+from dataclasses import asdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -217,3 +218,30 @@ def equilibrium_observer(setup: ReplicaSetup, blocks: int, max_lag: int, also: C
                 "single_dipole_correlation": c_s.tolist(), "sample_dt": PAIR_EVERY * setup.thermostat.dt}
 
     return observe, finish
+
+
+def correlated_inputs(config: dict, runs: list[dict]) -> dict:
+    """The correlated closures' inputs (closures.dipolar_correlated.equilibrium_inputs) from equilibrium_observer's
+    records of every equilibrium replica (zero pair harmonics without interactions: no pair potential, h2 = 0), and the MD-free
+    PotentialCorrelation of the model's pair potential."""
+    from hydrobridge.closures.dipolar_correlated import PotentialCorrelation, equilibrium_inputs
+    from hydrobridge.particles.dipolar.pair_harmonics import shell_areas
+
+    par, n = continuum_molecule(config), config["density"]
+    model = replica_setup(config).system.model()
+    blocks = np.concatenate([np.array(r["shell_sums_blocks"]) for r in runs])
+    if not config["interactions"]:
+        blocks = np.zeros_like(blocks)
+    c_s = np.mean([r["single_dipole_correlation"] for r in runs], axis=0)
+    eq = equilibrium_inputs(runs[0]["edges"], blocks, shell_areas(runs[0]["edges"], model.box), n, c_s,
+                            runs[0]["sample_dt"], par.w0, config["gamma_r"])
+    potential = PotentialCorrelation(model.s, par.mu, par.kT_r, par.eps0, config["interactions"])
+    chi_id, g_k = par.static_susceptibility(n), eq.correlation.kirkwood_factor()
+    return {"pairs": eq.correlation, "potential": potential, "friction": eq.friction, "memory": eq.memory,
+            "report": {"kirkwood_factor": g_k, "kirkwood_factor_err": eq.kirkwood_factor_err,
+                       "static_eps": 1 + chi_id * g_k, "static_eps_err": chi_id * eq.kirkwood_factor_err,
+                       "c0": eq.correlation.c0, "single_dipole_tau": eq.single_dipole_tau,
+                       "single_dipole_friction": eq.friction, "single_dipole_memory": asdict(eq.memory),
+                       "w0_sum_rule": par.w0, "rpa_c0": potential.c0,
+                       "replica_blocks": len(blocks), "single_dipole_correlation": c_s.tolist(),
+                       "sample_dt": runs[0]["sample_dt"]}}

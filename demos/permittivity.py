@@ -8,8 +8,12 @@
     fitted to route (c): lorentz_fitted (damped Grad: chi_s, w0, friction) and debye_fitted (chi_s, tau_D);
     parameter-free, from the molecular parameters: grad_damped (ideal chi_s, w0^2 = kT/I, friction gamma_r
     of the Langevin bath), debye_ideal (tau_D = I gamma_r / kT), grad (undamped) and local_equilibrium
-    (no static response); eps_eff from sheet pairs along x, y and 45 degrees (complex 2x2 tensor), by
-    continuum_route: "auto" solves the linear closures (all six here) in the frequency domain, one linear
+    (no static response); equilibrium-MD only (no response fitted, docs/theory.md (3.20)-(3.28)): correlated (the
+    correlation field of the equilibrium pair harmonics, sum-rule w0, bath friction plus the single-dipole cage
+    memory), correlated_markov (the same with the single-dipole friction w0^2 tau_s), and the MD-free
+    correlated_rpa (random-phase correlation outside the core, bath friction); eps_eff from sheet pairs along x,
+    y and 45 degrees (complex 2x2 tensor), by
+    continuum_route: "auto" solves the linear closures (all nine here) in the frequency domain, one linear
     solve per frequency (docs/theory.md (4.14)), with a dense curve of DENSE_POINTS frequencies; "time"
     time-steps each sheet pair to its periodic state and takes the lock-in (docs/theory.md §4).
 The linear-response theorem says (b) = (c) within error bars; the continuum's differences from MD are
@@ -38,7 +42,7 @@ from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.config import OUTPUT_FOLDER, Option, study_main
 from hydrobridge.continuum.frequency import ROUTES, continuum_eps, frequency_response
 from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
-                                               continuum_molecule, equilibrium_observer, field_rule, frequency_rule, md_trajectory,
+                                               continuum_molecule, correlated_inputs, equilibrium_observer, field_rule, frequency_rule, md_trajectory,
                                                replica_setup, system_options, system_rules)
 from hydrobridge.demos.permittivity_report import ERRORS, STATIC, headline, plot, summarise
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
@@ -46,7 +50,7 @@ from hydrobridge.provenance import StageClock, describe_run, summary_line
 from hydrobridge.tasks import run_tasks
 
 CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium", "correlated",
-            "correlated_rpa")
+            "correlated_markov", "correlated_rpa")
 
 #: frequencies of the dense continuum curve (closures solved in the frequency domain)
 DENSE_POINTS = 100
@@ -126,7 +130,8 @@ def continuum_task(config: dict, fitted: dict, correlated: dict, closure_name: s
     par, n = continuum_molecule(config), config["density"]
     correlation = correlated["potential"] if closure_name == "correlated_rpa" else correlated["pairs"]
     closure = dipolar_closure(closure_name, density=n, molecule=par, bath_friction=config["gamma_r"], spectrum=fitted,
-                              correlation=correlation, single_dipole_friction=correlated["friction"])
+                              correlation=correlation, single_dipole_friction=correlated["friction"],
+                              single_dipole_memory=correlated["memory"])
     result = continuum_eps(closure, par, n, config["omegas"], route=config["continuum_route"]).to_dict()
     if result["routes"][0] == "frequency":
         w = dense_grid(config)              # (eps_xx + eps_yy)/2 needs the x and y sheet pairs only
@@ -135,46 +140,33 @@ def continuum_task(config: dict, fitted: dict, correlated: dict, closure_name: s
     return result
 
 
-def correlated_inputs(config: dict, runs: list[dict]) -> dict:
-    """The correlated closures' inputs (closures.dipolar_correlated.equilibrium_inputs) from the blocks of every
-    equilibrium replica (zero pair harmonics without interactions: no pair potential, h2 = 0), and the MD-free
-    PotentialCorrelation of the model's pair potential."""
-    from hydrobridge.closures.dipolar_correlated import PotentialCorrelation, equilibrium_inputs
-    from hydrobridge.particles.dipolar.pair_harmonics import shell_areas
-
-    par, n = continuum_molecule(config), config["density"]
-    model = replica_setup(config).system.model()
-    blocks = np.concatenate([np.array(r["shell_sums_blocks"]) for r in runs])
-    if not config["interactions"]:
-        blocks = np.zeros_like(blocks)
-    c_s = np.mean([r["single_dipole_correlation"] for r in runs], axis=0)
-    eq = equilibrium_inputs(runs[0]["edges"], blocks, shell_areas(runs[0]["edges"], model.box), n, c_s,
-                            runs[0]["sample_dt"], par.w0)
-    potential = PotentialCorrelation(model.s, par.mu, par.kT_r, par.eps0, config["interactions"])
-    chi_id, g_k = par.static_susceptibility(n), eq.correlation.kirkwood_factor()
-    return {"pairs": eq.correlation, "potential": potential, "friction": eq.friction,
-            "report": {"kirkwood_factor": g_k, "kirkwood_factor_err": eq.kirkwood_factor_err,
-                       "static_eps": 1 + chi_id * g_k, "static_eps_err": chi_id * eq.kirkwood_factor_err,
-                       "c0": eq.correlation.c0, "single_dipole_tau": eq.single_dipole_tau,
-                       "single_dipole_friction": eq.friction, "w0_sum_rule": par.w0, "rpa_c0": potential.c0,
-                       "replica_blocks": len(blocks), "single_dipole_correlation": c_s.tolist(),
-                       "sample_dt": runs[0]["sample_dt"]}}
-
-
 def correlated_report(config: dict, correlated: dict, summary: dict) -> dict:
-    """Per frequency, the fraction of the mean-field error (grad_damped: ideal chi, bath friction) the correlated
-    closure removes, 1 - err_correlated / err_mean_field, and the predicted static eps against MD's."""
+    """The predicted static eps against MD's and, per frequency, the fraction of the mean-field error each
+    correlated closure removes, 1 - err_correlated / err_mean_field, against grad_damped (ideal chi, bath friction)
+    and against the same closure without correlation (c0 = 0, derived response (3.25))."""
+    from hydrobridge.closures.dipolar_continuum import dipolar_closure
+    from hydrobridge.closures.dipolar_correlated import PotentialCorrelation
+
     report = dict(correlated["report"])
+    par, n, w = continuum_molecule(config), config["density"], np.array(config["omegas"])
+    md_abs = np.array(summary["md_reference"]["abs_eps_minus_1"])
+    none = PotentialCorrelation(1.0, par.mu, par.kT_r, par.eps0, interactions=False)
     md = summary["md_static_eps_fluctuation"]
     report["md_static_eps"] = 0.5 * (md["tensor_re"][0][0] + md["tensor_re"][1][1])
     report["md_static_eps_err"] = 0.5 * float(np.hypot(md["err_re"][0][0], md["err_re"][1][1]))
     cont = summary["continuum"]
     if "grad_damped" in cont:
         base = np.array(cont["grad_damped"]["relative_error_abs_eps_minus_1_vs_md"])
-        for name in ("correlated", "correlated_rpa"):
+        for name in ("correlated", "correlated_markov", "correlated_rpa"):
             if name in cont:
                 err = np.array(cont[name]["relative_error_abs_eps_minus_1_vs_md"])
                 report[f"{name}_fraction_of_mean_field_error_removed"] = (1 - err / base).tolist()
+                uncorrelated = dipolar_closure(name, density=n, bath_friction=config["gamma_r"], correlation=none,
+                                               single_dipole_friction=correlated["friction"],
+                                               single_dipole_memory=correlated["memory"])
+                err0 = np.abs(np.abs(uncorrelated.susceptibility(par, n, w)) - md_abs) / md_abs
+                report[f"{name}_without_correlation_error"] = err0.tolist()
+                report[f"{name}_fraction_of_uncorrelated_error_removed"] = (1 - err / err0).tolist()
     return report
 
 
