@@ -23,7 +23,9 @@ with `c0` (area units) and `fourier(k, kT_r, mu, eps0)`:
 * PotentialCorrelation: MD-free, c = -u_dd / kT_r outside the core diameter sigma (random phase outside a hard
   core): c0 = mu^2 / (2 eps0 kT_r), the 2D Clausius-Mossotti local field (3.26).
 
-CorrelatedGrad.static_susceptibility and timescales follow (3.25); with c0 = 0 (ideal rotors: no pair
+For a linearised continuum at wavevector k: CorrelatedGrad.correlation_kernel(par, k) returns
+(c_sr_L(k), c_sr_T(k)) and wavevector_susceptibility the response with the full kernel (contracts in their
+docstrings). CorrelatedGrad.static_susceptibility and timescales follow (3.25); with c0 = 0 (ideal rotors: no pair
 potential, h2 = 0) it is the damped Grad closure (3.11) term by term. Optionally the friction is a kernel with
 an exponential cage memory (Memory, (3.28)): g B -> g_b B + Z, d_t Z = D_m B - Z / tau_m, chi(w) of (3.25) with
 g -> K^(w); single_dipole_memory takes g_b from the bath and D_m, tau_m from the single-dipole correlation.
@@ -313,6 +315,26 @@ class CorrelatedGrad(RotationalClosure):
         w = np.asarray(omega, float)
         return par.static_susceptibility(density) / (
             self.local_field_factor(density) - (w**2 + 1j * w * self._kernel().fourier(w)) / self._w0sq(par))
+
+    def correlation_kernel(self, par: DipolarParameters, k: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """The correlation kernel in Fourier space, (c_sr_L(k), c_sr_T(k)) in area units (3.21)-(3.22), (3.26).
+
+        Contract (for a linearised continuum at wavevector k): k are wavenumbers >= 0 (any shape, the result has
+        it); the correlation field of a polarisation p^(k) exp(i k . x) is E_corr^ = (kT_r / mu) [c_L k^ (k^ . p^)
+        + c_T (p^ - k^ (k^ . p^))], to be added wherever E enters (3.23); the Poisson (mean-field) part is not
+        included (the caller's E carries it). At k = 0 both equal c0, the value the local closure uses."""
+        return self.correlation.fourier(k, par.kT_r, par.mu, par.eps0)
+
+    def wavevector_susceptibility(self, par: DipolarParameters, density: float, k: npt.ArrayLike,
+                                  omega: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+        """(chi_L(k, w), chi_T(k, w)): the polarisation response to the Maxwell field at wavevector k with the full
+        kernel, chi_id / (1 - (n/2) c_sr(k) - (w^2 + i w K^(w)) / w0^2) (3.25); eps_L(k, w) = 1 + chi_L(k, w).
+        k and omega broadcast against each other."""
+        c_l, c_t = self.correlation_kernel(par, k)
+        w = np.asarray(omega, float)
+        dyn = (w**2 + 1j * w * self._kernel().fourier(w)) / self._w0sq(par)
+        chi_id = par.static_susceptibility(density)
+        return chi_id / (1 - 0.5 * density * c_l - dyn), chi_id / (1 - 0.5 * density * c_t - dyn)
 
     def timescales(self, par: DipolarParameters) -> RotationalTimescales:
         """The libration frequency and the instantaneous friction: w0 without memory, with a memory the caged

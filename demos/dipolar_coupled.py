@@ -142,7 +142,7 @@ RULES = [
 QUICK = {"n_particles": 16, "equil_steps": 500, "eq_replicas": 2, "eq_steps": 3000, "max_lag": 100, "sample_every": 50,
          "pair_bins": 5, "eos_steps": 600, "uniform_omegas": [2.0, 8.0], "uniform_periods": 8,
          "sheet_replicas": 2, "sheet_periods": 3, "transient_periods": 1, "mesh_cells": 8,
-         "closures": ["local_equilibrium", "debye"], "blocks": 2}
+         "closures": ["local_equilibrium", "debye", "correlated"], "blocks": 2}
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -123,6 +123,20 @@ def test_kirkwood_factor_and_ornstein_zernike():
     assert c_l[1] - PAR.mu**2 / (PAR.eps0 * PAR.kT_r) == pytest.approx((h0 - h2) / (1 + 0.5 * N * (h0 - h2)), rel=1e-12)
 
 
+def test_wavevector_response_reduces_to_the_local_closure_at_k0():
+    """correlation_kernel / wavevector_susceptibility (the k-space contract): at k = 0 both channels are the local
+    closure's chi(w); at k > 0 they use c_sr_L,T(k) of the source."""
+    closure = CorrelatedGrad(harmonics(-0.3, 0.2), memory=MEMORY)
+    w = np.array([0.5, 2.0, 7.0])
+    chi_l, chi_t = closure.wavevector_susceptibility(PAR, N, 0.0, w)
+    assert np.allclose(chi_l, closure.susceptibility(PAR, N, w), rtol=1e-13)
+    assert np.allclose(chi_t, chi_l, rtol=1e-13)
+    c_l, c_t = closure.correlation_kernel(PAR, 1.3)
+    chi_l, chi_t = closure.wavevector_susceptibility(PAR, N, 1.3, 0.0)
+    assert chi_l == pytest.approx(CHI / (1 - 0.5 * N * c_l), rel=1e-13)
+    assert chi_t == pytest.approx(CHI / (1 - 0.5 * N * c_t), rel=1e-13)
+
+
 def test_random_phase_kernel_limits():
     """(3.26): both channels are mu^2/(2 eps0 kT) at k = 0 (2D Clausius-Mossotti: (eps - 1)/(eps + 1) = chi_id/2);
     at k sigma >> 1 the total c = c_sr + c_P vanishes in both channels (c = 0 inside the core)."""
