@@ -34,7 +34,7 @@ g -> K^(w); single_dipole_memory takes g_b from the bath and D_m, tau_m from the
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -257,7 +257,7 @@ class CorrelatedGrad(RotationalClosure):
     memory (3.28) the fields are r = (B, Z), d_t B = w0^2 (p_eq(E + E_corr) - p) - g B - Z, d_t Z = strength B - Z / time
     (g = memory.friction; the `friction` argument must then be 0); without, r = B."""
 
-    correlation: Any
+    correlation: CorrelationSource
     friction: float = 0.0
     w0: float | None = None
     memory: Memory | None = None
