@@ -15,6 +15,14 @@
     debye_fitted       Debye fitted to the spectrum (needs `spectrum`)
     lorentz_fitted     damped Grad fitted to the spectrum (needs `spectrum`)
     measured           damped Grad from the uniform-field P_dw response (needs `transport`)
+    correlated         correlated Grad (closures.dipolar_correlated, docs/theory.md (3.23), (3.28)): the equilibrium
+                       pair harmonics (needs `correlation`), w0 from the sum rule, the bath friction plus the
+                       single-dipole cage memory (needs `single_dipole_memory`); equilibrium MD only, no response
+                       is fitted
+    correlated_markov  the same with the memoryless single-dipole friction g = w0^2 tau_s (needs `correlation`,
+                       `single_dipole_friction`)
+    correlated_rpa     correlated Grad with the MD-free correlation of the pair potential (needs `correlation`,
+                       a PotentialCorrelation), the bath's rotational friction (needs `bath_friction`)
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from hydrobridge.closures.dipolar_correlated import CorrelatedGrad
 from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational, LocalEquilibrium
 from hydrobridge.particles.dipolar.model import DipolarBoxModel
 
@@ -29,7 +38,7 @@ __all__ = ["CLOSURE_NAMES", "continuum_parameters", "dipolar_closure"]
 
 #: every name dipolar_closure knows (module doc)
 CLOSURE_NAMES = ("local_equilibrium", "grad", "grad_damped", "debye", "debye_ideal", "debye_fitted", "lorentz_fitted",
-                 "measured")
+                 "measured", "correlated", "correlated_markov", "correlated_rpa")
 
 
 def continuum_parameters(params: DipolarBoxModel, kT: float) -> DipolarParameters:
@@ -46,13 +55,17 @@ def _needs(name: str, what: str, value: Any) -> Any:
 def dipolar_closure(name: str, *, density: float, molecule: DipolarParameters | None = None,
                     bath_friction: float | None = None, relaxation: Mapping[str, float] | None = None,
                     spectrum: Mapping[str, Mapping[str, float]] | None = None,
-                    transport: Mapping[str, float] | None = None):
+                    transport: Mapping[str, float] | None = None, correlation: Any = None,
+                    single_dipole_friction: float | None = None, single_dipole_memory: Any = None):
     """The rotational closure `name` (module doc) at number density `density`.
 
     molecule: continuum_parameters() (for debye_ideal); bath_friction: the rotational Langevin friction rate
     gamma_r (1 / time; grad_damped, debye_ideal); relaxation: closures.dipolar_md.rotational_relaxation()
     (chi_s, w0, tau_D); spectrum: closures.dipolar_spectrum.fit_spectrum(); transport:
-    closures.dipolar_md.fit_dw_response() (chi_s, w0, friction).
+    closures.dipolar_md.fit_dw_response() (chi_s, w0, friction); correlation: a correlation source of
+    closures.dipolar_correlated (PairHarmonicCorrelation for correlated, PotentialCorrelation for correlated_rpa);
+    single_dipole_friction: closures.dipolar_correlated.single_dipole_friction() (1 / time); single_dipole_memory:
+    closures.dipolar_correlated.single_dipole_memory().
     """
     n = density
     if name == "local_equilibrium":
@@ -79,4 +92,14 @@ def dipolar_closure(name: str, *, density: float, molecule: DipolarParameters | 
         tr = _needs(name, "transport (the P_dw response fit)", transport)
         return GradRotational(friction=max(tr["friction"], 0.0), chi_s=tr["chi_s"], density=n, w0=tr["w0"],
                               name="measured")
+    if name == "correlated":
+        return CorrelatedGrad(_needs(name, "correlation (the equilibrium pair harmonics)", correlation),
+                              memory=_needs(name, "single_dipole_memory", single_dipole_memory))
+    if name == "correlated_markov":
+        return CorrelatedGrad(_needs(name, "correlation (the equilibrium pair harmonics)", correlation),
+                              friction=_needs(name, "single_dipole_friction", single_dipole_friction),
+                              name="correlated_markov")
+    if name == "correlated_rpa":
+        return CorrelatedGrad(_needs(name, "correlation (the pair-potential correlation)", correlation),
+                              friction=_needs(name, "bath_friction", bath_friction), name="correlated_rpa")
     raise ValueError(f"name = {name!r}: expected one of {CLOSURE_NAMES}")

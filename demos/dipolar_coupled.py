@@ -12,9 +12,11 @@ MD fits (hydrobridge.closures.dipolar_md): equilibrium replicas give chi_s, w0 (
     moments D2, D2perp; uniform-field AC runs at a few frequencies give P_dw as a linear-response
     coefficient (the "measured" damped Grad closure) and the symmetry-zero P_dv, P_wv amplitudes;
     equilibrium runs at neighbouring densities give P_vv(rho). Saved to closures.json.
+The equilibrium replicas also sample the pair harmonics and the single-dipole correlation: the inputs of the
+    "correlated" closure (closures.dipolar_correlated, docs/theory.md (3.20)-(3.28): equilibrium MD only).
 Continuum (DipolarFluid with translation: rho, rho U, rho D and the closure's fields on the sheet-pair
-    mesh of the same box) with each closure (local equilibrium, Grad, Debye, measured) without and with the
-    D2 correction (S_x, S_th from the MD pair moments); same forcing, same molecular parameters.
+    mesh of the same box) with each closure (local equilibrium, Grad, Debye, measured, correlated) without and
+    with the D2 correction (S_x, S_th from the MD pair moments); same forcing, same molecular parameters.
 
 Outputs in --out (docs/outputs.md): summary.json (fits with errors; per closure the relative L2 errors of
 the P_x and psi amplitude profiles, of the time-mean rho profile, of the drop amplitude and of the drop
@@ -38,14 +40,15 @@ import numpy as np
 
 from mpi4py import MPI
 
+from hydrobridge.closures.dipolar_continuum import dipolar_closure
 from hydrobridge.closures.dipolar_md import (DipolarMDClosures, combine_replica_fits, fit_dw_response, molecular_record,
                                             rotational_relaxation, symmetrise_square)
 from hydrobridge.closures.measured import fit_pressure
 from hydrobridge.config import OUTPUT_FOLDER, Option, Rule, study_main
 from hydrobridge.demos.dipolar_coupled_report import ERRORS, headline, plot, summarise
 from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
-                                               continuum_molecule, density_list_rule, field_rule, frequency_rule,
-                                               md_trajectory, replica_setup, system_options, system_rules)
+                                               continuum_molecule, correlated_inputs, density_list_rule,
+                                               equilibrium_observer, field_rule, frequency_rule, md_trajectory, replica_setup, system_options, system_rules)
 from hydrobridge.particles.dipolar.model import DipolarBoxModel
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
 from hydrobridge.lockin import lockin_amplitude
@@ -55,7 +58,7 @@ from hydrobridge.provenance import StageClock, describe_run, summary_line
 from hydrobridge.tasks import run_tasks
 
 #: the closures this study compares (closures.dipolar_continuum)
-CLOSURES = ("local_equilibrium", "grad", "debye", "measured")
+CLOSURES = ("local_equilibrium", "grad", "debye", "measured", "correlated")
 
 SCHEMA = {
     "out": Option(str, "out/dipolar_coupled", "output folder (a writable folder, or creatable)"),
@@ -139,7 +142,7 @@ RULES = [
 QUICK = {"n_particles": 16, "equil_steps": 500, "eq_replicas": 2, "eq_steps": 3000, "max_lag": 100, "sample_every": 50,
          "pair_bins": 5, "eos_steps": 600, "uniform_omegas": [2.0, 8.0], "uniform_periods": 8,
          "sheet_replicas": 2, "sheet_periods": 3, "transient_periods": 1, "mesh_cells": 8,
-         "closures": ["local_equilibrium", "debye"], "blocks": 2}
+         "closures": ["local_equilibrium", "debye", "correlated"], "blocks": 2}
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -151,9 +154,10 @@ def equilibrium_task(setup: ReplicaSetup, config: dict, key: str, with_pairs: bo
 
     nb = config["pair_bins"]
     r_max = 0.5 * nb * (sheet_pair_geometry(config).length / config["mesh_cells"]) if with_pairs else None
-    with md_trajectory(setup, config["trajectory_every"], out, key) as observe:
+    with md_trajectory(setup, config["trajectory_every"], out, key) as trajectory:
+        observe, finish = equilibrium_observer(setup, config["blocks"], config["max_lag"], trajectory)
         series = equilibrium_run(setup, key, config["eq_steps" if with_pairs else "eos_steps"], config["sample_every"],
-                                 r_max, nb, observe)
+                                 r_max, nb, observe if with_pairs else trajectory)
     p, p_err = block_average(series.pressure, min(config["blocks"], len(series.pressure)))
     out = {"density": setup.system.density, "pressure": float(p), "pressure_err": float(p_err)}
     if with_pairs:
@@ -161,6 +165,7 @@ def equilibrium_task(setup: ReplicaSetup, config: dict, key: str, with_pairs: bo
         out["relaxation"] = rotational_relaxation(series.m, series.mdot, setup.thermostat.dt, setup.thermostat.kT,
                                                   params.eps0, params.area, config["max_lag"], config["blocks"])
         out["pairs"] = {k: getattr(series.pairs, k).tolist() for k in ("m2", "m2perp", "n2", "edges")}
+        out["equilibrium"] = finish()
     return out
 
 
@@ -226,15 +231,18 @@ def fit_closures(config: dict, md: dict) -> DipolarMDClosures:
 
 # ----------------------------------------------------------------------------------------------------
 # continuum tasks
-def continuum_task(config: dict, fitted: dict, name: str, d2: bool, fields_dir: Path | None) -> dict:
+def continuum_task(config: dict, fitted: dict, correlated: dict, name: str, d2: bool, fields_dir: Path | None) -> dict:
     """The continuum with closure `name` (and the D2 correction if d2), driven like the MD
-    (continuum.sheet_profiles): lock-in amplitudes and means of the same profiles, the drop over one period."""
+    (continuum.sheet_profiles): lock-in amplitudes and means of the same profiles, the drop over one period.
+    "correlated" takes the equilibrium inputs `correlated` (dipolar_options.correlated_inputs), the others the fits."""
     from hydrobridge.continuum.sheet_profiles import sheet_profile_response
 
     fits = DipolarMDClosures.from_dict(fitted)
     geo = sheet_pair_geometry(config)
     w = config["omega"]
-    r = sheet_profile_response(fits.closure(name), continuum_molecule(config), config["density"], geo.length,
+    closure = (dipolar_closure(name, density=config["density"], correlation=correlated["pairs"],
+                               single_dipole_memory=correlated["memory"]) if name == "correlated" else fits.closure(name))
+    r = sheet_profile_response(closure, continuum_molecule(config), config["density"], geo.length,
                                config["mesh_cells"], config["sigma0"], w, geo.points,
                                pressure=fits.pressure if name == "measured" else None,
                                correlation=fits.pair_table((geo.length, geo.length)) if d2 else None,
@@ -267,6 +275,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
         md = run_tasks(md_tasks, out / "md", resume, comm, label="dipolar_coupled/md")
     with clock.stage("fits"):
         fits = fit_closures(config, md)
+        correlated = correlated_inputs(config, [md[f"eq/{r}"]["equilibrium"] for r in range(config["eq_replicas"])])
     fitted = fits.to_dict()
     fields = out / "fields" if config["field_frames"] else None
     if comm.rank == 0:
@@ -274,11 +283,13 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
         if fields is not None:
             fields.mkdir(exist_ok=True)
     comm.barrier()
-    cont_tasks = [(f"{c}/{'d2' if d2 else 'mf'}", lambda c=c, d2=d2: continuum_task(config, fitted, c, d2, fields))
+    cont_tasks = [(f"{c}/{'d2' if d2 else 'mf'}", lambda c=c, d2=d2: continuum_task(config, fitted, correlated, c, d2,
+                                                                                   fields))
                   for c, d2 in variants(config)]
     with clock.stage("continuum"):
         cont = run_tasks(cont_tasks, out / "continuum", resume, comm, label="dipolar_coupled/continuum")
     summary = summarise(config, sheet_pair_geometry(config), continuum_molecule(config), fits, md, cont)
+    summary["correlated_closure"] = {k: v for k, v in correlated["report"].items() if k != "single_dipole_correlation"}
     if comm.rank == 0:
         with clock.stage("report"):
             plot(summary, out)

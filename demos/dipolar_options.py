@@ -1,7 +1,8 @@
 """Configuration of the 2D dipolar molecular system (docs/theory.md §2), shared by the dipolar studies: the
 keys of the system and its Langevin bath, the rules that keep the MD model meaningful, and their typed form
 (particles.dipolar.replica), built once from the validated configuration; the optional H5MD trajectory of
-each MD task (docs/outputs.md).
+each MD task (docs/outputs.md); the equilibrium sampling of the correlated closure's inputs (pair harmonics and
+single-dipole correlation, docs/theory.md (3.20), (3.27)).
 
 Rules (checked by `hydrobridge validate` before any work):
 
@@ -15,9 +16,12 @@ Rules (checked by `hydrobridge validate` before any work):
 * linear response: the field energy of a dipole stays below kT: mu E <= kT (mu = q l).
 """
 import math
+from dataclasses import asdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import numpy as np
 
 from hydrobridge.closures.dipolar_continuum import continuum_parameters
 from hydrobridge.closures.rotational import DipolarParameters
@@ -29,6 +33,10 @@ from hydrobridge.particles.dipolar.replica import Equilibration, MolecularSystem
 MIN_STEPS_PER_PERIOD = 16
 #: dt times the fastest rate of the model at most
 MAX_RATE_DT = 0.2
+#: MD steps between the equilibrium samples of the correlated closure's inputs (pair harmonics, single-dipole C_s)
+PAIR_EVERY = 10
+#: radial shells of the pair harmonics (up to the box's half diagonal: every pair)
+PAIR_SHELLS = 40
 #: packing fraction of hexagonally close-packed discs
 CLOSE_PACKING = math.pi / (2 * math.sqrt(3))
 
@@ -181,3 +189,59 @@ def md_trajectory(setup: ReplicaSetup, every: int, out: Path, key: str) -> Itera
     with H5MDWriter(path, setup.system.n_particles, params.box, author="hydrobridge",
                     dipole_moment=params.mu) as writer:
         yield dipolar_observer(writer, every)
+
+
+def equilibrium_observer(setup: ReplicaSetup, blocks: int, max_lag: int, also: Callable[[int, object, object], None] | None = None):
+    """(observe, finish): observe(step, state, forces) samples every PAIR_EVERY steps the pair-harmonic shell sums
+    and the angles (particles.dipolar.pair_harmonics), then calls `also`; finish() returns the correlated closure's
+    equilibrium inputs (closures.dipolar_correlated.equilibrium_inputs): the shell sums per block (blocks, 3,
+    PAIR_SHELLS), the single-dipole C_s(k PAIR_EVERY dt) for k = 0..max_lag // PAIR_EVERY (max_lag in MD steps).
+    The sampling draws no random numbers: the run is unchanged."""
+    from hydrobridge.particles.dipolar.pair_harmonics import (all_pairs_edges, pair_harmonic_sums,
+                                                              single_dipole_correlation)
+
+    box = np.asarray(setup.system.model().box, float)
+    edges = all_pairs_edges(box, PAIR_SHELLS)
+    sums, angles = [], []
+
+    def observe(step, state, forces):
+        if step % PAIR_EVERY == 0:
+            sums.append(pair_harmonic_sums(state.x, state.theta, box, edges))
+            angles.append(np.array(state.theta, float))
+        if also is not None:
+            also(step, state, forces)
+
+    def finish() -> dict:
+        parts = np.array_split(np.array(sums), blocks)
+        c_s = single_dipole_correlation(np.array(angles), max_lag // PAIR_EVERY)
+        return {"edges": edges.tolist(), "shell_sums_blocks": [b.mean(axis=0).tolist() for b in parts],
+                "single_dipole_correlation": c_s.tolist(), "sample_dt": PAIR_EVERY * setup.thermostat.dt}
+
+    return observe, finish
+
+
+def correlated_inputs(config: dict, runs: list[dict]) -> dict:
+    """The correlated closures' inputs (closures.dipolar_correlated.equilibrium_inputs) from equilibrium_observer's
+    records of every equilibrium replica (zero pair harmonics without interactions: no pair potential, h2 = 0), and the MD-free
+    PotentialCorrelation of the model's pair potential."""
+    from hydrobridge.closures.dipolar_correlated import PotentialCorrelation, equilibrium_inputs
+    from hydrobridge.particles.dipolar.pair_harmonics import shell_areas
+
+    par, n = continuum_molecule(config), config["density"]
+    model = replica_setup(config).system.model()
+    blocks = np.concatenate([np.array(r["shell_sums_blocks"]) for r in runs])
+    if not config["interactions"]:
+        blocks = np.zeros_like(blocks)
+    c_s = np.mean([r["single_dipole_correlation"] for r in runs], axis=0)
+    eq = equilibrium_inputs(runs[0]["edges"], blocks, shell_areas(runs[0]["edges"], model.box), n, c_s,
+                            runs[0]["sample_dt"], par.w0, config["gamma_r"])
+    potential = PotentialCorrelation(model.s, par.mu, par.kT_r, par.eps0, config["interactions"])
+    chi_id, g_k = par.static_susceptibility(n), eq.correlation.kirkwood_factor()
+    return {"pairs": eq.correlation, "potential": potential, "friction": eq.friction, "memory": eq.memory,
+            "report": {"kirkwood_factor": g_k, "kirkwood_factor_err": eq.kirkwood_factor_err,
+                       "static_eps": 1 + chi_id * g_k, "static_eps_err": chi_id * eq.kirkwood_factor_err,
+                       "c0": eq.correlation.c0, "single_dipole_tau": eq.single_dipole_tau,
+                       "single_dipole_friction": eq.friction, "single_dipole_memory": asdict(eq.memory),
+                       "w0_sum_rule": par.w0, "rpa_c0": potential.c0,
+                       "replica_blocks": len(blocks), "single_dipole_correlation": c_s.tolist(),
+                       "sample_dt": runs[0]["sample_dt"]}}

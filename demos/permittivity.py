@@ -8,8 +8,12 @@
     fitted to route (c): lorentz_fitted (damped Grad: chi_s, w0, friction) and debye_fitted (chi_s, tau_D);
     parameter-free, from the molecular parameters: grad_damped (ideal chi_s, w0^2 = kT/I, friction gamma_r
     of the Langevin bath), debye_ideal (tau_D = I gamma_r / kT), grad (undamped) and local_equilibrium
-    (no static response); eps_eff from sheet pairs along x, y and 45 degrees (complex 2x2 tensor), by
-    continuum_route: "auto" solves the linear closures (all six here) in the frequency domain, one linear
+    (no static response); equilibrium-MD only (no response fitted, docs/theory.md (3.20)-(3.28)): correlated (the
+    correlation field of the equilibrium pair harmonics, sum-rule w0, bath friction plus the single-dipole cage
+    memory), correlated_markov (the same with the single-dipole friction w0^2 tau_s), and the MD-free
+    correlated_rpa (random-phase correlation outside the core, bath friction); eps_eff from sheet pairs along x,
+    y and 45 degrees (complex 2x2 tensor), by
+    continuum_route: "auto" solves the linear closures (all nine here) in the frequency domain, one linear
     solve per frequency (docs/theory.md (4.14)), with a dense curve of DENSE_POINTS frequencies; "time"
     time-steps each sheet pair to its periodic state and takes the lock-in (docs/theory.md §4).
 The linear-response theorem says (b) = (c) within error bars; the continuum's differences from MD are
@@ -38,7 +42,7 @@ from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.config import OUTPUT_FOLDER, Option, study_main
 from hydrobridge.continuum.frequency import ROUTES, continuum_eps, frequency_response
 from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
-                                               continuum_molecule, field_rule, frequency_rule, md_trajectory,
+                                               continuum_molecule, correlated_inputs, equilibrium_observer, field_rule, frequency_rule, md_trajectory,
                                                replica_setup, system_options, system_rules)
 from hydrobridge.demos.permittivity_nonlocal import OPTION, mode_sampler, nonlocal_summary, plot_nonlocal, with_sampler
 from hydrobridge.demos.permittivity_report import ERRORS, STATIC, headline, plot, summarise
@@ -46,7 +50,9 @@ from hydrobridge.particles.dipolar.replica import ReplicaSetup
 from hydrobridge.provenance import StageClock, describe_run, summary_line
 from hydrobridge.tasks import run_tasks
 
-CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium")
+CLOSURES = ("lorentz_fitted", "debye_fitted", "grad_damped", "debye_ideal", "grad", "local_equilibrium", "correlated",
+            "correlated_markov", "correlated_rpa")
+
 #: frequencies of the dense continuum curve (closures solved in the frequency domain)
 DENSE_POINTS = 100
 
@@ -102,12 +108,13 @@ def fluct_task(setup: ReplicaSetup, config: dict, key: str, out: Path) -> dict:
 
     w = np.concatenate([config["omegas"], fit_grid(config), [1e-9]])
     sampler = mode_sampler(setup, config)
-    with md_trajectory(setup, config["trajectory_every"], out, key) as observe:
+    with md_trajectory(setup, config["trajectory_every"], out, key) as trajectory:
+        observe, finish = equilibrium_observer(setup, config["blocks"], config["max_lag"], trajectory)
         eps, err = fluctuation_permittivity_run(setup, key, config["fluct_steps"], w, config["max_lag"],
                                                 config["blocks"], with_sampler(observe, sampler))
     modes = {} if sampler is None else {"modes": sampler.block_means(config["blocks"]).tolist()}
     return {"re": eps.real.tolist(), "im": eps.imag.tolist(), "err_re": err.real.tolist(),
-            "err_im": err.imag.tolist(), **modes}
+            "err_im": err.imag.tolist(), "equilibrium": finish(), **modes}
 
 
 def ac_task(setup: ReplicaSetup, config: dict, key: str, omega: float, direction: int, out: Path) -> dict:
@@ -120,18 +127,51 @@ def ac_task(setup: ReplicaSetup, config: dict, key: str, omega: float, direction
             "err_re": [c.real for c in column_err], "err_im": [c.imag for c in column_err]}
 
 
-def continuum_task(config: dict, fitted: dict, closure_name: str) -> dict:
+def continuum_task(config: dict, fitted: dict, correlated: dict, closure_name: str) -> dict:
     """eps_eff(w) tensors of one closure at the study's frequencies by config["continuum_route"] (auto: the
     frequency domain for linear closures, docs/theory.md (4.14)), and for the frequency domain a dense curve of
     (eps_xx + eps_yy)/2 on DENSE_POINTS frequencies."""
     par, n = continuum_molecule(config), config["density"]
-    closure = dipolar_closure(closure_name, density=n, molecule=par, bath_friction=config["gamma_r"], spectrum=fitted)
+    correlation = correlated["potential"] if closure_name == "correlated_rpa" else correlated["pairs"]
+    closure = dipolar_closure(closure_name, density=n, molecule=par, bath_friction=config["gamma_r"], spectrum=fitted,
+                              correlation=correlation, single_dipole_friction=correlated["friction"],
+                              single_dipole_memory=correlated["memory"])
     result = continuum_eps(closure, par, n, config["omegas"], route=config["continuum_route"]).to_dict()
     if result["routes"][0] == "frequency":
         w = dense_grid(config)              # (eps_xx + eps_yy)/2 needs the x and y sheet pairs only
         iso = 0.5 * sum(frequency_response(closure, par, n, w, o).eps_nn for o in ("x", "y"))
         result["dense"] = {"omegas": w.tolist(), "eps_re": iso.real.tolist(), "eps_im": iso.imag.tolist()}
     return result
+
+
+def correlated_report(config: dict, correlated: dict, summary: dict) -> dict:
+    """The predicted static eps against MD's and, per frequency, the fraction of the mean-field error each
+    correlated closure removes, 1 - err_correlated / err_mean_field, against grad_damped (ideal chi, bath friction)
+    and against the same closure without correlation (c0 = 0, derived response (3.25))."""
+    from hydrobridge.closures.dipolar_continuum import dipolar_closure
+    from hydrobridge.closures.dipolar_correlated import PotentialCorrelation
+
+    report = dict(correlated["report"])
+    par, n, w = continuum_molecule(config), config["density"], np.array(config["omegas"])
+    md_abs = np.array(summary["md_reference"]["abs_eps_minus_1"])
+    none = PotentialCorrelation(1.0, par.mu, par.kT_r, par.eps0, interactions=False)
+    md = summary["md_static_eps_fluctuation"]
+    report["md_static_eps"] = 0.5 * (md["tensor_re"][0][0] + md["tensor_re"][1][1])
+    report["md_static_eps_err"] = 0.5 * float(np.hypot(md["err_re"][0][0], md["err_re"][1][1]))
+    cont = summary["continuum"]
+    if "grad_damped" in cont:
+        base = np.array(cont["grad_damped"]["relative_error_abs_eps_minus_1_vs_md"])
+        for name in ("correlated", "correlated_markov", "correlated_rpa"):
+            if name in cont:
+                err = np.array(cont[name]["relative_error_abs_eps_minus_1_vs_md"])
+                report[f"{name}_fraction_of_mean_field_error_removed"] = (1 - err / base).tolist()
+                uncorrelated = dipolar_closure(name, density=n, bath_friction=config["gamma_r"], correlation=none,
+                                               single_dipole_friction=correlated["friction"],
+                                               single_dipole_memory=correlated["memory"])
+                err0 = np.abs(np.abs(uncorrelated.susceptibility(par, n, w)) - md_abs) / md_abs
+                report[f"{name}_without_correlation_error"] = err0.tolist()
+                report[f"{name}_fraction_of_uncorrelated_error_removed"] = (1 - err / err0).tolist()
+    return report
 
 
 def dense_grid(config: dict) -> np.ndarray:
@@ -173,12 +213,14 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
                 ac[i, :, d] = np.array(r["re"]) + 1j * np.array(r["im"])
                 ac_err[i, :, d] = np.array(r["err_re"]) + 1j * np.array(r["err_im"])
 
-    cont_tasks = [(c, lambda c=c: continuum_task(config, fitted, c)) for c in config["closures"]]
+        correlated = correlated_inputs(config, [r["equilibrium"] for r in fluct_runs])
+    cont_tasks = [(c, lambda c=c: continuum_task(config, fitted, correlated, c)) for c in config["closures"]]
     with clock.stage("continuum"):
         cont = run_tasks(cont_tasks, out / "continuum", resume, comm, label="permittivity/continuum")
 
     summary = summarise(config, par.static_susceptibility(n), fitted, (ac, ac_err), (fluct, fluct_err),
                         (static, static_err), cont)
+    summary["correlated_closure"] = correlated_report(config, correlated, summary)
     if config["nonlocal_modes"]:
         summary["eps_longitudinal_k"] = nonlocal_summary(config, setup, fluct_runs, fitted, 0.5 * np.trace(static),
                                                          0.5 * np.hypot(static_err[0, 0].real, static_err[1, 1].real))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.linalg import cholesky, expm
 
+from hydrobridge.closures.dipolar_correlated import Memory, PotentialCorrelation
 from hydrobridge.closures.dipolar_continuum import CLOSURE_NAMES, continuum_parameters, dipolar_closure
 from hydrobridge.closures.dipolar_md import (dipole_series, fit_dw_response, pair_moment_average, pressure_series,
                                             rotational_relaxation)
@@ -127,7 +128,9 @@ def test_one_closure_factory_for_every_name():
     fits = {"relaxation": {"chi_s": 2.0, "w0": 3.0, "tau_D": 0.2},
             "spectrum": {"debye": {"chi_s": 2.0, "tau": 0.3}, "lorentz": {"chi_s": 2.0, "w0": 3.0, "friction": 1.0}},
             "transport": {"chi_s": 2.0, "w0": 3.0, "friction": -0.1}}
-    closures = {name: dipolar_closure(name, density=0.6, molecule=par, bath_friction=2.0, **fits)
+    correlation = PotentialCorrelation(1.0, par.mu, par.kT_r, par.eps0)
+    closures = {name: dipolar_closure(name, density=0.6, molecule=par, bath_friction=2.0, correlation=correlation,
+                                      single_dipole_friction=3.0, single_dipole_memory=Memory(2.0, 40.0, 0.1), **fits)
                 for name in CLOSURE_NAMES}
     assert closures["debye_ideal"] == Debye(par.inertia * 2.0 / 1.0)
     assert closures["measured"].friction == 0.0 and closures["measured"].name == "measured"
