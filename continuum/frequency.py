@@ -159,6 +159,15 @@ class HarmonicSheetSystem:
         drop = complex(*(comm.allreduce(fem.assemble_scalar(d)) for d in self._drop))
         return drop, self._psi[0].x.array + 1j * self._psi[1].x.array
 
+    def state_amplitude(self) -> np.ndarray:
+        """u^ of the last solve: the complex amplitude of the state about rest, the owned values of the DG space
+        of the fluid (DipolarFluid.state.x.petsc_vec layout); Re u^ + rest is the periodic state at t = 0."""
+        re, im = (self._x.getSubVector(self._is[k]) for k in (0, 2))
+        u_hat = re.array + 1j * im.array
+        self._x.restoreSubVector(self._is[0], re)
+        self._x.restoreSubVector(self._is[2], im)
+        return u_hat
+
 
 def frequency_response(closure: RotationalClosure, params: DipolarParameters, density: float,
                        omegas: Sequence[float], orientation: str, translation: bool = False,
@@ -219,10 +228,14 @@ class ContinuumEps:
 def time_domain_response(closure: RotationalClosure, params: DipolarParameters, density: float, omega: float,
                          orientation: str, translation: bool = False, comm: MPI.Comm = MPI.COMM_SELF, mesh_n: int = 8,
                          sigma0: float = 1.0, steps_per_period: int = 64, max_dt: float | None = None,
-                         ramp_periods: int | None = None, observers: Sequence[Observer] = ()) -> SheetRun:
+                         ramp_periods: int | None = None, transient_periods: int | None = None,
+                         measure_periods: int = 1, free_frequencies: Sequence[float] = (),
+                         observers: Sequence[Observer] = ()) -> SheetRun:
     """The time-domain counterpart of frequency_response at one frequency: run_sheet_response of the same
-    DipolarFluid with closure_run_settings (the study's settings); max_dt (a smaller value is kept), ramp_periods
-    and steps_per_period override them (convergence studies); observers: extra continuum.driver observers.
+    DipolarFluid with closure_run_settings (the study's settings); max_dt (a smaller value is kept), ramp_periods,
+    transient_periods, measure_periods and steps_per_period override them (convergence studies);
+    free_frequencies: undamped free oscillations removed from the lock-in (permittivity.free_mode_lockin; for
+    an undamped medium); observers: extra continuum.driver observers.
     With translation, dt <= 0.15 h / c as well (sound speed c = sqrt(kT / m) of the default isothermal pressure,
     h = 1 / mesh_n the cell size of the unit box; a CFL limit of degree-1 DG with SSP-RK3, with margin)."""
     def make(sp, forcing):
@@ -234,10 +247,12 @@ def time_domain_response(closure: RotationalClosure, params: DipolarParameters, 
         settings["max_dt"] = min(settings["max_dt"], 0.15 / mesh_n / math.sqrt(params.kT / params.mass))
     if max_dt is not None:
         settings["max_dt"] = min(settings["max_dt"], max_dt)
-    if ramp_periods is not None:
-        settings["ramp_periods"] = ramp_periods
+    for key, value in (("ramp_periods", ramp_periods), ("transient_periods", transient_periods)):
+        if value is not None:
+            settings[key] = value
     return run_sheet_response(make, sheet_pair_for(comm, orientation, mesh_n), omega, sigma0, params.eps0,
-                              steps_per_period=steps_per_period, observers=observers, **settings)
+                              steps_per_period=steps_per_period, measure_periods=measure_periods,
+                              observers=observers, free_frequencies=free_frequencies, **settings)
 
 
 def continuum_eps(closure: RotationalClosure, params: DipolarParameters, density: float, omegas: Sequence[float],
