@@ -252,7 +252,13 @@ def test_routes():
     assert auto.routes == ("frequency", "frequency")
     assert np.allclose(auto.tensor[:, 0, 0], debye(CHI, 0.5, np.array(w)), rtol=1e-10)
     again = ContinuumEps.from_dict(auto.to_dict())
-    assert np.array_equal(again.tensor, auto.tensor) and again.routes == auto.routes
+    assert np.array_equal(again.tensor, auto.tensor) and again.routes == auto.routes and again.dense_eps is None
+    dense = np.array([0.1, 0.7, 9.0])
+    with_dense = continuum_eps(Debye(0.5), PAR, N, w, mesh_n=4, dense_omegas=dense)
+    assert np.array_equal(with_dense.tensor, auto.tensor)
+    assert np.allclose(with_dense.dense_eps, debye(CHI, 0.5, dense), rtol=1e-10)
+    again = ContinuumEps.from_dict(with_dense.to_dict())
+    assert np.array_equal(again.dense_eps, with_dense.dense_eps) and np.array_equal(again.dense_omegas, dense)
     assert continuum_eps(Debye(0.5), PAR, N, [2.0], translation=True, route="auto", mesh_n=4).routes == ("time",)
     with pytest.raises(ValueError, match="route"):
         continuum_eps(Debye(0.5), PAR, N, w, route="fourier")
