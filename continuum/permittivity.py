@@ -16,8 +16,10 @@ An undamped medium never forgets its switch-on: after the damped transients the 
 time-stepped linear system is the periodic response at w plus free oscillations at its undamped eigenfrequencies
 w_j, and a free mode exp(i w_j t) of the semi-discrete system advances by exactly z_j = R(i w_j dt) per step,
 R(z) = 1 + z + z^2/2 + z^3/6 the amplification factor of SSP-RK3 (any three-stage third-order Runge-Kutta
-method). Given the w_j (for the sheet response of an undamped Grad closure: w_L = w0 sqrt(1 + chi_s) only, the
-p-field coupling being an orthogonal projection, docs/theory.md (4.14)), :func:`free_mode_lockin` fits
+method, applied to a linear system). Given the w_j (for the sheets in an undamped Grad medium w_L = w0 sqrt(1 +
+chi_s) only: the field of p is the L2-orthogonal projection of p onto gradients, so the oscillators have w0 or
+w_L and the w0 ones carry no charge; with translation the further excited modes are damped by the Rusanov
+flux), :func:`free_mode_lockin` fits
 Re[X^ exp(-i w t_k)] + sum_j Re[Y_j z_j^k] to the samples by least squares; the fit is exact up to the time
 stepper's own O(dt^3) error of X^ and the damped transients left.
 """

@@ -13,7 +13,9 @@ from hydrobridge.closures.base import RotationalClosure, RotationalTimescales
 from hydrobridge.closures.rotational import Debye, GradRotational, LocalEquilibrium
 from hydrobridge.continuum.frequency import (ContinuumEps, HarmonicSheetSystem, continuum_eps, frequency_eps_tensor,
                                              frequency_response, time_domain_response)
-from hydrobridge.continuum.permittivity import closure_run_settings, sheet_pair_for
+from hydrobridge.continuum.permittivity import (closure_run_settings, free_mode_lockin, sheet_pair_for,
+                                               ssprk3_amplification)
+from hydrobridge.lockin import lockin_amplitude
 from hydrobridge.continuum.verification import CHI, N, PAR, W0, WL
 
 OMEGAS = np.logspace(-1.5, 1.5, 13)          # three decades around the closures' rates 1/tau = 2 and w0 = 2
@@ -165,6 +167,20 @@ def test_undamped_grad_sheets_excite_w_L_and_damped_modes_only(orientation, tran
     assert np.abs(excited[at_w_L].real).max() < 1e-10 and np.all(excited[~at_w_L].real < -5)
     assert lam.real.max() < 1e-10
     assert translation or at_w_L.all()
+
+
+def test_free_mode_lockin_recovers_the_forced_amplitude_exactly():
+    """Synthetic SSP-RK3 record: the forced part plus a free mode advancing by R(i w_L dt) per step, slightly damped
+    by the stepper (|R| < 1); the plain lock-in is off, the fit is exact; a free frequency at omega is refused."""
+    omega, X, Y = 3.2, 0.7 - 0.2j, 0.9 + 0.4j
+    dt = 2 * np.pi / omega / 200                   # 3000 samples: 15 whole periods
+    t = 5.0 + dt * np.arange(3000)
+    x = (X * np.exp(-1j * omega * t)).real + (Y * ssprk3_amplification(1j * WL * dt) ** np.arange(3000)).real
+    assert abs(free_mode_lockin(x, omega, t, [WL]) - X) < 1e-12
+    assert abs(free_mode_lockin(np.stack([x, 2 * x], axis=1), omega, t, [WL])[1] - 2 * X) < 1e-12
+    assert abs(lockin_amplitude(x, omega, t=t) - X) > 1e-3
+    with pytest.raises(ValueError, match="free_frequencies"):
+        free_mode_lockin(x, omega, t, [omega])
 
 
 def free_mode_runs(omega):
