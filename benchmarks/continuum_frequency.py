@@ -20,12 +20,22 @@ iterations of a step's last Poisson solve), per frequency, two accuracies:
 The refinement's runs are the first repeat (their errors are printed); the study's and the chosen configurations
 are then timed again, interleaved with the frequency domain, up to `--repeats` (default 3); medians reported.
 speed-up = time-domain s per frequency / frequency-domain s per frequency (amortised).
+
+The main job's continuum stage, route "time" against "auto", interleaved, from a finished `make demo` folder
+(its MD and fits reused: run_study with resume, the continuum tasks deleted in a copy), on its 2 ranks:
+
+    NUMBA_NUM_THREADS=1 .venv/bin/mpiexec -n 2 .venv/bin/python benchmarks/continuum_frequency.py \
+        --main-job RUN_FOLDER [--repeats R]
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 from mpi4py import MPI
@@ -40,7 +50,40 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--quick", action="store_true")
 parser.add_argument("--repeats", type=int, default=3)
 parser.add_argument("--meshes", default="8,16")
+parser.add_argument("--main-job", type=Path, help="a finished run folder of demos/configs/permittivity.toml")
 args = parser.parse_args()
+
+
+def main_job_stage(folder: Path, repeats: int) -> None:
+    """Continuum stage wall time of the main job by route, interleaved, printed by rank 0."""
+    from hydrobridge.config import load_config, validate
+    from hydrobridge.demos import permittivity as study
+
+    comm = MPI.COMM_WORLD
+    raw = {k: v for k, v in load_config(Path(__file__).parents[1] / "demos/configs/permittivity.toml").items()
+           if k not in ("study", "out")}
+    work = Path(comm.bcast(tempfile.mkdtemp(prefix="main_job_stage_") if comm.rank == 0 else None))
+    times = {"time": [], "auto": []}
+    for _ in range(repeats):
+        for route in times:
+            out = work / route
+            if comm.rank == 0:
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.copytree(folder, out)
+                shutil.rmtree(out / "continuum")
+            comm.barrier()
+            config = validate({**raw, "continuum_route": route}, study.SCHEMA, "main job", study.RULES)
+            times[route].append(study.run_study(config, out, resume=True)["provenance"]["wall_time_s"]["continuum"])
+    if comm.rank == 0:
+        shutil.rmtree(work)
+        for route, t in times.items():
+            print(f"main job continuum stage, route {route:>4}: " + ", ".join(f"{x:.1f} s" for x in t)
+                  + f" (median {np.median(t):.1f} s)")
+
+
+if args.main_job:
+    main_job_stage(args.main_job, args.repeats)
+    sys.exit(0)
 
 OMEGAS = [1.0, 6.0] if args.quick else [1.0, 3.0, 6.0, 12.0]
 MESHES = [8] if args.quick else [int(m) for m in args.meshes.split(",")]
