@@ -21,9 +21,11 @@ build fixes its scalar type), so u^ = u_r + i u_i is solved as
 
 One unknown of psi_r and of psi_i is pinned to 0 (the periodic Poisson operator has the constants as its
 null space; the drop and grad psi do not see them) and psi^ is returned in the zero-mean gauge.
-The matrix is A0 + w A1 with A0, A1 assembled once per sheet pair; every frequency refills one matrix of
-fixed non-zero pattern and solves it with a direct LU factorisation (KSP preonly, PC lu, MUMPS), whose
-symbolic analysis is reused across frequencies (only the numerical factorisation is redone).
+The matrix is A0 + w A1 with A0, A1 assembled once per sheet pair and kept on the union of their non-zero
+entries (the assembled forms also store the exact zeros of unused couplings, most of their entries); every
+frequency refills one matrix of that fixed pattern (A0 + w A1, no re-assembly) and solves it with a direct LU
+factorisation (KSP preonly, PC lu, MUMPS), whose symbolic analysis is reused across frequencies (only the
+numerical factorisation is redone).
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ __all__ = ["SOLVER", "ROUTES", "HarmonicResponse", "HarmonicSheetSystem", "frequ
            "time_domain_response", "ContinuumEps", "continuum_eps"]
 
 #: the linear solver of every frequency (a direct solve: one "iteration")
-SOLVER = "KSP preonly + PC lu (MUMPS), symbolic factorisation reused across frequencies"
+SOLVER = "KSP preonly + PC lu (MUMPS), structural zeros dropped, symbolic factorisation reused across frequencies"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,30 @@ def _assemble(form) -> PETSc.Mat:
     A = fem_petsc.assemble_matrix(fem.form(form))
     A.assemble()
     return A
+
+
+def _on_common_nonzeros(*mats: PETSc.Mat) -> list[PETSc.Mat]:
+    """The AIJ matrices mats (same sizes) on one non-zero pattern: the entries that are non-zero in any of them.
+    The assembled forms store every entry their sparsity allows (the DG facet couplings also without translation,
+    every component pair of a block), most of them exact zeros; the direct solver would factorise them."""
+    union = mats[0].duplicate(copy=True)
+    for mat in mats[1:]:
+        union.axpy(1.0, mat, structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
+    rowptr, cols, _ = union.getValuesCSR()
+    values = []
+    for mat in mats:
+        aligned = union.duplicate(copy=False)
+        aligned.axpy(1.0, mat, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
+        values.append(aligned.getValuesCSR()[2])
+    keep = np.any([v != 0 for v in values], axis=0)
+    rows = np.repeat(np.arange(len(rowptr) - 1), np.diff(rowptr))[keep]
+    rowptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(rowptr) - 1))]).astype(PETSc.IntType)
+    out = []
+    for v in values:
+        mat = PETSc.Mat().createAIJ(union.getSizes(), csr=(rowptr, cols[keep], v[keep]), comm=union.comm)
+        mat.assemble()
+        out.append(mat)
+    return out
 
 
 class HarmonicSheetSystem:
@@ -105,11 +131,11 @@ class HarmonicSheetSystem:
         A1 = PETSc.Mat().createNest([[None, None, M, None], [None, zero_K, None, None],
                                      [minus_M, None, None, None], [None, None, None, zero_K]], comm=sp.mesh.comm)
         self._is = A0.getNestISs()[0]                     # (u_r, psi_r, u_i, psi_i) in the monolithic numbering
-        self._A0, self._A1 = A0.convert("aij"), A1.convert("aij")
+        A0, A1 = A0.convert("aij"), A1.convert("aij")
         pins = [int(self._is[k].getIndices()[0]) for k in (1, 3)] if sp.mesh.comm.rank == 0 else []
-        self._A0.zeroRowsColumns(pins, diag=1.0)
+        A0.zeroRowsColumns(pins, diag=1.0)
+        self._A0, self._A1 = _on_common_nonzeros(A0, A1)
         self._A = self._A0.duplicate(copy=True)
-        self._A.axpy(1.0, self._A1, structure=PETSc.Mat.Structure.DIFFERENT_NONZERO_PATTERN)
         q = fem_petsc.assemble_vector(fem.form(forms.sheets))
         q.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
         self._b, self._x = self._A.createVecs()[::-1]
@@ -141,9 +167,8 @@ class HarmonicSheetSystem:
         if not omega > 0:
             raise ValueError(f"omega = {omega}: expected a positive angular frequency")
         A = self._A
-        A.zeroEntries()
-        A.axpy(1.0, self._A0, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
-        A.axpy(omega, self._A1, structure=PETSc.Mat.Structure.SUBSET_NONZERO_PATTERN)
+        self._A0.copy(A, structure=PETSc.Mat.Structure.SAME_NONZERO_PATTERN)
+        A.axpy(omega, self._A1, structure=PETSc.Mat.Structure.SAME_NONZERO_PATTERN)
         self.ksp.setOperators(A)
         self.ksp.solve(self._b, self._x)
         if self.ksp.getConvergedReason() <= 0:
@@ -158,6 +183,15 @@ class HarmonicSheetSystem:
             f.x.array[:] -= comm.allreduce(fem.assemble_scalar(mean))
         drop = complex(*(comm.allreduce(fem.assemble_scalar(d)) for d in self._drop))
         return drop, self._psi[0].x.array + 1j * self._psi[1].x.array
+
+    def state_amplitude(self) -> np.ndarray:
+        """u^ of the last solve: the complex amplitude of the state about rest, the owned values of the DG space
+        of the fluid (DipolarFluid.state.x.petsc_vec layout); Re u^ + rest is the periodic state at t = 0."""
+        re, im = (self._x.getSubVector(self._is[k]) for k in (0, 2))
+        u_hat = re.array + 1j * im.array
+        self._x.restoreSubVector(self._is[0], re)
+        self._x.restoreSubVector(self._is[2], im)
+        return u_hat
 
 
 def frequency_response(closure: RotationalClosure, params: DipolarParameters, density: float,
@@ -188,9 +222,20 @@ def frequency_eps_tensor(closure: RotationalClosure, params: DipolarParameters, 
                          mesh_n: int = 8) -> np.ndarray:
     """The complex 2x2 tensors eps_eff(w) (shape (len(omegas), 2, 2)) from the x, y and 45-degree sheet pairs
     (4.5), each pair assembled once and solved per frequency."""
-    eps = {o: frequency_response(closure, params, density, omegas, o, translation, comm, mesh_n).eps_nn
-           for o in ("x", "y", "45")}
-    return np.array([eps_tensor_from_nn(x, y, d) for x, y, d in zip(eps["x"], eps["y"], eps["45"])])
+    return _sheet_tensors(closure, params, density, omegas, (), translation, comm, mesh_n)[0]
+
+
+def _sheet_tensors(closure: RotationalClosure, params: DipolarParameters, density: float, omegas: Sequence[float],
+                   dense_omegas: Sequence[float], translation: bool, comm: MPI.Comm, mesh_n: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(eps_eff tensors at omegas, (eps_xx + eps_yy)/2 at dense_omegas): the x and y sheet systems solve both."""
+    omegas, dense = np.asarray(omegas, float), np.asarray(dense_omegas, float)
+    both = np.concatenate([omegas, dense])
+    eps = {o: frequency_response(closure, params, density, omegas if o == "45" else both, o, translation, comm,
+                                 mesh_n).eps_nn for o in ("x", "y", "45")}
+    m = len(omegas)
+    tensor = np.array([eps_tensor_from_nn(x, y, d) for x, y, d in zip(eps["x"][:m], eps["y"][:m], eps["45"])])
+    return tensor, 0.5 * (eps["x"][m:] + eps["y"][m:])
 
 
 ROUTES = ("auto", "frequency", "time")
@@ -199,30 +244,43 @@ ROUTES = ("auto", "frequency", "time")
 @dataclass(frozen=True)
 class ContinuumEps:
     """eps_eff(w) of a continuum closure: tensors (len(omegas), 2, 2) complex, and the route that produced each
-    frequency's tensor ("frequency": the linear solve (4.14); "time": run_sheet_response, lock-in)."""
+    frequency's tensor ("frequency": the linear solve (4.14); "time": run_sheet_response, lock-in); dense_omegas,
+    dense_eps: the isotropic (eps_xx + eps_yy)/2 on a dense frequency grid (frequency route only, else None)."""
 
     omegas: np.ndarray
     tensor: np.ndarray
     routes: tuple[str, ...]
+    dense_omegas: np.ndarray | None = None
+    dense_eps: np.ndarray | None = None
 
     def to_dict(self) -> dict:
-        """JSON-able: omegas, tensor_re, tensor_im, routes."""
-        return {"omegas": self.omegas.tolist(), "tensor_re": self.tensor.real.tolist(),
-                "tensor_im": self.tensor.imag.tolist(), "routes": list(self.routes)}
+        """JSON-able: omegas, tensor_re, tensor_im, routes and, with a dense curve, dense: {omegas, eps_re, eps_im}."""
+        out = {"omegas": self.omegas.tolist(), "tensor_re": self.tensor.real.tolist(),
+               "tensor_im": self.tensor.imag.tolist(), "routes": list(self.routes)}
+        if self.dense_eps is not None:
+            out["dense"] = {"omegas": self.dense_omegas.tolist(), "eps_re": self.dense_eps.real.tolist(),
+                            "eps_im": self.dense_eps.imag.tolist()}
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContinuumEps":
+        dense = data.get("dense")
         return cls(np.array(data["omegas"], float), np.array(data["tensor_re"]) + 1j * np.array(data["tensor_im"]),
-                   tuple(data["routes"]))
+                   tuple(data["routes"]), None if dense is None else np.array(dense["omegas"], float),
+                   None if dense is None else np.array(dense["eps_re"]) + 1j * np.array(dense["eps_im"]))
 
 
 def time_domain_response(closure: RotationalClosure, params: DipolarParameters, density: float, omega: float,
                          orientation: str, translation: bool = False, comm: MPI.Comm = MPI.COMM_SELF, mesh_n: int = 8,
                          sigma0: float = 1.0, steps_per_period: int = 64, max_dt: float | None = None,
-                         ramp_periods: int | None = None, observers: Sequence[Observer] = ()) -> SheetRun:
+                         ramp_periods: int | None = None, transient_periods: int | None = None,
+                         measure_periods: int = 1, free_frequencies: Sequence[float] = (),
+                         observers: Sequence[Observer] = ()) -> SheetRun:
     """The time-domain counterpart of frequency_response at one frequency: run_sheet_response of the same
-    DipolarFluid with closure_run_settings (the study's settings); max_dt (a smaller value is kept), ramp_periods
-    and steps_per_period override them (convergence studies); observers: extra continuum.driver observers.
+    DipolarFluid with closure_run_settings (the study's settings); max_dt (a smaller value is kept), ramp_periods,
+    transient_periods, measure_periods and steps_per_period override them (convergence studies);
+    free_frequencies: undamped free oscillations removed from the lock-in (permittivity.free_mode_lockin; for
+    an undamped medium); observers: extra continuum.driver observers.
     With translation, dt <= 0.15 h / c as well (sound speed c = sqrt(kT / m) of the default isothermal pressure,
     h = 1 / mesh_n the cell size of the unit box; a CFL limit of degree-1 DG with SSP-RK3, with margin)."""
     def make(sp, forcing):
@@ -234,21 +292,25 @@ def time_domain_response(closure: RotationalClosure, params: DipolarParameters, 
         settings["max_dt"] = min(settings["max_dt"], 0.15 / mesh_n / math.sqrt(params.kT / params.mass))
     if max_dt is not None:
         settings["max_dt"] = min(settings["max_dt"], max_dt)
-    if ramp_periods is not None:
-        settings["ramp_periods"] = ramp_periods
+    for key, value in (("ramp_periods", ramp_periods), ("transient_periods", transient_periods)):
+        if value is not None:
+            settings[key] = value
     return run_sheet_response(make, sheet_pair_for(comm, orientation, mesh_n), omega, sigma0, params.eps0,
-                              steps_per_period=steps_per_period, observers=observers, **settings)
+                              steps_per_period=steps_per_period, measure_periods=measure_periods,
+                              observers=observers, free_frequencies=free_frequencies, **settings)
 
 
 def continuum_eps(closure: RotationalClosure, params: DipolarParameters, density: float, omegas: Sequence[float],
                   route: str = "auto", translation: bool = False, comm: MPI.Comm = MPI.COMM_SELF,
-                  mesh_n: int = 8) -> ContinuumEps:
+                  mesh_n: int = 8, dense_omegas: Sequence[float] = ()) -> ContinuumEps:
     """eps_eff(w) tensors of the sheet pairs x, y, 45 degrees (sheet_pair_for(comm, o, mesh_n), sigma0 = 1).
 
     route "frequency": the linear solve (4.14) (needs closure.is_linear); "time": run_sheet_response with
     closure_run_settings (the time-domain study's settings, unchanged); "auto": "frequency" when closure.is_linear
     and translation is False (with translation the time domain also carries the O(sigma0^2) force (p . grad) E and
-    transport, which the linearisation drops), else "time".
+    transport, which the linearisation drops), else "time". dense_omegas: on the frequency route, also the
+    isotropic (eps_xx + eps_yy)/2 at these frequencies, solved by the same x and y sheet systems (ignored on the
+    time route).
     """
     if route not in ROUTES:
         raise ValueError(f"route = {route!r}: expected one of {ROUTES}")
@@ -256,7 +318,9 @@ def continuum_eps(closure: RotationalClosure, params: DipolarParameters, density
     if route == "auto":
         route = "frequency" if closure.is_linear and not translation else "time"
     if route == "frequency":
-        tensor = frequency_eps_tensor(closure, params, density, omegas, translation, comm, mesh_n)
+        tensor, dense_eps = _sheet_tensors(closure, params, density, omegas, dense_omegas, translation, comm, mesh_n)
+        if len(dense_eps):
+            return ContinuumEps(omegas, tensor, (route,) * len(omegas), np.asarray(dense_omegas, float), dense_eps)
     else:
         eps = {o: [time_domain_response(closure, params, density, float(w), o, translation, comm, mesh_n).eps_nn
                    for w in omegas] for o in ("x", "y", "45")}

@@ -11,6 +11,17 @@ Forcing is switched on with a smooth ramp (sin^2 over `ramp_periods`) so that un
 (Grad) are not left ringing at their own frequency; lock-in over whole periods after the ramp and
 `transient_periods`. The macroscopic check: -div(eps_eff grad psi_eff) = Q, i.e. for the sheet
 geometry psi_eff = psi_vac eps0 / eps_nn, against the lock-in amplitude of the full psi field.
+
+An undamped medium never forgets its switch-on: after the damped transients the sampled response of the
+time-stepped linear system is the periodic response at w plus free oscillations at its undamped eigenfrequencies
+w_j, and a free mode exp(i w_j t) of the semi-discrete system advances by exactly z_j = R(i w_j dt) per step,
+R(z) = 1 + z + z^2/2 + z^3/6 the amplification factor of SSP-RK3 (any three-stage third-order Runge-Kutta
+method, applied to a linear system). Given the w_j (for the sheets in an undamped Grad medium w_L = w0 sqrt(1 +
+chi_s) only: the field of p is the L2-orthogonal projection of p onto gradients, so the oscillators have w0 or
+w_L and the w0 ones carry no charge; with translation the further excited modes are damped by the Rusanov
+flux), :func:`free_mode_lockin` fits
+Re[X^ exp(-i w t_k)] + sum_j Re[Y_j z_j^k] to the samples by least squares; the fit is exact up to the time
+stepper's own O(dt^3) error of X^ and the damped transients left.
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ from hydrobridge.continuum.poisson import PoissonSolver
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B, SheetPair, sheet_pair_mesh
 
 __all__ = ["SheetRun", "SheetResponseModel", "drop_form", "vacuum_drop", "MacroscopicCheck", "run_sheet_response",
+           "ssprk3_amplification", "free_mode_lockin",
            "eps_tensor_from_nn", "closure_run_settings", "sheet_pair_for"]
 
 
@@ -100,16 +112,45 @@ def _potential_values(model: SheetResponseModel) -> np.ndarray:
     return model.potential.x.array.copy()
 
 
+def ssprk3_amplification(z: complex) -> complex:
+    """R(z) = 1 + z + z^2/2 + z^3/6: one SSP-RK3 step multiplies an eigenmode of eigenvalue lambda by R(lambda dt)."""
+    return 1 + z + z**2 / 2 + z**3 / 6
+
+
+def free_mode_lockin(x: np.ndarray, omega: float, t: np.ndarray, free_frequencies: Sequence[float]
+                     ) -> complex | np.ndarray:
+    """X^ at omega of samples x (N,) or (N, k) (columns separately) at uniformly spaced times t (N,) of an
+    SSP-RK3 run, the free oscillations at the angular frequencies free_frequencies removed (module doc): the
+    least-squares solution of x_k = Re[X^ exp(-i omega t_k)] + sum_j Re[Y_j z_j^k], z_j = R(i w_j dt).
+    Raises ValueError for non-uniform times, or a free frequency within 1e-3 omega of omega (not separable)."""
+    x, t = np.asarray(x, float), np.asarray(t, float)
+    if t.ndim != 1 or len(t) != x.shape[0] or len(t) < 3 or not np.allclose(np.diff(t), t[1] - t[0], rtol=1e-9):
+        raise ValueError(f"t: expected {x.shape[0]} >= 3 uniformly spaced sample times")
+    for w in free_frequencies:
+        if not w > 0 or abs(w - omega) < 1e-3 * omega:
+            raise ValueError(f"free_frequencies: {w} is not a positive frequency apart from omega = {omega}")
+    dt, k = t[1] - t[0], np.arange(len(t))
+    columns = [np.cos(omega * t), np.sin(omega * t)]
+    for w in free_frequencies:
+        mode = ssprk3_amplification(1j * w * dt) ** k
+        columns += [mode.real, mode.imag]
+    coef = np.linalg.lstsq(np.stack(columns, axis=1), x, rcond=None)[0]
+    amp = coef[0] + 1j * coef[1]
+    return complex(amp) if x.ndim == 1 else amp
+
+
 def run_sheet_response(make_model: Callable[[SheetPair, SheetForcing], SheetResponseModel], sp: SheetPair,
                        omega: float, sigma0: float, eps0: float, max_dt: float, steps_per_period: int = 64,
                        ramp_periods: int = 0, transient_periods: int = 1, measure_periods: int = 1,
-                       observers: Sequence[Observer] = ()) -> SheetRun:
+                       observers: Sequence[Observer] = (), free_frequencies: Sequence[float] = ()) -> SheetRun:
     """Drive a model built by make_model(sp, forcing) and extract eps_nn(omega) (see module doc).
 
     The model owns the SheetForcing(sigma0, omega, ramp_periods) it is given; the driver loop
     (continuum.driver.advance) runs ramp + transient + measured periods with a LockinRecorder of the
     potential drop and of the psi field, a continuum.driver.Progress, plus any further observers.
     max_dt: the closure's stability limit; dt = period / k with k >= steps_per_period and dt <= max_dt.
+    free_frequencies: the model's undamped free oscillations, removed by :func:`free_mode_lockin` (default none:
+    the plain lock-in).
     """
     for name, value in (("omega", omega), ("sigma0", sigma0), ("max_dt", max_dt)):
         if not value > 0:
@@ -124,7 +165,11 @@ def run_sheet_response(make_model: Callable[[SheetPair, SheetForcing], SheetResp
     drop = LockinRecorder(lambda m: m.potential_drop(), omega, n_before, n_measure)
     psi = LockinRecorder(_potential_values, omega, n_before, n_measure)
     advance(model, dt, total, [drop, psi, Progress("sheet response", total, sp.mesh.comm), *observers])
-    drop_hat, psi_hat = drop.amplitude(), psi.amplitude()
+    if free_frequencies:
+        drop_hat, psi_hat = (free_mode_lockin(np.array(r.values), omega, np.array(r.times), free_frequencies)
+                             for r in (drop, psi))
+    else:
+        drop_hat, psi_hat = drop.amplitude(), psi.amplitude()
     V = model.potential.function_space
     drop_vac, psi_vac = vacuum_drop(sp, sigma0, eps0, degree=V.element.basix_element.degree)
     eps_nn = eps0 * drop_vac / drop_hat

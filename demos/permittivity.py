@@ -40,7 +40,7 @@ from mpi4py import MPI
 from hydrobridge.closures.dipolar_continuum import dipolar_closure
 from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.config import OUTPUT_FOLDER, Option, study_main
-from hydrobridge.continuum.frequency import ROUTES, continuum_eps, frequency_response
+from hydrobridge.continuum.frequency import ROUTES, continuum_eps
 from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
                                                continuum_molecule, correlated_inputs, equilibrium_observer, field_rule, frequency_rule, md_trajectory,
                                                replica_setup, system_options, system_rules)
@@ -136,12 +136,8 @@ def continuum_task(config: dict, fitted: dict, correlated: dict, closure_name: s
     closure = dipolar_closure(closure_name, density=n, molecule=par, bath_friction=config["gamma_r"], spectrum=fitted,
                               correlation=correlation, single_dipole_friction=correlated["friction"],
                               single_dipole_memory=correlated["memory"])
-    result = continuum_eps(closure, par, n, config["omegas"], route=config["continuum_route"]).to_dict()
-    if result["routes"][0] == "frequency":
-        w = dense_grid(config)              # (eps_xx + eps_yy)/2 needs the x and y sheet pairs only
-        iso = 0.5 * sum(frequency_response(closure, par, n, w, o).eps_nn for o in ("x", "y"))
-        result["dense"] = {"omegas": w.tolist(), "eps_re": iso.real.tolist(), "eps_im": iso.imag.tolist()}
-    return result
+    return continuum_eps(closure, par, n, config["omegas"], route=config["continuum_route"],
+                         dense_omegas=dense_grid(config)).to_dict()
 
 
 def correlated_report(config: dict, correlated: dict, summary: dict) -> dict:
