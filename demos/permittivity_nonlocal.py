@@ -10,7 +10,8 @@ box's wavevectors k = 2 pi n / L, n = 1..nonlocal_modes (docs/theory.md (4.18)-(
   closures of the main job with their nonlocal kernel (4.29) (closures.dipolar_correlated.NonlocalKernel): correlated
   (c_sr_L(k) at each k from the same equilibrium-MD pair harmonics as its local c0) and the MD-free correlated_rpa
   (whose kernel is the correlation hole (4.28) of the core diameter s); per k, the fraction of the mean-field error
-  each removes, 1 - |eps_L - eps_L^MD| / |eps_L^mean field - eps_L^MD|; the kernel K~_MD(k) of (4.26) that would
+  each removes, 1 - |eps_L - eps_L^MD| / |eps_L^mean field - eps_L^MD|, and their transverse eps_T(k) = 1 + chi_T(k, 0)
+  (closed form, CorrelatedGrad.wavevector_susceptibility; no depolarising field); the kernel K~_MD(k) of (4.26) that would
   reproduce MD with the mean-field chi_s. The correlated rows need the interactions (the kernel (4.29) is the
   correlation beyond the Poisson part, which ideal rotors do not have).
 
@@ -99,10 +100,12 @@ def nonlocal_summary(config: dict, setup: ReplicaSetup, fluct_runs: list[dict], 
         "sample_every": SAMPLE_EVERY,
     }
     for name in CORRELATED if config["interactions"] else ():     # (4.29) subtracts the Coulomb (Poisson) part
-        kernel = study_closure(config, fitted, correlated, name).nonlocal_kernel(par)
+        closure = study_closure(config, fitted, correlated, name)
+        kernel = closure.nonlocal_kernel(par)
         eps = continuum(name, nonlocal_kernel=True)
         block[name] = {"closure": name, "c0": kernel.correlation.c0,
                        "kernel": [kernel.kernel(float(k)) for k in md.k], "eps_L": eps.tolist(),
+                       "eps_T": (1 + closure.wavevector_susceptibility(par, n, md.k, 0.0)[1].real).tolist(),
                        "fraction_of_mean_field_error_removed":
                            (1 - np.abs(eps - md.eps_L) / np.abs(mean_field - md.eps_L)).tolist()}
     if not config["interactions"]:
@@ -114,8 +117,8 @@ def nonlocal_summary(config: dict, setup: ReplicaSetup, fluct_runs: list[dict], 
 
 
 def plot_nonlocal(block: dict, path: Path) -> None:
-    """eps_L_k.png: 1/eps_L(k) (left) and eps_L(k), eps_T(k) (right): MD with standard errors, the continuum lines,
-    the conducting-boundary static eps at k = 0."""
+    """eps_L_k.png: 1/eps_L(k) (left) and eps_L(k), eps_T(k) (right): MD with standard errors, the continuum lines
+    (the correlated closures' eps_T as open triangles), the conducting-boundary static eps at k = 0."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -137,6 +140,8 @@ def plot_nonlocal(block: dict, path: Path) -> None:
         eps = np.array(block[key]["eps_L"])
         left.plot(k, 1 / eps, style, color=colour, marker=".", label=label)
         right.plot(k, eps, style, color=colour, marker=".", label=label)
+        if "eps_T" in block[key]:
+            right.plot(k, block[key]["eps_T"], "^", color=colour, mfc="none", label=f"{label}: eps_T")
     left.set(xlabel="k", ylabel="1 / eps_L(k)", title="inverse longitudinal permittivity")
     right.set(xlabel="k", ylabel="eps(k)", title="static eps_L(k), eps_T(k)")
     for ax in (left, right):
