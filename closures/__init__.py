@@ -5,7 +5,8 @@ CorrelationClosure (the correlation source C), RotationalClosure (the rotational
 system). Implementations: ideal-gas and hard-rod pressures (ideal), pressures and pair-moment tables measured
 in MD (measured), pair correlations from theory or MD (pair_correlation, ornstein_zernike, gbbgky_correlation),
 the bridges from particle data (dipolar_md, dipolar_spectrum, dipolar_continuum for the dipolar molecules;
-hard_rods for the 1D rods), and the rotational closures (rotational).
+hard_rods for the 1D rods), and the rotational closures (rotational; dipolar_correlated: the correlated closure
+from equilibrium MD pair harmonics, docs/theory.md (3.20)-(3.28), (4.29)).
 
 The names below are imported from their modules on first use.
 """
@@ -32,6 +33,12 @@ _EXPORTS: dict[str, str] = {
     "weak_coupling": "pair_correlation", "from_oz": "pair_correlation", "from_md": "pair_correlation",
     "load_pair_correlation": "pair_correlation", "DipolarParameters": "rotational",
     "LocalEquilibrium": "rotational", "GradRotational": "rotational", "Debye": "rotational",
+    "CorrelationSource": "dipolar_correlated", "PairHarmonicCorrelation": "dipolar_correlated",
+    "PotentialCorrelation": "dipolar_correlated", "NonlocalKernel": "dipolar_correlated",
+    "CorrelatedGrad": "dipolar_correlated", "single_dipole_friction": "dipolar_correlated",
+    "Memory": "dipolar_correlated", "relaxation_function": "dipolar_correlated",
+    "single_dipole_memory": "dipolar_correlated", "EquilibriumInputs": "dipolar_correlated",
+    "equilibrium_inputs": "dipolar_correlated",
 }
 
 __all__ = sorted(_EXPORTS)

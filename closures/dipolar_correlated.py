@@ -24,8 +24,9 @@ with `c0` (area units) and `fourier(k, kT_r, mu, eps0)`:
   core): c0 = mu^2 / (2 eps0 kT_r), the 2D Clausius-Mossotti local field (3.26).
 
 For a linearised continuum at wavevector k: CorrelatedGrad.correlation_kernel(par, k) returns
-(c_sr_L(k), c_sr_T(k)) and wavevector_susceptibility the response with the full kernel (contracts in their
-docstrings). CorrelatedGrad.static_susceptibility and timescales follow (3.25); with c0 = 0 (ideal rotors: no pair
+(c_sr_L(k), c_sr_T(k)) and wavevector_susceptibility the response with the full kernel in closed form (contracts in
+their docstrings); nonlocal_kernel gives the same correlation to continuum.wavevector_response's solver (its
+correlation contract, K~(k) = (eps0 kT_r / mu^2)(c_sr_L(k) - c0), (4.29)), which must reproduce the closed form. CorrelatedGrad.static_susceptibility and timescales follow (3.25); with c0 = 0 (ideal rotors: no pair
 potential, h2 = 0) it is the damped Grad closure (3.11) term by term. Optionally the friction is a kernel with
 an exponential cage memory (Memory, (3.28)): g B -> g_b B + Z, d_t Z = D_m B - Z / tau_m, chi(w) of (3.25) with
 g -> K^(w); single_dipole_memory takes g_b from the bath and D_m, tau_m from the single-dipole correlation.
@@ -44,7 +45,7 @@ from scipy.special import j0, j1, jv
 from hydrobridge.closures.base import RotationalClosure, RotationalTimescales
 from hydrobridge.closures.rotational import DipolarParameters, GradRotational
 
-__all__ = ["CorrelationSource", "PairHarmonicCorrelation", "PotentialCorrelation", "CorrelatedGrad",
+__all__ = ["CorrelationSource", "PairHarmonicCorrelation", "PotentialCorrelation", "NonlocalKernel", "CorrelatedGrad",
            "single_dipole_friction", "Memory", "relaxation_function", "single_dipole_memory", "EquilibriumInputs",
            "equilibrium_inputs"]
 
@@ -150,6 +151,26 @@ class PotentialCorrelation:
         ratio = np.where(x > 0, j1(x) / np.where(x > 0, x, 1.0), 0.5)
         scale = 2 * self.c0
         return scale * (1 - ratio), scale * ratio
+
+
+@dataclass(frozen=True)
+class NonlocalKernel:
+    """The nonlocal part of a correlation source as continuum.wavevector_response's correlation kernel (its contract:
+    kernel(k) -> K~(k), dimensionless, in E_loc^ = E^ + K~(k) mu p_L^ / eps0, docs/theory.md (4.25)):
+
+        K~(k) = (eps0 kT_r / mu^2) (c_sr_L(k) - c0)                                                          (4.29)
+
+    (3.21) with the Poisson part left to E and the local part c0 left to the closure's sources (3.23): with the
+    CorrelatedGrad of the same source, (4.26) gives eps_L = 1 + chi_L(k, w) of CorrelatedGrad.wavevector_susceptibility.
+    k > 0 (1/length); par supplies mu, kT_r, eps0."""
+
+    correlation: CorrelationSource
+    par: DipolarParameters
+
+    def kernel(self, k: float) -> float:
+        par = self.par
+        c_l, _ = self.correlation.fourier(k, par.kT_r, par.mu, par.eps0)
+        return float(par.eps0 * par.kT_r / par.mu**2 * (c_l - self.correlation.c0))
 
 
 def single_dipole_friction(correlation: npt.ArrayLike, dt: float, w0: float) -> float:
@@ -325,11 +346,17 @@ class CorrelatedGrad(RotationalClosure):
         included (the caller's E carries it). At k = 0 both equal c0, the value the local closure uses."""
         return self.correlation.fourier(k, par.kT_r, par.mu, par.eps0)
 
+    def nonlocal_kernel(self, par: DipolarParameters) -> NonlocalKernel:
+        """The correlation kernel (4.29) to pass with this closure to continuum.wavevector_response."""
+        return NonlocalKernel(self.correlation, par)
+
     def wavevector_susceptibility(self, par: DipolarParameters, density: float, k: npt.ArrayLike,
                                   omega: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(chi_L(k, w), chi_T(k, w)): the polarisation response to the Maxwell field at wavevector k with the full
         kernel, chi_id / (1 - (n/2) c_sr(k) - (w^2 + i w K^(w)) / w0^2) (3.25); eps_L(k, w) = 1 + chi_L(k, w).
-        k and omega broadcast against each other."""
+        k and omega broadcast against each other. The closed form of the derivation: the general solver
+        (continuum.wavevector_response.wavevector_permittivity, any closure through the protocol) with
+        nonlocal_kernel(par) must equal it (tested), and gives chi_L only."""
         c_l, c_t = self.correlation_kernel(par, k)
         w = np.asarray(omega, float)
         dyn = (w**2 + 1j * w * self._kernel().fourier(w)) / self._w0sq(par)

@@ -8,7 +8,10 @@ The public API, by topic:
 * AC sheet forcing and permittivity (§4): SheetForcing, PoissonSolver, run_sheet_response,
   closure_run_settings, eps_tensor_from_nn, vacuum_drop, sheet_pair_for, SheetRun; in the frequency domain
   (§4 (4.14)) frequency_response, frequency_eps_tensor, HarmonicResponse; the route choice continuum_eps,
-  ContinuumEps
+  ContinuumEps; the longitudinal permittivity eps_L(k, w) of the linearised continuum (§4 (4.24)-(4.29))
+  wavevector_permittivity with the kernels CorrelationKernel, GaussianKernel, CorrelationHoleKernel, the
+  linearisation linearised_closure, LinearisedClosure, implied_kernel, and its FE check sheet_pair_check,
+  SheetPairCheck
 * the time loop and its observers: advance, run, RunSettings, Checkpoints, DiagnosticsCSV, FieldSeries,
   LockinRecorder, Progress; save_checkpoint, load_checkpoint
 * discretisation, output and particle data: ConservationLaw, DGConservationLaw, FieldWriter, sample, deposit
@@ -58,6 +61,17 @@ from hydrobridge.continuum.permittivity import (
     vacuum_drop,
 )
 from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.continuum.wavevector_response import (
+    CorrelationHoleKernel,
+    CorrelationKernel,
+    GaussianKernel,
+    LinearisedClosure,
+    SheetPairCheck,
+    implied_kernel,
+    linearised_closure,
+    sheet_pair_check,
+    wavevector_permittivity,
+)
 
 __all__ = [
     "Checkpoints", "ConservationLaw", "ContinuumEps", "HarmonicResponse", "continuum_eps", "frequency_eps_tensor",
@@ -66,5 +80,7 @@ __all__ = [
     "FieldWriter", "LockinRecorder", "MeanField", "PairMomentTable", "PoissonMeanField", "PoissonSolver",
     "Progress", "RunSettings", "SheetForcing", "SheetRun", "StateError", "advance", "closure_run_settings",
     "deposit", "eps_tensor_from_nn", "load_checkpoint", "run", "run_sheet_response", "sample", "save_checkpoint",
-    "sheet_pair_for", "vacuum_drop",
+    "sheet_pair_for", "vacuum_drop", "CorrelationHoleKernel", "CorrelationKernel", "GaussianKernel",
+    "LinearisedClosure", "SheetPairCheck", "implied_kernel", "linearised_closure", "sheet_pair_check",
+    "wavevector_permittivity",
 ]

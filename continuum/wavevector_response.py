@@ -29,7 +29,9 @@ Correlation contract: `correlation` is any object with a method kernel(k: float)
 transform at k of the kernel K(x - x') in E_loc(x) = E(x) + (1/eps0) int K(x - x') P_L(x') dx' (P = mu p).
 It must be real and even in k (a static, isotropic correlation). A mean-field closure is kernel = 0; a
 k-independent kernel K0 is a Lorentz-type local field (K0 = 1/2 in 2D is the Clausius-Mossotti cavity field).
-Two analytic kernels: GaussianKernel (a test case) and CorrelationHoleKernel (MD-free, (4.28)).
+Two analytic kernels: GaussianKernel (a test case) and CorrelationHoleKernel (MD-free, (4.28)); the correlated
+closure's kernel from MD pair harmonics is closures.dipolar_correlated.NonlocalKernel ((4.29); with its random-phase
+source it equals CorrelationHoleKernel).
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ from typing import Protocol, Sequence
 import basix.ufl
 import numpy as np
 import ufl
-from scipy.special import j1
 
 from hydrobridge.closures.base import RotationalClosure
 from hydrobridge.closures.rotational import DipolarParameters
@@ -86,6 +87,8 @@ class CorrelationHoleKernel:
             raise ValueError(f"radius = {self.radius}: expected a finite positive length")
 
     def kernel(self, k: float) -> float:
+        from scipy.special import j1     # SciPy is not loaded with hydrobridge.continuum
+
         x = k * self.radius
         return 0.5 - float(j1(x)) / x if x > 1e-8 else 0.0
 

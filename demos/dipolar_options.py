@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hydrobridge.closures.dipolar_continuum import continuum_parameters
+from hydrobridge.closures.base import RotationalClosure
+from hydrobridge.closures.dipolar_continuum import continuum_parameters, dipolar_closure
 from hydrobridge.closures.rotational import DipolarParameters
 from hydrobridge.config import Option, Rule
 from hydrobridge.particles.dipolar.model import DipolarBoxModel
@@ -245,3 +246,13 @@ def correlated_inputs(config: dict, runs: list[dict]) -> dict:
                        "w0_sum_rule": par.w0, "rpa_c0": potential.c0,
                        "replica_blocks": len(blocks), "single_dipole_correlation": c_s.tolist(),
                        "sample_dt": runs[0]["sample_dt"]}}
+
+
+def study_closure(config: dict, fitted: dict, correlated: dict, name: str) -> RotationalClosure:
+    """The continuum closure `name` of a study (closures.dipolar_continuum.dipolar_closure) from its inputs: the
+    bath friction, the fitted spectrum, and correlated_inputs (the pair harmonics; for correlated_rpa the MD-free
+    potential correlation)."""
+    correlation = correlated["potential"] if name == "correlated_rpa" else correlated["pairs"]
+    return dipolar_closure(name, density=config["density"], molecule=continuum_molecule(config),
+                           bath_friction=config["gamma_r"], spectrum=fitted, correlation=correlation,
+                           single_dipole_friction=correlated["friction"], single_dipole_memory=correlated["memory"])

@@ -37,13 +37,12 @@ import numpy as np
 
 from mpi4py import MPI
 
-from hydrobridge.closures.dipolar_continuum import dipolar_closure
 from hydrobridge.closures.dipolar_spectrum import combine_replicas, fit_spectrum
 from hydrobridge.config import OUTPUT_FOLDER, Option, study_main
 from hydrobridge.continuum.frequency import ROUTES, continuum_eps
 from hydrobridge.demos.dipolar_options import (MIN_STEPS_PER_PERIOD, TRAJECTORY_OPTION, block_lag_rule,
                                                continuum_molecule, correlated_inputs, equilibrium_observer, field_rule, frequency_rule, md_trajectory,
-                                               replica_setup, system_options, system_rules)
+                                               replica_setup, study_closure, system_options, system_rules)
 from hydrobridge.demos.permittivity_nonlocal import OPTION, mode_sampler, nonlocal_summary, plot_nonlocal, with_sampler
 from hydrobridge.demos.permittivity_report import ERRORS, STATIC, headline, plot, summarise
 from hydrobridge.particles.dipolar.replica import ReplicaSetup
@@ -132,10 +131,7 @@ def continuum_task(config: dict, fitted: dict, correlated: dict, closure_name: s
     frequency domain for linear closures, docs/theory.md (4.14)), and for the frequency domain a dense curve of
     (eps_xx + eps_yy)/2 on DENSE_POINTS frequencies."""
     par, n = continuum_molecule(config), config["density"]
-    correlation = correlated["potential"] if closure_name == "correlated_rpa" else correlated["pairs"]
-    closure = dipolar_closure(closure_name, density=n, molecule=par, bath_friction=config["gamma_r"], spectrum=fitted,
-                              correlation=correlation, single_dipole_friction=correlated["friction"],
-                              single_dipole_memory=correlated["memory"])
+    closure = study_closure(config, fitted, correlated, closure_name)
     return continuum_eps(closure, par, n, config["omegas"], route=config["continuum_route"],
                          dense_omegas=dense_grid(config)).to_dict()
 
@@ -218,7 +214,8 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
                         (static, static_err), cont)
     summary["correlated_closure"] = correlated_report(config, correlated, summary)
     if config["nonlocal_modes"]:
-        summary["eps_longitudinal_k"] = nonlocal_summary(config, setup, fluct_runs, fitted, 0.5 * np.trace(static),
+        summary["eps_longitudinal_k"] = nonlocal_summary(config, setup, fluct_runs, fitted, correlated,
+                                                         0.5 * np.trace(static),
                                                          0.5 * np.hypot(static_err[0, 0].real, static_err[1, 1].real))
     if comm.rank == 0:
         with clock.stage("report"):

@@ -137,6 +137,26 @@ def test_wavevector_response_reduces_to_the_local_closure_at_k0():
     assert chi_t == pytest.approx(CHI / (1 - 0.5 * N * c_t), rel=1e-13)
 
 
+@pytest.mark.parametrize("memory", [None, MEMORY], ids=["markov", "memory"])
+@pytest.mark.parametrize("source", SOURCES, ids=["gK<1", "gK>1", "rpa"])
+def test_wavevector_solver_with_the_nonlocal_kernel_equals_the_closed_form(source, memory):
+    """(4.29): continuum.wavevector_response's solver (4.24)-(4.26), given the closure and its nonlocal_kernel, equals
+    eps_L = 1 + chi_L(k, w) of wavevector_susceptibility to round-off at several k and w (static included); for the
+    random-phase source the kernel is the correlation hole (4.28) of radius sigma."""
+    from hydrobridge.continuum.wavevector_response import CorrelationHoleKernel, wavevector_permittivity
+
+    closure = CorrelatedGrad(source, friction=0.3) if memory is None else CorrelatedGrad(source, memory=memory)
+    ks, w = np.array([0.4, 1.05, 2.1, 3.5]), np.array([0.0, 0.5, 2.0, 7.0])
+    solver = wavevector_permittivity(closure, PAR, N, ks, w, closure.nonlocal_kernel(PAR))
+    chi_l, _ = closure.wavevector_susceptibility(PAR, N, ks[:, None], w[None, :])
+    assert np.allclose(solver, 1 + chi_l, rtol=1e-11, atol=0)
+    assert not np.allclose(solver, wavevector_permittivity(closure, PAR, N, ks, w), rtol=1e-3)   # the kernel matters
+    if isinstance(source, PotentialCorrelation):
+        hole = CorrelationHoleKernel(source.sigma)
+        assert [closure.nonlocal_kernel(PAR).kernel(k) for k in ks] == pytest.approx([hole.kernel(k) for k in ks],
+                                                                                   rel=1e-13)
+
+
 def test_random_phase_kernel_limits():
     """(3.26): both channels are mu^2/(2 eps0 kT) at k = 0 (2D Clausius-Mossotti: (eps - 1)/(eps + 1) = chi_id/2);
     at k sigma >> 1 the total c = c_sr + c_P vanishes in both channels (c = 0 inside the core)."""

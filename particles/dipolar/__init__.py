@@ -22,6 +22,8 @@ Modules (space / energy / integrator kept apart, composed through ForceField):
     observables energies, momentum, M, static eps, correlations, block errors, g(r), CIC moment fields
     pressure    P_vv (kinetic + short-range virial), P_dv, P_dw, P_wv: box averages and CIC fields
     pair_moments pair density and d (x) d, d_perp (x) d pair moments binned in separation vector
+    pair_harmonics  pair harmonics h110, h112 on radial shells and the single-dipole correlation (the correlated
+                closure's equilibrium inputs)
     ensemble    independent replicas over MPI ranks
     response    eps(w) by AC lock-in and by the fluctuation formula; eps_L(k) from M_L(k)
     nonlocal_response  eps_L(k), eps_T(k) at the box wavevectors: modes M_L, M_T, rho_q, MD observer, jackknife
@@ -67,6 +69,11 @@ _EXPORTS = {
     "steps_per_period": "runs", "fluctuation_permittivity_run": "runs", "ac_permittivity_run": "runs",
     "EquilibriumSeries": "runs", "equilibrium_run": "runs", "UNIFORM_FIELD_OBSERVABLES": "runs",
     "uniform_field_run": "runs", "SheetSeries": "runs", "sheet_run": "runs",
+    "all_pairs_edges": "pair_harmonics", "shell_areas": "pair_harmonics", "pair_harmonic_sums": "pair_harmonics",
+    "single_dipole_correlation": "pair_harmonics",
+    "MODE_QUANTITIES": "nonlocal_response", "box_wavevectors": "nonlocal_response",
+    "wavevector_modes": "nonlocal_response", "ModeSampler": "nonlocal_response", "NonlocalEps": "nonlocal_response",
+    "nonlocal_permittivity": "nonlocal_response", "ideal_rotor_modes": "nonlocal_response",
 }
 
 __all__ = sorted(_EXPORTS)
