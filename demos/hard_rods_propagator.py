@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     j0_kin = np.interp(centres, setup.theta, kin["current"][0])
     consistency = {"norms_s0_md": k0_md.tolist(), "norms_s0_md_err": k0_err.tolist(),
                    "norms_s0_gbbgky": kin["norms"][0].tolist(),
-                   "current_s0_chi2_per_bin": float(np.mean(((j0_md - j0_kin) / j0_err) ** 2)),
+                   "current_s0_chi2_per_bin": float(np.mean(((j0_md - j0_kin)[j0_err > 0] / j0_err[j0_err > 0]) ** 2)),
                    "energy_integral_equals_ecorr_drop_gbbgky": [float(kin["integrals"][-1, 1]),
                                                                  float(kin["ecorr"][0] - kin["ecorr"][-1])]}
     summary = {"t0": t0, "t0_bar": t0 * scale, "n_real": len(index), "realisations": index, "s_end": args.s_end, "ds": args.ds,
