@@ -2,7 +2,7 @@
 switched off, the free rods' probe current J(theta, s) against the gBBGKY correlation at t0 propagated by the pair
 operator (5.13) alone.
 
-    python -m hydrobridge.demos.hard_rods_propagator --out D [--n-real 96] [--t0-bar 0.05] [--s-end 3000]
+    python -m hydrobridge.demos.hard_rods_propagator --out D [--quick] [--n-real 96] [--t0-bar 0.05] [--s-end 3000]
 
 The MD is that of the figure-2 demo (hard_rods_relaxation, same seed, sampling and checkpoint name): a checkpoint
 written by
@@ -88,13 +88,15 @@ def md_states(system: RodSystem, n_real: int, t0: float, dt_sample: float, out: 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", required=True)
+    p.add_argument("--quick", action="store_true",
+                   help="4 realisations in 2 shares, t0 = one sample (t_bar 0.00625), s <= 200, 36 x 80 grid")
     p.add_argument("--case", type=int, default=0, choices=range(len(CASES)), help="index into the figure-2 CASES")
     p.add_argument("--n-real", type=int, default=96)
     p.add_argument("--t0-bar", type=float, default=0.05, help="switch-off time in t_bar (0.05: t = 820.8 at V0 = 4)")
     p.add_argument("--dt-bar", type=float, default=0.00625, help="MD sampling interval in t_bar (checkpoint name)")
     p.add_argument("--h", type=float, default=0.2, help="MD time step")
     p.add_argument("--s-end", type=float, default=3000.0, help="probe time after the switch-off (MD time units)")
-    p.add_argument("--ds", type=float, default=1.0, help="probe time step (trapezoid rule)")
+    p.add_argument("--ds", type=float, default=0.5, help="probe time step (trapezoid rule)")
     p.add_argument("--ds-kinetic", type=float, default=10.0, help="probe time step of the gBBGKY (exact integrals)")
     p.add_argument("--grid", type=float, nargs=3, default=(72, 125, 1.0), metavar=("N_THETA", "N_MODES", "H"))
     p.add_argument("--variant", default="SB.1 (a V0)^2", choices=tuple(VARIANTS))
@@ -105,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--available", action="store_true",
                    help="analyse only the MD shares that have reached t0 (no MD is run)")
     args = p.parse_args(argv)
+    if args.quick:
+        args.n_real, args.pieces, args.t0_bar, args.s_end, args.grid = 4, 2, args.dt_bar, 200.0, (36, 80, 2.0)
     if args.n_real < 2 or args.s_end <= 0 or args.ds <= 0:
         raise ValueError("--n-real: expected >= 2; --s-end, --ds: expected > 0")
     _, kind, v0 = CASES[args.case]

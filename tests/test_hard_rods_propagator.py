@@ -132,3 +132,16 @@ def test_gbbgky_probe_current_at_s0_is_the_kinetic_rate():
     dkappa = (ghd.excess_kurtosis(setup.theta, setup.w, state.rho + eps * rate)
               - ghd.excess_kurtosis(setup.theta, setup.w, state.rho - eps * rate)) / (2 * eps)
     assert kin["norms"][0, 0] == pytest.approx(dkappa, rel=1e-5)
+
+
+def test_propagator_demo_quick(tmp_path):
+    """--quick end to end: MD shares, gBBGKY to t0, both probe currents; the gBBGKY energy norm obeys (5.31)."""
+    import json
+
+    from hydrobridge.demos.hard_rods_propagator import main
+    main(["--quick", "--out", str(tmp_path)])
+    summary = json.loads((tmp_path / "propagator_test.json").read_text())
+    assert summary["n_real"] == 4 and (tmp_path / "propagator_test.png").exists()
+    integral, drop = summary["consistency"]["energy_integral_equals_ecorr_drop_gbbgky"]
+    assert integral == pytest.approx(drop, rel=1e-6)
+    assert set(summary["ratios"]["200"]) == {"kurtosis", "energy"}
