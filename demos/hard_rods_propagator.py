@@ -60,12 +60,13 @@ def gbbgky_states(system: RodSystem, times: list[float], grid: tuple[int, int, f
 
 
 def md_states(system: RodSystem, n_real: int, t0: float, dt_sample: float, out: str, pieces: int,
-              run: bool) -> tuple[np.ndarray, np.ndarray, list[int]]:
+              run: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
     """(y, u) at t0 of the MD realisations, run as `pieces` sequential shares (the checkpoint files of a
     `pieces`-rank MPI run of md_relaxation, reused when present). With run=False only the shares whose checkpoint
-    has reached t0 are used. Returns y, u (R, N) and the realisation indices."""
+    has reached t0 are used. Returns y, u (R, N), the change of the kinetic energy per particle since t = 0 (R,)
+    and the realisation indices."""
     stem = os.path.join(out, md_checkpoint_stem(system, n_real, dt_sample))
-    ys, us, index = [], [], []
+    ys, us, dekin, index = [], [], [], []
     for p in range(pieces):
         path = f"{stem}.rank{p}.npz"
         if run:
@@ -79,10 +80,11 @@ def md_states(system: RodSystem, n_real: int, t0: float, dt_sample: float, out: 
             continue
         ys.append(state.y)
         us.append(state.u)
+        dekin.append(state.obs[-1][:, 4] - state.obs[0][:, 4])
         index.extend(range(p, n_real, pieces))
     if len(index) < 2:
         raise ValueError(f"fewer than two MD realisations at t0 = {t0:g} in {out} (pieces: {pieces})")
-    return np.concatenate(ys), np.concatenate(us), index
+    return np.concatenate(ys), np.concatenate(us), np.concatenate(dekin), index
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -121,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     os.makedirs(args.out, exist_ok=True)
     s_grid = np.arange(0.0, args.s_end + 0.5 * args.ds, args.ds)
 
-    y, u, index = md_states(system, args.n_real, t0, dt_sample, args.out, args.pieces, not args.available)
+    y, u, dekin, index = md_states(system, args.n_real, t0, dt_sample, args.out, args.pieces, not args.available)
     if args.md_only:
         return
     mean, density = u.mean(), system.n / system.ring
@@ -163,7 +165,10 @@ def main(argv: list[str] | None = None) -> None:
     j0_md, j0_err = mean_and_error(md_current[:, 0, :])
     centres = 0.5 * (edges[1:] + edges[:-1])
     j0_kin = np.interp(centres, setup.theta, kin["current"][0])
-    consistency = {"norms_s0_md": k0_md.tolist(), "norms_s0_md_err": k0_err.tolist(),
+    # correlation energy at t0 (energy conservation: E_corr = -density * change of e_kin per particle)
+    ecorr_md, ecorr_md_err = mean_and_error(-density * dekin[:, None])
+    consistency = {"ecorr_t0_md": float(ecorr_md[0]), "ecorr_t0_md_err": float(ecorr_md_err[0]),
+                   "ecorr_t0_gbbgky": float(kin["ecorr"][0]), "norms_s0_md": k0_md.tolist(), "norms_s0_md_err": k0_err.tolist(),
                    "norms_s0_gbbgky": kin["norms"][0].tolist(),
                    "current_s0_chi2_per_bin": float(np.mean(((j0_md - j0_kin)[j0_err > 0] / j0_err[j0_err > 0]) ** 2)),
                    "energy_integral_equals_ecorr_drop_gbbgky": [float(kin["integrals"][-1, 1]),
@@ -182,6 +187,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"S = {s_end}: " + "; ".join(f"{name} int MD {e['md']:.4g} +- {e['md_err']:.2g}, gBBGKY {e['gbbgky']:.4g}, "
                                           f"ratio {e['ratio']:.3f} +- {e['ratio_err']:.3f}" for name, e in entry.items()),
               flush=True)
+    print(f"E_corr(t0): MD {ecorr_md[0]:.5f} +- {ecorr_md_err[0]:.5f}, gBBGKY {kin['ecorr'][0]:.5f}", flush=True)
     print(f"s = 0: kurtosis norm MD {k0_md[0]:.3g} +- {k0_err[0]:.2g} vs gBBGKY {kin['norms'][0, 0]:.3g}; energy "
           f"norm MD {k0_md[1]:.3g} +- {k0_err[1]:.2g} vs {kin['norms'][0, 1]:.3g}; J(theta, 0) chi2/bin "
           f"{consistency['current_s0_chi2_per_bin']:.2f}", flush=True)
