@@ -5,7 +5,8 @@ ensemble (initial states, threaded / MPI ensembles, checkpoints), observables (k
 bars), ghd (v_eff, flux Jacobian, diffusion matrix, covariance), gbbgky (docs/theory.md (5.15) solver, (5.21) Landau kernel),
 structure (g(r) and pressure of snapshots), thermostat (Andersen-thermostatted MD), equilibrium (Monte Carlo
 g(r)), bump (MD of a density bump, the particle rung of the 1D ladder), relaxation (MD / gBBGKY drivers and
-kinetic-regime estimators of the boosted-state relaxation).
+kinetic-regime estimators of the boosted-state relaxation), propagator_test (free-rod probe current of MD states
+against the gBBGKY pair operator alone).
 
 The names below are imported from their modules on first use (``import hydrobridge.particles.hard_rods``
 compiles nothing).
@@ -29,6 +30,8 @@ _EXPORTS: dict[str, str] = {
     "KINETIC_START": "relaxation", "time_scale": "relaxation", "kinetic_fit": "relaxation",
     "kinetic_slope": "relaxation", "ensemble_relaxation": "relaxation", "md_relaxation": "relaxation",
     "gbbgky_relaxation": "relaxation", "agreement": "relaxation",
+    "free_evolution": "propagator_test", "md_probe_current": "propagator_test",
+    "gbbgky_probe_current": "propagator_test", "probe_weights": "propagator_test",
 }
 
 __all__ = sorted(_EXPORTS)

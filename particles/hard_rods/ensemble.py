@@ -153,15 +153,20 @@ def load(path: str) -> EnsembleState:
 
 def run_ensemble(sys: RodSystem, n_real: int, seed: int, t_end: float, n_samples: int, edges: np.ndarray,
                  comm=None, checkpoint: str | None = None,
-                 observe: Callable[[EnsembleState], None] | None = None) -> dict[str, np.ndarray] | None:
+                 observe: Callable[[EnsembleState], None] | None = None,
+                 part: tuple[int, int] | None = None) -> dict[str, np.ndarray] | None:
     """Run n_real realisations to t_end, sampling n_samples + 1 times (t = 0 included); observe(state) after
     each sample this process computes (``run``; e.g. particles.h5md.rod_observer).
 
     With an MPI communicator, rank p runs realisations p, p + size, ...; rank 0 returns the gathered
     arrays in realisation order (other ranks return None). With a checkpoint prefix each rank keeps
     <prefix>.rank<p>.npz and resumes from it. Returns times (S,), obs (R, S, 8), hist (R, S, n_bins).
+    Without a communicator, part = (p, P) runs (and checkpoints) only the share of rank p of P ranks, returning it
+    ungathered: an MPI run split into sequential pieces, with the same checkpoint files.
     """
-    rank, size = (comm.Get_rank(), comm.Get_size()) if comm is not None else (0, 1)
+    if part is not None and (comm is not None or not 0 <= part[0] < part[1]):
+        raise ValueError(f"part: expected (p, P) with 0 <= p < P and no communicator, got {part}")
+    rank, size = (comm.Get_rank(), comm.Get_size()) if comm is not None else (part or (0, 1))
     steps_per_sample = max(1, int(round(t_end / (n_samples * sys.h))))
     path = f"{checkpoint}.rank{rank}.npz" if checkpoint else None
     state = load(path) if path and os.path.exists(path) else initial_state(sys, n_real, seed, rank, size)

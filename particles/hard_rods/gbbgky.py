@@ -104,15 +104,22 @@ def stationary_correlation(setup: KineticSetup, rho: np.ndarray, eps: float = 1e
     return 1j * setup.vhat[:, None, None] * x.conj()
 
 
-def _rho_rate(setup: KineticSetup, gw: np.ndarray) -> np.ndarray:
-    """d_theta int dz V'(z) int g dtheta' = d_theta (2/L) sum_{m>0} Re(-i k V~ g_m w), gw = g_m w (M, n).
+def velocity_flux(setup: KineticSetup, gw: np.ndarray) -> np.ndarray:
+    """int dz V'(z) int g dtheta' = (2/L) sum_{m>0} Re(-i k V~ g_m w), gw = g_m w (M, n): minus the velocity-space
+    current J(theta) = <force on the quasi-particles of velocity theta> per unit length, d_t rho = -d_theta J
+    ((5.14), (5.28)).
 
-    The velocity-space flux is set to zero on the two outermost nodes at each end, where the truncated
-    stencil of d_theta is not exact: number, momentum and energy are then conserved to round-off."""
+    Set to zero on the two outermost nodes at each end, where the truncated stencil of d_theta is not exact:
+    number, momentum and energy are then conserved to round-off."""
     flux_v = 2.0 / setup.ring * np.einsum("m,mi->i", setup.k * setup.vhat, (-1j * gw).real)
     flux_v[:2] = 0.0
     flux_v[-2:] = 0.0
-    return setup.dtheta @ flux_v
+    return flux_v
+
+
+def _rho_rate(setup: KineticSetup, gw: np.ndarray) -> np.ndarray:
+    """d_theta int dz V'(z) int g dtheta' (5.14), gw = g_m w (M, n)."""
+    return setup.dtheta @ velocity_flux(setup, gw)
 
 
 def landau_rate(setup: KineticSetup, rho: np.ndarray, eps: float = 1e-12) -> np.ndarray:
@@ -120,7 +127,7 @@ def landau_rate(setup: KineticSetup, rho: np.ndarray, eps: float = 1e-12) -> np.
     return _rho_rate(setup, stationary_correlation(setup, rho, eps) @ setup.w)
 
 
-def _phi(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def phi_functions(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """phi_1..3(z) = (e^z - sum_{j<p} z^j/j!) / z^p, with Taylor series for small |z|."""
     small = np.abs(z) < 1e-2
     zs = np.where(small, 1.0, z)
@@ -157,7 +164,8 @@ def correlation_modes(state: SB1State) -> np.ndarray:
     return state.u.conj() @ state.y @ state.u.transpose(0, 2, 1)
 
 
-def _refreeze(setup: KineticSetup, state: SB1State) -> None:
+def refreeze(setup: KineticSetup, state: SB1State) -> None:
+    """Rebuild the eigenbasis of M1 (5.20) on the current rho, keeping the correlation modes g_m."""
     g = correlation_modes(state)
     state.lam, state.u, state.uinv = _eigen(setup, state.rho)
     state.y = state.uinv.conj() @ g @ state.uinv.transpose(0, 2, 1)
@@ -223,10 +231,10 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
     """Advance (5.15) (+ collective, + two-body, + (5.19) three-point term) by h with ETD-RK2; rho by the exact
     integral of the Y trajectory."""
     if np.abs(state.rho - state.rho_frozen).max() > refreeze_tol * np.abs(state.rho).max():
-        _refreeze(setup, state)
+        refreeze(setup, state)
     if state.cache.get("h") != h:
         mu = -setup.k[:, None, None] * (state.lam.conj()[:, :, None] + state.lam[:, None, :])
-        state.cache = {"h": h, "exp": np.exp(mu * h), "phi": _phi(mu * h)}
+        state.cache = {"h": h, "exp": np.exp(mu * h), "phi": phi_functions(mu * h)}
     p, q, s = _source_vectors(setup, state.rho, state.uinv)
     ikv = 1j * setup.k * setup.vhat
     src = ikv[:, None, None] * s * (p.conj()[:, :, None] * q[:, None, :] - q.conj()[:, :, None] * p[:, None, :])
@@ -255,18 +263,24 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
     state.t += h
 
 
+def sb1_advance(setup: KineticSetup, state: SB1State, t_out: float, h: float, collective: bool = True,
+                refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False) -> None:
+    """sb1_step until state.t = t_out (steps of h, the last one shortened); a clear error if rho blows up."""
+    while state.t < t_out - 1e-9 * h:
+        sb1_step(setup, state, min(h, t_out - state.t), collective, refreeze_tol, two_body, three_point)
+        if not np.isfinite(state.rho).all():
+            raise FloatingPointError(f"sb1_run: rho is no longer finite at t = {state.t:g}; the explicit rho-g "
+                                     f"coupling is unstable at h = {h:g} on {setup.theta.size} velocity points "
+                                     f"(finer grids need smaller h): reduce h")
+
+
 def sb1_run(setup: KineticSetup, rho0: np.ndarray, times: np.ndarray, h: float, collective: bool = True,
             refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False) -> dict[str, np.ndarray]:
     """Integrate (5.15) from (rho0, g = 0), recording rho, kurtosis and energies at `times` (multiples of h)."""
     state = sb1_initial(setup, rho0)
     out = {"times": np.asarray(times, float), "rho": [], "kurtosis": [], "ekin": [], "ecorr": []}
     for t_out in out["times"]:
-        while state.t < t_out - 1e-9 * h:
-            sb1_step(setup, state, min(h, t_out - state.t), collective, refreeze_tol, two_body, three_point)
-            if not np.isfinite(state.rho).all():
-                raise FloatingPointError(f"sb1_run: rho is no longer finite at t = {state.t:g}; the explicit rho-g "
-                                         f"coupling is unstable at h = {h:g} on {setup.theta.size} velocity points "
-                                         f"(finer grids need smaller h): reduce h")
+        sb1_advance(setup, state, t_out, h, collective, refreeze_tol, two_body, three_point)
         ekin, ecorr = energies(setup, state)
         out["rho"].append(state.rho.copy())
         out["kurtosis"].append(ghd.excess_kurtosis(setup.theta, setup.w, state.rho))

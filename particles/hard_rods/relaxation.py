@@ -23,7 +23,8 @@ from . import gbbgky as gb
 from . import ghd
 from .observables import jackknife, kurtosis_from_moments, mean_and_error, rescaled_time
 
-__all__ = ["KINETIC_START", "time_scale", "kinetic_fit", "kinetic_slope", "ensemble_relaxation", "md_relaxation",
+__all__ = ["KINETIC_START", "time_scale", "kinetic_fit", "kinetic_slope", "ensemble_relaxation", "md_checkpoint_stem",
+           "md_relaxation",
            "gbbgky_relaxation", "agreement"]
 
 KINETIC_START: float = 0.05       # t_bar at which the kinetic regime starts (end of the correlation build-up)
@@ -77,22 +78,29 @@ def ensemble_relaxation(times: np.ndarray, obs: np.ndarray, n: int, scale: float
             "min_gap": float(obs[:, :, 6].min()), "collisions": int(obs[:, :, 7].sum())}
 
 
+def md_checkpoint_stem(system: ens.RodSystem, n_real: int, dt_sample: float) -> str:
+    """Name (without directory and .rank<p>.npz) of md_relaxation's checkpoint: independent of the run length."""
+    return f"md_ckpt_phi{system.kind}_V{system.v0:g}_L{system.ring:g}_R{n_real}_dt{dt_sample:g}_h{system.h:g}"
+
+
 def md_relaxation(system: ens.RodSystem, n_real: int, t_end: float, dt_sample: float, comm=None,
                   checkpoint_dir: str | None = None, seed: int = 2024,
-                  observe: Callable[[ens.EnsembleState], None] | None = None) -> dict | None:
+                  observe: Callable[[ens.EnsembleState], None] | None = None,
+                  part: tuple[int, int] | None = None) -> dict | None:
     """MD ensemble (ensemble.run_ensemble) of the boosted state sampled every dt_sample up to t_end;
     ensemble_relaxation on rank 0 (None elsewhere), with wall time, n_real and h. observe(state) after each
     sample this process computes (e.g. particles.h5md.rod_observer writing a trajectory).
 
     The checkpoint in checkpoint_dir is named without t_end: a longer run of the same ensemble is reused
-    (and cut at t_end), a shorter one is continued."""
+    (and cut at t_end), a shorter one is continued. part = (p, P): only rank p's share of a P-rank run
+    (ensemble.run_ensemble), the observables of those realisations."""
     n_samples = int(round(t_end / dt_sample))
     t0 = time.perf_counter()
     t_run = n_samples * dt_sample
-    stem = (f"md_ckpt_phi{system.kind}_V{system.v0:g}_L{system.ring:g}_R{n_real}_dt{dt_sample:g}_h{system.h:g}")
+    stem = md_checkpoint_stem(system, n_real, dt_sample)
     res = ens.run_ensemble(system, n_real, seed, t_run, n_samples, np.linspace(-4, 4, 81), comm,
                            checkpoint=None if checkpoint_dir is None else os.path.join(checkpoint_dir, stem),
-                           observe=observe)
+                           observe=observe, part=part)
     if res is None:
         return None
     keep = res["times"] <= t_run * (1 + 1e-9)   # a longer checkpoint is cut at this run's end
