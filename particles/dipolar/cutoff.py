@@ -4,8 +4,8 @@ This is the cut-off workload of the LAMMPS comparison: the same molecules as doc
 (centre x_i, angle theta_i, dipole p_i = mu d(theta_i), mass m, inertia I = m l^2 / 4, periodic box), but the
 pair interaction is cut at one radius r_c and made force-continuous there (docs/theory.md (2.16)). The LJ part
 equals LAMMPS's ``lj/smooth/linear`` (linear shifted force); the dipole part is shifted-force as in
-``lj/sf/dipole/sf``, whose LJ part is shifted quadratically instead (1.1 % apart in energy per particle at
-n sigma^2 = 0.6, T* = 1.5; docs/validation.md). It is NOT the periodic Ewald electrostatics of ``ewald.py``: cutting a 1/r^2 dipole
+``lj/sf/dipole/sf``, whose LJ part is shifted quadratically instead (the difference is measured in
+docs/validation.md). It is NOT the periodic Ewald electrostatics of ``ewald.py``: cutting a 1/r^2 dipole
 interaction changes the physics (no dielectric boundary condition); use it for speed, not for eps(w).
 
 Pair energy, r = x_i - x_j, r = |r| < r_c (both parts vanish for r >= r_c):
@@ -42,23 +42,40 @@ Two ways to use it:
 * ``CutoffVerlet`` is the fast velocity-Verlet integrator for a force field made of this one term. It keeps
   the particles sorted by cell (cache locality) and a Verlet neighbour list with a skin, rebuilt from a
   cell list only when some particle has moved more than skin / 2 since the last build (so every pair
-  closer than r_c is always in the list), and runs whole trajectories in one compiled loop with the
-  kick / drift / force / torque passes fused. Its ``step`` has the generic integrator interface (usable in
-  ``simulate.run``); ``advance(state, n)`` is the fast path. With ``threads > 1`` the force loop runs on
-  numba threads (per-thread force buffers, no atomics). Forces agree with the generic path to round-off.
-  Every call starts from a fresh sort and list built from the given configuration, so ``step`` (one call
-  per step: slower, but forces a deterministic function of the state, hence bit-for-bit restarts with
-  ``simulate.run``) and ``advance`` are each reproducible; ``advance(s, a + b)`` and two calls ``a``, ``b``
-  differ by round-off (summation order follows the sort).
+  closer than r_c is always in the list), and runs whole trajectories in one compiled loop. Its ``step`` has
+  the generic integrator interface (usable in ``simulate.run``); ``advance(state, n)`` is the fast path.
+  Forces agree with the generic path to round-off. Every call starts from a fresh sort and list built from
+  the given configuration, so ``step`` (one call per step: slower, but forces a deterministic function of
+  the state, hence bit-for-bit restarts with ``simulate.run``) and ``advance`` are each reproducible;
+  ``advance(s, a + b)`` and two calls ``a``, ``b`` differ by round-off (summation order follows the sort).
 
-Implementation notes: positions and (cos, sin) theta are packed per particle (one cache line per
-neighbour), the list holds each pair once (j > i in sorted order, Newton's third law, so total momentum is
-conserved to round-off), the minimum image is two compare-and-shift branches (valid because
-r_c + skin <= L / 2), and the force kernel is compiled with fastmath flags that allow contraction and
-reassociation but not the no-NaN / no-inf assumptions. The kernels hold mu^2 in the prefactor and use
-unit vectors d_i. LAMMPS's ``lj/sf/dipole/sf`` shifts its LJ part quadratically (ours is linear, as
-``lj/smooth/linear``) and has its own shifted-force recipe for 3D 1/r^3 dipoles (LAMMPS refuses 2D long-range
-dipoles); the benchmark compares the cost of these workloads of equal structure (benchmarks/md_dipolar.py).
+Implementation (the measured effect of each choice: docs/validation.md, "Dipolar MD throughput"):
+
+* One pass over the molecules per step. The force on molecule i is complete once row i of the list is
+  done (the list holds each pair once, j > i in sorted order, and the rows before i have already added
+  their Newton's-third-law shares), so the pass gives i its B(dt/2) that ends step n and its B(dt/2) A(dt)
+  that starts step n + 1 right there; the new positions go to a second buffer, so the positions of step n
+  stay readable. Momentum is conserved to round-off (pairwise action = reaction).
+* The pair loop vectorises: each row's neighbours are packed into contiguous arrays (x, y, cos, sin) and
+  padded to a multiple of 8 lanes with a dummy half a box away; the minimum image and the cut-off are
+  selects, not branches (a pair beyond r_c is evaluated at r_c, where every shifted-force term vanishes,
+  and its result replaced by 0); the constants are loop-invariant scalars; the kernels use numba's numpy
+  error model (no division-by-zero checks) and fastmath flags that allow contraction and reassociation
+  but not the no-NaN / no-inf assumptions. Positions and (cos, sin) theta are packed per particle (one
+  cache line per neighbour). The list build is branch-free too (every candidate written, the length
+  advanced when it is near).
+* Threads (``threads > 1``): the sorted molecules are split into equal contiguous chunks, one per thread;
+  pairs inside a chunk are listed once, pairs across chunks in both rows (computed twice, each side keeps
+  its own force, half the energy each), so a thread never waits for another within a step: ONE parallel
+  region per step, no atomics, no force reduction. Below ``min_per_thread`` molecules per thread the
+  serial kernels are used (``stats["threads"]`` says which ran): the per-step cost of waking the threads
+  then exceeds the work saved.
+* The minimum image is two compare-and-shift selects (valid because r_c + skin <= L / 2). The kernels hold
+  mu^2 in the prefactor and use unit vectors d_i.
+
+LAMMPS's ``lj/sf/dipole/sf`` shifts its LJ part quadratically (ours is linear, as ``lj/smooth/linear``) and
+has its own shifted-force recipe for 3D 1/r^3 dipoles (LAMMPS refuses 2D long-range dipoles); the benchmark
+compares the cost of these workloads of equal structure (benchmarks/md_dipolar.py).
 """
 
 from __future__ import annotations
@@ -499,7 +516,8 @@ class CutoffVerlet:
     """Fast NVE velocity Verlet for ``force_field([CutoffDipolarLJ], box)`` (module docstring).
 
     skin: Verlet-list skin (list radius r_cut + skin, rebuilt when a particle moved > skin / 2).
-    threads: numba threads for the force and update loops (1: the serial compiled kernels).
+    threads: numba threads for the pass and the list build (1: the serial compiled kernels).
+    min_per_thread: fewer molecules per thread than this run the serial kernels (module docstring).
     Requires r_cut + skin <= min(Lx, Ly) / 2 (a unique minimum image for every listed pair).
     """
 
@@ -508,6 +526,7 @@ class CutoffVerlet:
     dt: float = 0.002
     skin: float = 0.3
     threads: int = 1
+    min_per_thread: int = 256
     force_field: ForceField = field(init=False, repr=False, compare=False)
     stats: dict = field(init=False, default_factory=dict, repr=False, compare=False)
 
@@ -518,6 +537,8 @@ class CutoffVerlet:
             raise ValueError(f"skin must be positive, got {self.skin}")
         if not (isinstance(self.threads, int) and self.threads >= 1):
             raise ValueError(f"threads must be a positive integer, got {self.threads!r}")
+        if not (isinstance(self.min_per_thread, int) and self.min_per_thread >= 1):
+            raise ValueError(f"min_per_thread must be a positive integer, got {self.min_per_thread!r}")
         if self.term.r_cut + self.skin > 0.5 * min(self.params.Lx, self.params.Ly):
             raise ValueError(f"r_cut + skin = {self.term.r_cut + self.skin} exceeds half the box "
                              f"{0.5 * min(self.params.Lx, self.params.Ly)}")
@@ -535,19 +556,21 @@ class CutoffVerlet:
         perm = np.arange(n, dtype=np.int64)
         n_rec = n_steps // energy_every if energy_every > 0 else 0
         energies = np.zeros((max(n_rec, 1), 2))
-        parallel = self.threads > 1
+        threads = max(1, min(self.threads, numba.config.NUMBA_NUM_THREADS, n // self.min_per_thread))
+        parallel = threads > 1
         if parallel:
             old = numba.get_num_threads()
-            numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
+            numba.set_num_threads(threads)
         try:
             kernel = _run_p if parallel else _run_s
             builds, width, e0 = kernel(x, v, th, om, f, tau, perm, self.params.box, self.term.constants,
                                        float(self.params.m), float(self.params.inertia), float(self.dt),
-                                       float(self.skin), int(self.stats.get("width", 32)), self.threads, n_steps,
+                                       float(self.skin), int(self.stats.get("width", 32)), threads, n_steps,
                                        c is not None, energy_every, energies)
         finally:
             if parallel:
                 numba.set_num_threads(old)
+        self.stats["threads"] = threads
         self.stats["width"] = width
         self.stats["builds"] = self.stats.get("builds", 0) + builds
         inv = np.empty(n, dtype=np.int64)
