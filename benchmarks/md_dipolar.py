@@ -537,6 +537,80 @@ def long_range(args: argparse.Namespace) -> None:
     print(f"(machine load {os.getloadavg()[0]:.1f} at end)")
 
 
+def phases(args: argparse.Namespace) -> None:
+    """Per-phase wall time per step of CutoffVerlet at each N, serial and with 2 threads: pairs (the pass
+    without kicks), integration (the full pass minus that), list rebuild (sort + build, per build and per
+    step at the measured build rate), one empty parallel region (the synchronisation a step pays), the rest
+    of the step (serial glue, reductions of the per-chunk sums), and the work per thread."""
+    import numba
+
+    from hydrobridge.particles.dipolar import cutoff
+
+    policy = {k: os.environ.get(k) for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT") if os.environ.get(k)}
+    print(f"Per-phase time per step (us), wall clock, median of 5; wait policy {policy or 'libgomp default'}; "
+          f"machine load {os.getloadavg()[0]:.2f}")
+
+    @numba.njit(parallel=True)
+    def region(a):
+        for i in numba.prange(2):
+            a[8 * i] += 1.0
+
+    def median_seconds(fn, reps):
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                fn()
+            times.append((time.perf_counter() - t0) / reps)
+        return statistics.median(times)
+
+    for n in args.sizes:
+        for threads in (1, 2):
+            rate, builds, ran = run_ours(n, threads, args.warmup, max(200, int(args.work / n)))
+            params, term, state = cutoff_workload(n, DENSITY, KT, MU, RC)
+            state, _ = CutoffVerlet(term, params, DT, SKIN, 1).advance(state, args.warmup)
+            kernels = (cutoff._rebuild_p, cutoff._pass_p) if ran > 1 else (cutoff._rebuild_s, cutoff._pass_s)
+            rebuild, pass_ = kernels
+            old = numba.get_num_threads()
+            numba.set_num_threads(ran)
+            box, c, r_list = params.box, term.constants, RC + SKIN
+            ncx, ncy = cutoff._cells(box, r_list)
+            xs = np.column_stack((state.x, np.cos(state.theta), np.sin(state.theta)))
+            x0, nn, nh = np.empty((n, 2)), np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+            arrays = (state.v.copy(), state.omega.copy(), state.theta.copy(), np.zeros((n, 2)), np.zeros(n))
+            nl, bounds = rebuild(xs, x0, arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], np.arange(n), box,
+                                 ncx, ncy, r_list, ran, np.empty((n, 32), dtype=np.int32), nh, nn)
+            buf, out = np.empty((ran, 8, nl.shape[1])), np.zeros((ran, 3))
+            fb, tb, xn = np.zeros((n, 2)), np.zeros(n), np.empty_like(xs)
+            v, om, th, f, tau = (a.copy() for a in arrays)
+
+            def run_pass(kick):
+                pass_(xs, xn, x0, v, th, om, f, tau, fb, tb, nl, nh, nn, bounds, box, c, 1e-9, 1e-9, 1e-9, 1.0,
+                      INERTIA, kick, kick, buf, out)
+
+            def run_rebuild():
+                rebuild(xs.copy(), x0.copy(), v.copy(), om.copy(), th.copy(), f.copy(), tau.copy(), np.arange(n), box,
+                        ncx, ncy, r_list, ran, nl, nh.copy(), nn.copy())
+
+            reps = max(3, 20000 // n)
+            t_pairs = median_seconds(lambda: run_pass(False), reps)
+            t_full = median_seconds(lambda: run_pass(True), reps)
+            t_build = median_seconds(run_rebuild, max(1, reps // 4))
+            t_region = median_seconds(lambda: region(np.zeros(16)), 2000) if ran > 1 else 0.0
+            numba.set_num_threads(old)
+            steps = max(200, int(args.work / n))
+            per_build = steps / max(builds, 1)
+            t_step = n / rate
+            rest = t_step - t_full - t_build / per_build
+            entries = [int(nn[bounds[k]:bounds[k + 1]].sum()) for k in range(ran)]
+            cross = sum(int((nn - nh)[bounds[k]:bounds[k + 1]].sum()) for k in range(ran))
+            print(f"  N={n:6d} threads {ran}: step {1e6 * t_step:8.1f} = pairs {1e6 * t_pairs:8.1f} + integration "
+                  f"{1e6 * (t_full - t_pairs):6.1f} + rebuild {1e6 * t_build / per_build:6.1f} ({1e6 * t_build:.0f} "
+                  f"per build, every {per_build:.1f} steps) + rest {1e6 * rest:6.1f}; empty region "
+                  f"{1e6 * t_region:.1f}; list entries per thread {entries} ({cross / sum(entries):.1%} across "
+                  f"chunks, computed twice)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1024, 4096, 16384])
@@ -551,6 +625,7 @@ def main() -> None:
     parser.add_argument("--r-cut", type=float, default=3.0, help="--full-model: real-space cutoff")
     parser.add_argument("--ewald", action="store_true", help="--full-model: plain Ewald instead of particle mesh")
     parser.add_argument("--long-range", action="store_true", help="time per step vs N of the long-range kernels")
+    parser.add_argument("--phases", action="store_true", help="per-phase time per step of ours, 1 and 2 threads")
     parser.add_argument("--kernels", nargs="+", default=["pme", "ewald", "charges"], choices=["pme", "ewald", "charges"])
     parser.add_argument("--lr-sizes", type=int, nargs="+", default=[1000, 3000, 10000, 30000, 100000])
     parser.add_argument("--lr-accuracy", type=float, nargs=3, default=[1e-6, 1e-5, 1e-5],
@@ -565,6 +640,8 @@ def main() -> None:
         full_model(args)
     elif args.long_range:
         long_range(args)
+    elif args.phases:
+        phases(args)
     else:
         compare(args)
 

@@ -220,6 +220,20 @@ def _row_pairs(xi, yi, pix, piy, xj, yj, pjx, pjy, c, lx, ly, fx_j, fy_j, tau_j,
 
 
 @numba.njit(cache=True, inline="always")
+def _turn(c, s, theta, delta):
+    """(cos, sin) of theta from (c, s) = (cos, sin) of theta - delta: a rotation by delta, whose cosine and
+    sine come from their Taylor series (to delta^10 and delta^9: the first omitted terms are below 3e-19 for
+    |delta| <= 0.1), or cos and sin of theta directly for larger turns. The list rebuild resets (c, s) to
+    cos and sin of theta, so rounding errors do not accumulate."""
+    if abs(delta) > 0.1:
+        return math.cos(theta), math.sin(theta)
+    d2 = delta * delta
+    cd = 1.0 + d2 * (-1.0 / 2.0 + d2 * (1.0 / 24.0 + d2 * (-1.0 / 720.0 + d2 * (1.0 / 40320.0 - d2 / 3628800.0))))
+    sd = delta * (1.0 + d2 * (-1.0 / 6.0 + d2 * (1.0 / 120.0 + d2 * (-1.0 / 5040.0 + d2 / 362880.0))))
+    return c * cd - s * sd, s * cd + c * sd
+
+
+@numba.njit(cache=True, inline="always")
 def _kick_drift_one(i, xs, xn, x0, v, th, om, fx, fy, ti, hv, hw, dt):
     """Molecule i: B(dt/2) with force (fx, fy) and torque ti, then A(dt) from xs[i] into xn[i] (position,
     cos / sin theta); returns its squared displacement since the last list build."""
@@ -229,8 +243,7 @@ def _kick_drift_one(i, xs, xn, x0, v, th, om, fx, fy, ti, hv, hw, dt):
     xn[i, 0] = xs[i, 0] + dt * v[i, 0]
     xn[i, 1] = xs[i, 1] + dt * v[i, 1]
     th[i] += dt * om[i]
-    xn[i, 2] = math.cos(th[i])
-    xn[i, 3] = math.sin(th[i])
+    xn[i, 2], xn[i, 3] = _turn(xs[i, 2], xs[i, 3], th[i], dt * om[i])
     ddx = xn[i, 0] - x0[i, 0]
     ddy = xn[i, 1] - x0[i, 1]
     return ddx * ddx + ddy * ddy
@@ -306,7 +319,8 @@ def _kick_drift_py(xs, xn, x0, v, th, om, f, tau, hv, hw, dt, bounds, out):
 
 def _sort_py(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy):
     """Wrap positions into the box and counting-sort every per-particle array by cell (cells in row-major
-    order, stable within a cell); xs = (x, y, cos theta, sin theta). Returns the cell starts (ncx ncy + 1)."""
+    order, stable within a cell); xs = (x, y, cos theta, sin theta), the last two recomputed from theta.
+    Returns the cell starts (ncx ncy + 1)."""
     n = xs.shape[0]
     ncell = ncx * ncy
     cell = np.empty(n, dtype=np.int64)
@@ -347,8 +361,11 @@ def _sort_py(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy):
     for k in range(n):
         tmpi[k] = perm[order[k]]
     perm[:] = tmpi
-    x0[:, 0] = xs[:, 0]
-    x0[:, 1] = xs[:, 1]
+    for k in range(n):
+        x0[k, 0] = xs[k, 0]
+        x0[k, 1] = xs[k, 1]
+        xs[k, 2] = math.cos(th[k])
+        xs[k, 3] = math.sin(th[k])
     return start
 
 
@@ -386,11 +403,13 @@ def _build_list_py(xs, box, start, ncx, ncy, r_list2, bounds, nl, nh, nn, other)
                 if ncx == 1 and ox != 0:
                     continue
                 c1 = ((cx + ox + ncx) % ncx) * ncy
+                # cells (cx + ox, cy - 1 .. cy + 1) are one contiguous span of the sorted order unless y wraps
+                merged = 0 < cy < ncy - 1
                 for oy in range(-1, 2):
-                    if ncy == 1 and oy != 0:
+                    if (ncy == 1 or merged) and oy != 0:
                         continue
                     c2 = c1 + (cy + oy + ncy) % ncy
-                    s, e = start[c2], start[c2 + 1]
+                    s, e = (start[c2 - 1], start[c2 + 2]) if merged else (start[c2], start[c2 + 1])
                     m = _append_near(xs, xi, yi, lx, ly, r_list2, max(s, i + 1), min(e, hi), own, m)
                     q = _append_near(xs, xi, yi, lx, ly, r_list2, s, min(e, lo), row, q)
                     q = _append_near(xs, xi, yi, lx, ly, r_list2, max(s, hi), e, row, q)
