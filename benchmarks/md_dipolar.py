@@ -82,7 +82,7 @@ import numpy as np  # noqa: E402
 from hydrobridge.particles.dipolar.cutoff import CutoffVerlet, cutoff_workload  # noqa: E402
 
 DENSITY, KT, MU, RC, DT, SKIN = 0.6, 1.5, 1.0, 3.0, 0.002, 0.3
-PME_ORDER = 6
+PME_ORDER = 8
 INERTIA = 1.0 / 16.0  # ours: I = m l^2 / 4 with l = 1/2; LAMMPS sphere: I = 0.4 m (d/2)^2 -> d = sqrt(0.625)
 
 # key: (MPI ranks, OpenMP threads (0: plain styles), concurrent replicas); the key's 2nd letter is the column;
@@ -434,10 +434,13 @@ def full_model(args: argparse.Namespace) -> None:
                   f"particle-steps/s={size * n / res['step']:.3e} ({split}) wall={wall:.1f}s", flush=True)
 
 
-def long_range_kernels(params, kernel: str, accuracy: float, r_cut: float | None, n: int):
+def long_range_kernels(params, kernel: str, accuracy: float, r_cut: float | None, n: int,
+                       mesh_accuracy: float | None = None):
     """The terms of one long-range kernel for n molecules in params' box: "pme" (Ewald real space cut at
-    r_cut + smooth PME of order PME_ORDER + self), "ewald" (real + reciprocal Ewald sums + self; r_cut None:
-    the cost-balanced cutoff of system.dipolar_force_field) or "charges" (finite-l charge Ewald, same setup)."""
+    r_cut + smooth PME of order PME_ORDER on the pm_grid of mesh_accuracy (default: accuracy) + self),
+    "ewald" (real + reciprocal Ewald sums + self; r_cut None: the cost-balanced cutoff of
+    system.dipolar_force_field) or "charges" (finite-l charge Ewald, same setup); kappa from
+    ewald_setup(accuracy, r_cut)."""
     from hydrobridge.particles.dipolar.charges import finite_dipole_terms
     from hydrobridge.particles.dipolar.ewald import ewald_setup, ewald_terms
     from hydrobridge.particles.dipolar.pm import ParticleMesh, pm_grid
@@ -450,7 +453,7 @@ def long_range_kernels(params, kernel: str, accuracy: float, r_cut: float | None
         return finite_dipole_terms(params.q, params.l, params.eps0, params.box, setup)
     real, recip, self_term = ewald_terms(params.mu, params.eps0, params.box, setup)
     if kernel == "pme":
-        grid = pm_grid(params.box, setup.kappa, accuracy, PME_ORDER)
+        grid = pm_grid(params.box, setup.kappa, mesh_accuracy or accuracy, PME_ORDER)
         recip = ParticleMesh(params.mu, params.eps0, setup.kappa, params.box, grid, PME_ORDER)
     return real, recip, self_term
 
@@ -468,7 +471,8 @@ def long_range_state(n: int, seed: int = 0):
     return params, x, s.theta
 
 
-def force_error(kernel: str, accuracy: float, r_cut: float | None, n: int) -> tuple[float, float]:
+def force_error(kernel: str, accuracy: float, r_cut: float | None, n: int,
+                mesh_accuracy: float | None = None) -> tuple[float, float]:
     """(relative RMS, relative max) error of the kernel's forces against the same kernel converged: Ewald sums
     at accuracy 1e-13 with the real-space cutoff L/2 (point dipoles for "pme" and "ewald", charges for
     "charges"); relative RMS = |F - F_ref|_2 / |F_ref|_2 over all molecules and both components."""
@@ -477,19 +481,21 @@ def force_error(kernel: str, accuracy: float, r_cut: float | None, n: int) -> tu
     params, x, theta = long_range_state(n)
     ref_kernel = "charges" if kernel == "charges" else "ewald"
     ref = force_field(long_range_kernels(params, ref_kernel, 1e-13, 0.5 * params.Lx, n), params.box)(x, theta, 0.0)
-    c = force_field(long_range_kernels(params, kernel, accuracy, r_cut, n), params.box)(x, theta, 0.0)
+    c = force_field(long_range_kernels(params, kernel, accuracy, r_cut, n, mesh_accuracy), params.box)(x, theta,
+                                                                                                     0.0)
     d = c.force - ref.force
     return (float(np.sqrt(np.sum(d**2) / np.sum(ref.force**2))),
             float(np.max(np.abs(d)) / np.max(np.abs(ref.force))))
 
 
-def step_seconds(kernel: str, accuracy: float, r_cut: float | None, n: int, calls: int = 3) -> float:
+def step_seconds(kernel: str, accuracy: float, r_cut: float | None, n: int, mesh_accuracy: float | None = None,
+                 calls: int = 3) -> float:
     """Median wall time of one force evaluation (pair search + every term: the cost of an MD step) of the
     kernel for n molecules, after one untimed call."""
     from hydrobridge.particles.dipolar.forcefield import force_field
 
     params, x, theta = long_range_state(n)
-    ff = force_field(long_range_kernels(params, kernel, accuracy, r_cut, n), params.box)
+    ff = force_field(long_range_kernels(params, kernel, accuracy, r_cut, n, mesh_accuracy), params.box)
     ff(x, theta, 0.0)
     times = []
     for _ in range(calls):
@@ -518,15 +524,16 @@ def long_range(args: argparse.Namespace) -> None:
     for kernel in args.kernels:
         r_cut = args.pme_r_cut if kernel == "pme" else None
         accuracy = dict(zip(("pme", "ewald", "charges"), args.lr_accuracy))[kernel]
-        rms, mx = force_error(kernel, accuracy, r_cut, args.error_n)
-        setting = (f"real-space cutoff {r_cut}, B-spline order {PME_ORDER}" if kernel == "pme"
-                   else "cost-balanced real-space cutoff (system.dipolar_force_field)")
+        mesh = args.pme_mesh_accuracy if kernel == "pme" else None
+        rms, mx = force_error(kernel, accuracy, r_cut, args.error_n, mesh)
+        setting = (f"real-space cutoff {r_cut}, B-spline order {PME_ORDER}, grid of pm_grid at mesh accuracy {mesh:g}"
+                   if kernel == "pme" else "cost-balanced real-space cutoff (system.dipolar_force_field)")
         print(f"\n{kernel}: accuracy parameter {accuracy:g}, {setting}; force error against the converged "
               f"sum at N = {args.error_n}: relative RMS {rms:.1e}, relative max {mx:.1e}")
         sizes = [n for n in args.lr_sizes if kernel == "pme" or n <= args.ewald_max_n]
         rows = []
         for n in sizes:
-            t = step_seconds(kernel, accuracy, r_cut, n)
+            t = step_seconds(kernel, accuracy, r_cut, n, mesh)
             tc = cutoff_step_seconds(n, max(10, int(2e6 / n)))
             rows.append((n, t, tc))
             print(f"  N={n:7d}  {1e3 * t:10.2f} ms/step   cut-off {1e3 * tc:8.3f} ms/step   ratio {t / tc:7.1f}",
@@ -631,6 +638,7 @@ def main() -> None:
     parser.add_argument("--lr-accuracy", type=float, nargs=3, default=[1e-6, 1e-5, 1e-5],
                         help="--long-range: accuracy parameter of pme, ewald, charges (ewald_setup, pm_grid)")
     parser.add_argument("--pme-r-cut", type=float, default=4.0, help="--long-range: PME real-space cutoff")
+    parser.add_argument("--pme-mesh-accuracy", type=float, default=1e-5, help="--long-range: pm_grid accuracy")
     parser.add_argument("--error-n", type=int, default=1000, help="--long-range: N of the force-error check")
     parser.add_argument("--ewald-max-n", type=int, default=10000, help="--long-range: largest N for Ewald sums")
     args = parser.parse_args()

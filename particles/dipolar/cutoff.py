@@ -55,7 +55,9 @@ Implementation (the measured effect of each choice: docs/validation.md, "Dipolar
   done (the list holds each pair once, j > i in sorted order, and the rows before i have already added
   their Newton's-third-law shares), so the pass gives i its B(dt/2) that ends step n and its B(dt/2) A(dt)
   that starts step n + 1 right there; the new positions go to a second buffer, so the positions of step n
-  stay readable. Momentum is conserved to round-off (pairwise action = reaction).
+  stay readable. Momentum is conserved to round-off (pairwise action = reaction). The drift turns
+  (cos, sin) theta by the rotation dt omega (its cosine and sine from the Taylor series of the small
+  angle) instead of calling cos and sin; the list rebuild resets them from theta.
 * The pair loop vectorises: each row's neighbours are packed into contiguous arrays (x, y, cos, sin) and
   padded to a multiple of 8 lanes with a dummy half a box away; the minimum image and the cut-off are
   selects, not branches (a pair beyond r_c is evaluated at r_c, where every shifted-force term vanishes,
@@ -69,7 +71,8 @@ Implementation (the measured effect of each choice: docs/validation.md, "Dipolar
   its own force, half the energy each), so a thread never waits for another within a step: ONE parallel
   region per step, no atomics, no force reduction. Below ``min_per_thread`` molecules per thread the
   serial kernels are used (``stats["threads"]`` says which ran): the per-step cost of waking the threads
-  then exceeds the work saved.
+  then exceeds the work saved. That cost depends on the OpenMP wait policy of the process (sleeping
+  threads pay a wake-up per step; benchmarks/md_dipolar.py measures both policies).
 * The minimum image is two compare-and-shift selects (valid because r_c + skin <= L / 2). The kernels hold
   mu^2 in the prefactor and use unit vectors d_i.
 
