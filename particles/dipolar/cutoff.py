@@ -72,7 +72,8 @@ Implementation (the measured effect of each choice: docs/validation.md, "Dipolar
   region per step, no atomics, no force reduction. Below ``min_per_thread`` molecules per thread the
   serial kernels are used (``stats["threads"]`` says which ran): the per-step cost of waking the threads
   then exceeds the work saved. That cost depends on the OpenMP wait policy of the process (sleeping
-  threads pay a wake-up per step; benchmarks/md_dipolar.py measures both policies).
+  threads pay a wake-up per step; benchmarks/md_dipolar.py measures both policies), and so does the
+  default threshold (``CutoffVerlet.min_per_thread``).
 * The minimum image is two compare-and-shift selects (valid because r_c + skin <= L / 2). The kernels hold
   mu^2 in the prefactor and use unit vectors d_i.
 
@@ -84,6 +85,7 @@ compares the cost of these workloads of equal structure (benchmarks/md_dipolar.p
 from __future__ import annotations
 
 import math
+import os
 import types
 from dataclasses import dataclass, field
 
@@ -539,7 +541,9 @@ class CutoffVerlet:
 
     skin: Verlet-list skin (list radius r_cut + skin, rebuilt when a particle moved > skin / 2).
     threads: numba threads for the pass and the list build (1: the serial compiled kernels).
-    min_per_thread: fewer molecules per thread than this run the serial kernels (module docstring).
+    min_per_thread: fewer molecules per thread than this run the serial kernels (module docstring); None:
+        1024 when the process's OpenMP threads sleep at barriers (OMP_WAIT_POLICY=PASSIVE without
+        GOMP_SPINCOUNT: a futex wake-up per step), else 256 (measured: docs/validation.md).
     Requires r_cut + skin <= min(Lx, Ly) / 2 (a unique minimum image for every listed pair).
     """
 
@@ -548,7 +552,7 @@ class CutoffVerlet:
     dt: float = 0.002
     skin: float = 0.3
     threads: int = 1
-    min_per_thread: int = 256
+    min_per_thread: int | None = None
     force_field: ForceField = field(init=False, repr=False, compare=False)
     stats: dict = field(init=False, default_factory=dict, repr=False, compare=False)
 
@@ -559,7 +563,7 @@ class CutoffVerlet:
             raise ValueError(f"skin must be positive, got {self.skin}")
         if not (isinstance(self.threads, int) and self.threads >= 1):
             raise ValueError(f"threads must be a positive integer, got {self.threads!r}")
-        if not (isinstance(self.min_per_thread, int) and self.min_per_thread >= 1):
+        if not (self.min_per_thread is None or isinstance(self.min_per_thread, int) and self.min_per_thread >= 1):
             raise ValueError(f"min_per_thread must be a positive integer, got {self.min_per_thread!r}")
         if self.term.r_cut + self.skin > 0.5 * min(self.params.Lx, self.params.Ly):
             raise ValueError(f"r_cut + skin = {self.term.r_cut + self.skin} exceeds half the box "
@@ -578,7 +582,11 @@ class CutoffVerlet:
         perm = np.arange(n, dtype=np.int64)
         n_rec = n_steps // energy_every if energy_every > 0 else 0
         energies = np.zeros((max(n_rec, 1), 2))
-        threads = max(1, min(self.threads, numba.config.NUMBA_NUM_THREADS, n // self.min_per_thread))
+        per_thread = self.min_per_thread
+        if per_thread is None:
+            sleeping = os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE" and "GOMP_SPINCOUNT" not in os.environ
+            per_thread = 1024 if sleeping else 256
+        threads = max(1, min(self.threads, numba.config.NUMBA_NUM_THREADS, n // per_thread))
         parallel = threads > 1
         if parallel:
             old = numba.get_num_threads()
