@@ -175,6 +175,25 @@ def test_threads_give_the_serial_forces_and_trajectory(liquid):
     assert np.max(np.abs(a.v - b.v)) < 1e-9
 
 
+def test_dense_rows_widen_the_list_and_small_systems_run_serially():
+    """Rows longer than the initial list width are widened (no pair lost), with and without threads; below
+    min_per_thread molecules per thread the serial kernels run, and stats say so."""
+    import numba
+
+    params, term, s = cutoff_workload(900, density=1.2, seed=1)
+    s.x += np.random.default_rng(0).normal(0.0, 0.05, s.x.shape)
+    ref = term(s.x, s.theta, 0.0, all_pairs(s.x, params.box))
+    for threads in (1, 2):
+        vv = CutoffVerlet(term, params, threads=threads, min_per_thread=64)
+        fast = vv.forces(s)
+        assert vv.stats["width"] > 32 and vv.stats["threads"] == min(threads, numba.config.NUMBA_NUM_THREADS)
+        assert fast.energy == pytest.approx(ref.energy, rel=1e-12)
+        assert relative_error(fast.force, ref.force) < 1e-12 and relative_error(fast.torque, ref.torque) < 1e-12
+    vv = CutoffVerlet(term, params, threads=2, min_per_thread=900)
+    vv.forces(s)
+    assert vv.stats["threads"] == 1
+
+
 def test_configuration_is_validated():
     params = DipolarBoxModel(Lx=6.0, Ly=6.0)
     with pytest.raises(ValueError, match="exceeds half the box"):
@@ -183,3 +202,5 @@ def test_configuration_is_validated():
         CutoffDipolarLJ(mu=1.0, r_cut=-1.0)
     with pytest.raises(ValueError, match="threads"):
         CutoffVerlet(CutoffDipolarLJ(mu=1.0, r_cut=2.0), DipolarBoxModel(Lx=10.0, Ly=10.0), threads=0)
+    with pytest.raises(ValueError, match="min_per_thread"):
+        CutoffVerlet(CutoffDipolarLJ(mu=1.0, r_cut=2.0), DipolarBoxModel(Lx=10.0, Ly=10.0), min_per_thread=0)

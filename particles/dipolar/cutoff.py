@@ -4,8 +4,8 @@ This is the cut-off workload of the LAMMPS comparison: the same molecules as doc
 (centre x_i, angle theta_i, dipole p_i = mu d(theta_i), mass m, inertia I = m l^2 / 4, periodic box), but the
 pair interaction is cut at one radius r_c and made force-continuous there (docs/theory.md (2.16)). The LJ part
 equals LAMMPS's ``lj/smooth/linear`` (linear shifted force); the dipole part is shifted-force as in
-``lj/sf/dipole/sf``, whose LJ part is shifted quadratically instead (1.1 % apart in energy per particle at
-n sigma^2 = 0.6, T* = 1.5; docs/validation.md). It is NOT the periodic Ewald electrostatics of ``ewald.py``: cutting a 1/r^2 dipole
+``lj/sf/dipole/sf``, whose LJ part is shifted quadratically instead (the difference is measured in
+docs/validation.md). It is NOT the periodic Ewald electrostatics of ``ewald.py``: cutting a 1/r^2 dipole
 interaction changes the physics (no dielectric boundary condition); use it for speed, not for eps(w).
 
 Pair energy, r = x_i - x_j, r = |r| < r_c (both parts vanish for r >= r_c):
@@ -42,28 +42,50 @@ Two ways to use it:
 * ``CutoffVerlet`` is the fast velocity-Verlet integrator for a force field made of this one term. It keeps
   the particles sorted by cell (cache locality) and a Verlet neighbour list with a skin, rebuilt from a
   cell list only when some particle has moved more than skin / 2 since the last build (so every pair
-  closer than r_c is always in the list), and runs whole trajectories in one compiled loop with the
-  kick / drift / force / torque passes fused. Its ``step`` has the generic integrator interface (usable in
-  ``simulate.run``); ``advance(state, n)`` is the fast path. With ``threads > 1`` the force loop runs on
-  numba threads (per-thread force buffers, no atomics). Forces agree with the generic path to round-off.
-  Every call starts from a fresh sort and list built from the given configuration, so ``step`` (one call
-  per step: slower, but forces a deterministic function of the state, hence bit-for-bit restarts with
-  ``simulate.run``) and ``advance`` are each reproducible; ``advance(s, a + b)`` and two calls ``a``, ``b``
-  differ by round-off (summation order follows the sort).
+  closer than r_c is always in the list), and runs whole trajectories in one compiled loop. Its ``step`` has
+  the generic integrator interface (usable in ``simulate.run``); ``advance(state, n)`` is the fast path.
+  Forces agree with the generic path to round-off. Every call starts from a fresh sort and list built from
+  the given configuration, so ``step`` (one call per step: slower, but forces a deterministic function of
+  the state, hence bit-for-bit restarts with ``simulate.run``) and ``advance`` are each reproducible;
+  ``advance(s, a + b)`` and two calls ``a``, ``b`` differ by round-off (summation order follows the sort).
 
-Implementation notes: positions and (cos, sin) theta are packed per particle (one cache line per
-neighbour), the list holds each pair once (j > i in sorted order, Newton's third law, so total momentum is
-conserved to round-off), the minimum image is two compare-and-shift branches (valid because
-r_c + skin <= L / 2), and the force kernel is compiled with fastmath flags that allow contraction and
-reassociation but not the no-NaN / no-inf assumptions. The kernels hold mu^2 in the prefactor and use
-unit vectors d_i. LAMMPS's ``lj/sf/dipole/sf`` shifts its LJ part quadratically (ours is linear, as
-``lj/smooth/linear``) and has its own shifted-force recipe for 3D 1/r^3 dipoles (LAMMPS refuses 2D long-range
-dipoles); the benchmark compares the cost of these workloads of equal structure (benchmarks/md_dipolar.py).
+Implementation (the measured effect of each choice: docs/validation.md, "Dipolar MD throughput"):
+
+* One pass over the molecules per step. The force on molecule i is complete once row i of the list is
+  done (the list holds each pair once, j > i in sorted order, and the rows before i have already added
+  their Newton's-third-law shares), so the pass gives i its B(dt/2) that ends step n and its B(dt/2) A(dt)
+  that starts step n + 1 right there; the new positions go to a second buffer, so the positions of step n
+  stay readable. Momentum is conserved to round-off (pairwise action = reaction). The drift turns
+  (cos, sin) theta by the rotation dt omega (its cosine and sine from the Taylor series of the small
+  angle) instead of calling cos and sin; the list rebuild resets them from theta.
+* The pair loop vectorises: each row's neighbours are packed into contiguous arrays (x, y, cos, sin) and
+  padded to a multiple of 8 lanes with a dummy half a box away; the minimum image and the cut-off are
+  selects, not branches (a pair beyond r_c is evaluated at r_c, where every shifted-force term vanishes,
+  and its result replaced by 0); the constants are loop-invariant scalars; the kernels use numba's numpy
+  error model (no division-by-zero checks) and fastmath flags that allow contraction and reassociation
+  but not the no-NaN / no-inf assumptions. Positions and (cos, sin) theta are packed per particle (one
+  cache line per neighbour). The list build is branch-free too (every candidate written, the length
+  advanced when it is near).
+* Threads (``threads > 1``): the sorted molecules are split into equal contiguous chunks, one per thread;
+  pairs inside a chunk are listed once, pairs across chunks in both rows (computed twice, each side keeps
+  its own force, half the energy each), so a thread never waits for another within a step: ONE parallel
+  region per step, no atomics, no force reduction. Below ``min_per_thread`` molecules per thread the
+  serial kernels are used (``stats["threads"]`` says which ran): the per-step cost of waking the threads
+  then exceeds the work saved. That cost depends on the OpenMP wait policy of the process (sleeping
+  threads pay a wake-up per step; benchmarks/md_dipolar.py measures both policies), and so does the
+  default threshold (``CutoffVerlet.min_per_thread``).
+* The minimum image is two compare-and-shift selects (valid because r_c + skin <= L / 2). The kernels hold
+  mu^2 in the prefactor and use unit vectors d_i.
+
+LAMMPS's ``lj/sf/dipole/sf`` shifts its LJ part quadratically (ours is linear, as ``lj/smooth/linear``) and
+has its own shifted-force recipe for 3D 1/r^3 dipoles (LAMMPS refuses 2D long-range dipoles); the benchmark
+compares the cost of these workloads of equal structure (benchmarks/md_dipolar.py).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import types
 from dataclasses import dataclass, field
 
@@ -155,27 +177,155 @@ class CutoffDipolarLJ:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Fast path: sorted particles, Verlet list with skin, fused velocity Verlet.
-# The kernels below are written once and compiled twice: serial (prange = range) and parallel (numba threads).
+# Fast path: particles sorted by cell, Verlet list with skin, ONE fused pass over the molecules per step.
+# The pass and list kernels are written once and compiled twice: serial (one chunk) and parallel (one chunk
+# per numba thread, one parallel region per step).
+
+_LANES = 8  # rows are padded to a multiple of this (8 doubles = one AVX-512 register): no scalar loop tail
 
 
 @numba.njit(cache=True, inline="always")
-def _minimum_image(dx, dy, box, hx, hy):
-    """The nearest periodic image of a separation (dx, dy) with |dx| < box[0], |dy| < box[1]; hx, hy = box / 2."""
-    if dx > hx:
-        dx -= box[0]
-    elif dx < -hx:
-        dx += box[0]
-    if dy > hy:
-        dy -= box[1]
-    elif dy < -hy:
-        dy += box[1]
+def _minimum_image(dx, dy, lx, ly):
+    """The nearest periodic image of a separation (dx, dy) with |dx| < lx, |dy| < ly, as selects (no
+    branches, so that the loops calling it vectorise)."""
+    dx = dx - lx if dx > 0.5 * lx else dx
+    dx = dx + lx if dx < -0.5 * lx else dx
+    dy = dy - ly if dy > 0.5 * ly else dy
+    dy = dy + ly if dy < -0.5 * ly else dy
     return dx, dy
+
+
+@numba.njit(cache=True, inline="always")
+def _row_pairs(xi, yi, pix, piy, xj, yj, pjx, pjy, c, lx, ly, fx_j, fy_j, tau_j, e_j, m):
+    """Pair terms of molecule i with m packed neighbours (positions xj, yj, unit dipoles pjx, pjy): the force
+    on i from j into fx_j, fy_j, the torque on j into tau_j, U_ij into e_j; returns the sums (F_i x, F_i y,
+    tau_i, U). Branch-free, so that the loop vectorises: the minimum image and the cut-off are selects, and a
+    pair beyond r_c is evaluated at r^2 = r_c^2 and its result replaced by 0."""
+    ct = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9])  # scalars: no loads inside the loop
+    rc2 = c[9] * c[9]
+    fxi, fyi, ti_sum, e = 0.0, 0.0, 0.0, 0.0
+    for k in range(m):
+        rx, ry = _minimum_image(xi - xj[k], yi - yj[k], lx, ly)
+        r2 = rx * rx + ry * ry
+        inside = r2 < rc2
+        eij, fx, fy, ti, tj = _lj_dipole_pair(rx, ry, r2 if inside else rc2, pix, piy, pjx[k], pjy[k], ct)
+        fx = fx if inside else 0.0
+        fy = fy if inside else 0.0
+        ti = ti if inside else 0.0
+        eij = eij if inside else 0.0
+        fx_j[k] = fx
+        fy_j[k] = fy
+        tau_j[k] = tj if inside else 0.0
+        e_j[k] = eij
+        fxi += fx
+        fyi += fy
+        ti_sum += ti
+        e += eij
+    return fxi, fyi, ti_sum, e
+
+
+@numba.njit(cache=True, inline="always")
+def _turn(c, s, theta, delta):
+    """(cos, sin) of theta from (c, s) = (cos, sin) of theta - delta: a rotation by delta, whose cosine and
+    sine come from their Taylor series (to delta^10 and delta^9: the first omitted terms are below 3e-19 for
+    |delta| <= 0.1), or cos and sin of theta directly for larger turns. The list rebuild resets (c, s) to
+    cos and sin of theta, so rounding errors do not accumulate."""
+    if abs(delta) > 0.1:
+        return math.cos(theta), math.sin(theta)
+    d2 = delta * delta
+    cd = 1.0 + d2 * (-1.0 / 2.0 + d2 * (1.0 / 24.0 + d2 * (-1.0 / 720.0 + d2 * (1.0 / 40320.0 - d2 / 3628800.0))))
+    sd = delta * (1.0 + d2 * (-1.0 / 6.0 + d2 * (1.0 / 120.0 + d2 * (-1.0 / 5040.0 + d2 / 362880.0))))
+    return c * cd - s * sd, s * cd + c * sd
+
+
+@numba.njit(cache=True, inline="always")
+def _kick_drift_one(i, xs, xn, x0, v, th, om, fx, fy, ti, hv, hw, dt):
+    """Molecule i: B(dt/2) with force (fx, fy) and torque ti, then A(dt) from xs[i] into xn[i] (position,
+    cos / sin theta); returns its squared displacement since the last list build."""
+    v[i, 0] += hv * fx
+    v[i, 1] += hv * fy
+    om[i] += hw * ti
+    xn[i, 0] = xs[i, 0] + dt * v[i, 0]
+    xn[i, 1] = xs[i, 1] + dt * v[i, 1]
+    th[i] += dt * om[i]
+    xn[i, 2], xn[i, 3] = _turn(xs[i, 2], xs[i, 3], th[i], dt * om[i])
+    ddx = xn[i, 0] - x0[i, 0]
+    ddy = xn[i, 1] - x0[i, 1]
+    return ddx * ddx + ddy * ddy
+
+
+def _pass_py(xs, xn, x0, v, th, om, f, tau, fb, tb, nl, nh, nn, bounds, box, c, hv, hw, dt, mass, inertia,
+             kick, drift, buf, out):
+    """One pass over the molecules in sorted order, chunk ch = rows bounds[ch]..bounds[ch + 1] - 1 (one per
+    thread): the force and torque on i at the configuration xs, complete after row i (the rows before it
+    have added their Newton's-third-law shares into fb, tb); then at once, if kick, B(dt/2) (the end of a
+    step: kinetic energy) and, if drift, B(dt/2) A(dt) into xn (the start of the next step; xs is only read,
+    so chunks never wait for each other). f, tau receive the forces; fb, tb are left zero.
+    out[ch] = (potential energy, kinetic energy after the kick, largest squared displacement since the
+    list build); pairs across chunks are computed from both sides and counted half each."""
+    lx, ly = box[0], box[1]
+    for ch in numba.prange(bounds.shape[0] - 1):
+        b = buf[ch]
+        epot, ekin, d2max = 0.0, 0.0, 0.0
+        for i in range(bounds[ch], bounds[ch + 1]):
+            xi, yi = xs[i, 0], xs[i, 1]
+            m = nn[i]
+            for k in range(m):
+                j = nl[i, k]
+                b[0, k] = xs[j, 0]
+                b[1, k] = xs[j, 1]
+                b[2, k] = xs[j, 2]
+                b[3, k] = xs[j, 3]
+            padded = (m + _LANES - 1) // _LANES * _LANES
+            for k in range(m, padded):  # half a box away in x and y: beyond r_c
+                b[0, k] = xi + 0.5 * lx
+                b[1, k] = yi + 0.5 * ly
+                b[2, k] = 1.0
+                b[3, k] = 0.0
+            fx, fy, ti, e = _row_pairs(xi, yi, xs[i, 2], xs[i, 3], b[0], b[1], b[2], b[3], c, lx, ly, b[4], b[5],
+                                       b[6], b[7], padded)
+            for k in range(nh[i]):
+                j = nl[i, k]
+                fb[j, 0] -= b[4, k]
+                fb[j, 1] -= b[5, k]
+                tb[j] += b[6, k]
+            for k in range(nh[i], m):
+                e -= 0.5 * b[7, k]
+            epot += e
+            fx += fb[i, 0]
+            fy += fb[i, 1]
+            ti += tb[i]
+            fb[i, 0] = 0.0
+            fb[i, 1] = 0.0
+            tb[i] = 0.0
+            f[i, 0] = fx
+            f[i, 1] = fy
+            tau[i] = ti
+            if kick:
+                v[i, 0] += hv * fx
+                v[i, 1] += hv * fy
+                om[i] += hw * ti
+                ekin += mass * (v[i, 0] * v[i, 0] + v[i, 1] * v[i, 1]) + inertia * om[i] * om[i]
+            if drift:
+                d2max = max(d2max, _kick_drift_one(i, xs, xn, x0, v, th, om, fx, fy, ti, hv, hw, dt))
+        out[ch, 0] = epot
+        out[ch, 1] = 0.5 * ekin
+        out[ch, 2] = d2max
+
+
+def _kick_drift_py(xs, xn, x0, v, th, om, f, tau, hv, hw, dt, bounds, out):
+    """B(dt/2) A(dt) with the given forces f, tau (the first step of a call that receives them)."""
+    for ch in numba.prange(bounds.shape[0] - 1):
+        d2max = 0.0
+        for i in range(bounds[ch], bounds[ch + 1]):
+            d2max = max(d2max, _kick_drift_one(i, xs, xn, x0, v, th, om, f[i, 0], f[i, 1], tau[i], hv, hw, dt))
+        out[ch, 2] = d2max
 
 
 def _sort_py(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy):
     """Wrap positions into the box and counting-sort every per-particle array by cell (cells in row-major
-    order, stable within a cell); xs = (x, y, cos theta, sin theta). Returns the cell starts (ncx ncy + 1)."""
+    order, stable within a cell); xs = (x, y, cos theta, sin theta), the last two recomputed from theta.
+    Returns the cell starts (ncx ncy + 1)."""
     n = xs.shape[0]
     ncell = ncx * ncy
     cell = np.empty(n, dtype=np.int64)
@@ -216,143 +366,79 @@ def _sort_py(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy):
     for k in range(n):
         tmpi[k] = perm[order[k]]
     perm[:] = tmpi
-    x0[:, 0] = xs[:, 0]
-    x0[:, 1] = xs[:, 1]
+    for k in range(n):
+        x0[k, 0] = xs[k, 0]
+        x0[k, 1] = xs[k, 1]
+        xs[k, 2] = math.cos(th[k])
+        xs[k, 3] = math.sin(th[k])
     return start
 
 
-def _build_list_py(xs, box, start, ncx, ncy, r_list2, nl, nn):
-    """Half Verlet list: row i holds the j > i (sorted order) closer than r_list; returns the largest row
-    length (rows longer than the width nl.shape[1] are truncated: the caller widens and rebuilds)."""
-    n = xs.shape[0]
-    cap = nl.shape[1]
-    hx, hy = 0.5 * box[0], 0.5 * box[1]
-    for i in numba.prange(n):
-        xi, yi = xs[i, 0], xs[i, 1]
-        cx = min(int(xi * ncx / box[0]), ncx - 1)
-        cy = min(int(yi * ncy / box[1]), ncy - 1)
-        m = 0
-        for ox in range(-1, 2):
-            if ncx == 1 and ox != 0:
-                continue
-            c1 = ((cx + ox + ncx) % ncx) * ncy
-            for oy in range(-1, 2):
-                if ncy == 1 and oy != 0:
-                    continue
-                c2 = c1 + (cy + oy + ncy) % ncy
-                for j in range(max(start[c2], i + 1), start[c2 + 1]):
-                    dx, dy = _minimum_image(xi - xs[j, 0], yi - xs[j, 1], box, hx, hy)
-                    if dx * dx + dy * dy < r_list2:
-                        if m < cap:
-                            nl[i, m] = j
-                        m += 1
-        nn[i] = m
-    return nn.max()
-
-
-def _forces_py(xs, box, nl, nn, c, fbuf, tbuf, want_energy):
-    """Forces and torques into fbuf[ch], tbuf[ch], one buffer per chunk of rows (no write races); the force
-    on particle i is the sum over the chunks ch with ch * chunk <= i (the others are not written, j > i).
-    Returns the potential energy if want_energy (else 0)."""
-    n = xs.shape[0]
-    nchunks = fbuf.shape[0]
-    chunk = (n + nchunks - 1) // nchunks
-    rc2 = c[9] * c[9]
-    hx, hy = 0.5 * box[0], 0.5 * box[1]
-    ebuf = np.zeros(nchunks)
-    for ch in numba.prange(nchunks):
-        fb = fbuf[ch]
-        tb = tbuf[ch]
-        lo = ch * chunk  # rows i >= lo, list entries j > i: this buffer is only touched from lo on
-        fb[lo:, :] = 0.0
-        tb[lo:] = 0.0
-        e = 0.0
-        for i in range(ch * chunk, min(n, (ch + 1) * chunk)):
-            xi, yi, pix, piy = xs[i, 0], xs[i, 1], xs[i, 2], xs[i, 3]
-            fxi, fyi, ti_sum = 0.0, 0.0, 0.0
-            for k in range(nn[i]):
-                j = nl[i, k]
-                dx, dy = _minimum_image(xi - xs[j, 0], yi - xs[j, 1], box, hx, hy)
-                r2 = dx * dx + dy * dy
-                if r2 < rc2:
-                    eij, fx, fy, ti, tj = _lj_dipole_pair(dx, dy, r2, pix, piy, xs[j, 2], xs[j, 3], c)
-                    if want_energy:
-                        e += eij
-                    fxi += fx
-                    fyi += fy
-                    ti_sum += ti
-                    fb[j, 0] -= fx
-                    fb[j, 1] -= fy
-                    tb[j] += tj
-            fb[i, 0] += fxi
-            fb[i, 1] += fyi
-            tb[i] += ti_sum
-        ebuf[ch] = e
-    return ebuf.sum()
-
-
 @numba.njit(cache=True, inline="always")
-def _kick_drift_one(i, xs, x0, v, th, om, fx, fy, ti, hv, hw, dt, dmax):
-    """Molecule i: B(dt/2) with force (fx, fy) and torque ti, A(dt), cos / sin theta into xs[i, 2:4], and its
-    squared displacement since the last list build into dmax[i]."""
-    v[i, 0] += hv * fx
-    v[i, 1] += hv * fy
-    om[i] += hw * ti
-    xs[i, 0] += dt * v[i, 0]
-    xs[i, 1] += dt * v[i, 1]
-    th[i] += dt * om[i]
-    xs[i, 2] = math.cos(th[i])
-    xs[i, 3] = math.sin(th[i])
-    ddx = xs[i, 0] - x0[i, 0]
-    ddy = xs[i, 1] - x0[i, 1]
-    dmax[i] = ddx * ddx + ddy * ddy
+def _append_near(xs, xi, yi, lx, ly, r_list2, lo, hi, dest, m):
+    """Append to dest[m:] every j in lo..hi-1 closer to (xi, yi) than r_list; returns the new length.
+    Branch-free: j is written at min(m, len - 1) always and m advances when it is near (rows longer than
+    dest are counted, not written)."""
+    last = dest.shape[0] - 1
+    for j in range(lo, hi):
+        dx, dy = _minimum_image(xi - xs[j, 0], yi - xs[j, 1], lx, ly)
+        dest[min(m, last)] = j
+        m += dx * dx + dy * dy < r_list2
+    return m
 
 
-def _kick_drift_py(xs, x0, v, th, om, f, tau, hv, hw, dt, dmax):
-    """B(dt/2) then A(dt) (positions not wrapped until the next sort), cos / sin theta, and the largest
-    squared displacement since the last list build."""
-    for i in numba.prange(xs.shape[0]):
-        _kick_drift_one(i, xs, x0, v, th, om, f[i, 0], f[i, 1], tau[i], hv, hw, dt, dmax)
-    return dmax.max()
+def _build_list_py(xs, box, start, ncx, ncy, r_list2, bounds, nl, nh, nn, other):
+    """Verlet list in sorted order, chunk by chunk (``_pass``): row i holds first the nh[i] molecules j > i of
+    its own chunk closer than r_list (each such pair once: Newton's third law), then those of the other
+    chunks (computed from both sides), nn[i] in all. Returns the longest row; rows that do not fit in
+    nl.shape[1] - _LANES (room for the padding) are truncated, and the caller widens and rebuilds."""
+    cap = nl.shape[1] - _LANES
+    lx, ly = box[0], box[1]
+    longest = np.zeros(bounds.shape[0] - 1, dtype=np.int64)
+    for ch in numba.prange(bounds.shape[0] - 1):
+        lo, hi = bounds[ch], bounds[ch + 1]
+        row = other[ch]
+        for i in range(lo, hi):
+            xi, yi = xs[i, 0], xs[i, 1]
+            cx = min(int(xi * ncx / lx), ncx - 1)
+            cy = min(int(yi * ncy / ly), ncy - 1)
+            own = nl[i, :cap]
+            m, q = 0, 0
+            for ox in range(-1, 2):
+                if ncx == 1 and ox != 0:
+                    continue
+                c1 = ((cx + ox + ncx) % ncx) * ncy
+                # cells (cx + ox, cy - 1 .. cy + 1) are one contiguous span of the sorted order unless y wraps
+                merged = 0 < cy < ncy - 1
+                for oy in range(-1, 2):
+                    if (ncy == 1 or merged) and oy != 0:
+                        continue
+                    c2 = c1 + (cy + oy + ncy) % ncy
+                    s, e = (start[c2 - 1], start[c2 + 2]) if merged else (start[c2], start[c2 + 1])
+                    m = _append_near(xs, xi, yi, lx, ly, r_list2, max(s, i + 1), min(e, hi), own, m)
+                    q = _append_near(xs, xi, yi, lx, ly, r_list2, s, min(e, lo), row, q)
+                    q = _append_near(xs, xi, yi, lx, ly, r_list2, max(s, hi), e, row, q)
+            nh[i] = m
+            nn[i] = m + q
+            for k in range(min(q, cap - m)):
+                nl[i, m + k] = row[k]
+            longest[ch] = max(longest[ch], m + q)
+    return longest.max()
 
 
-def _finish_py(xs, x0, v, th, om, f, tau, fbuf, tbuf, m, inertia, hv, hw, dt, ekin, dmax, start_next):
-    """End of a step and, if start_next, start of the next one, in one pass: f = sum of the chunk buffers,
-    B(dt/2), kinetic energy per particle, then B(dt/2) A(dt) as in ``_kick_drift``; returns max displacement^2."""
-    n = v.shape[0]
-    nchunks = fbuf.shape[0]
-    chunk = (n + nchunks - 1) // nchunks
-    for i in numba.prange(n):
-        fx, fy, ti = fbuf[0, i, 0], fbuf[0, i, 1], tbuf[0, i]
-        for ch in range(1, min(nchunks, i // chunk + 1)):
-            fx += fbuf[ch, i, 0]
-            fy += fbuf[ch, i, 1]
-            ti += tbuf[ch, i]
-        f[i, 0] = fx
-        f[i, 1] = fy
-        tau[i] = ti
-        v[i, 0] += hv * fx
-        v[i, 1] += hv * fy
-        om[i] += hw * ti
-        ekin[i] = 0.5 * m * (v[i, 0] * v[i, 0] + v[i, 1] * v[i, 1]) + 0.5 * inertia * om[i] * om[i]
-        if start_next:
-            _kick_drift_one(i, xs, x0, v, th, om, fx, fy, ti, hv, hw, dt, dmax)
-    return dmax.max()
-
-
-def _variant(fn, suffix: str, parallel: bool, fastmath: bool = False):
-    """Compile fn under a distinct qualified name, so the serial and parallel builds have separate caches."""
+def _variant(fn, suffix: str, parallel: bool, fastmath=False):
+    """Compile fn under a distinct qualified name, so the serial and parallel builds have separate caches
+    (numpy error model: a float division by zero gives inf, with no check that would stop vectorisation)."""
     clone = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__ + suffix, fn.__defaults__, fn.__closure__)
     clone.__qualname__ = fn.__qualname__ + suffix
-    return numba.njit(cache=True, parallel=parallel, fastmath=fastmath)(clone)
+    return numba.njit(cache=True, parallel=parallel, fastmath=fastmath, error_model="numpy")(clone)
 
 
 _FAST = {"contract", "nsz", "arcp", "afn", "reassoc"}  # no nnan / ninf: NaNs must still show up
 _sort = numba.njit(cache=True)(_sort_py)
 _build_s, _build_p = _variant(_build_list_py, "_s", False), _variant(_build_list_py, "_p", True)
-_forces_s, _forces_p = _variant(_forces_py, "_s", False, _FAST), _variant(_forces_py, "_p", True, _FAST)
+_pass_s, _pass_p = _variant(_pass_py, "_s", False, _FAST), _variant(_pass_py, "_p", True, _FAST)
 _kick_drift_s, _kick_drift_p = _variant(_kick_drift_py, "_s", False), _variant(_kick_drift_py, "_p", True)
-_finish_s, _finish_p = _variant(_finish_py, "_s", False), _variant(_finish_py, "_p", True)
 
 
 @numba.njit(cache=True)
@@ -362,19 +448,24 @@ def _cells(box, r_list):
     return (ncx if ncx >= 3 else 1), (ncy if ncy >= 3 else 1)  # < 3 cells: one cell (the stencil would repeat)
 
 
-def _rebuild_py(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy, r_list, nl, nn):
-    """Sort by cell and rebuild the half Verlet list, widening it if needed; returns the list."""
+def _rebuild_py(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy, r_list, nchunks, nl, nh, nn):
+    """Sort by cell, split the sorted molecules into nchunks equal chunks and rebuild the Verlet list,
+    widening it if needed; returns (list, chunk bounds)."""
+    n = xs.shape[0]
     start = _sort(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy)
+    bounds = np.array([n * ch // nchunks for ch in range(nchunks + 1)], dtype=np.int64)
     while True:
-        mx = _build(xs, box, start, ncx, ncy, r_list * r_list, nl, nn)
-        if mx <= nl.shape[1]:
-            return nl
-        nl = np.empty((xs.shape[0], mx + 8), dtype=np.int32)
+        other = np.empty((nchunks, nl.shape[1]), dtype=np.int32)
+        longest = _build(xs, box, start, ncx, ncy, r_list * r_list, bounds, nl, nh, nn, other)
+        if longest + _LANES <= nl.shape[1]:
+            return nl, bounds
+        nl = np.empty((n, longest + 2 * _LANES), dtype=np.int32)
 
 
-def _run_py(x, v, th, om, f, tau, perm, box, c, m, inertia, dt, skin, width, nchunks, n_steps, have_forces,
-         energy_every, energies):
-    """n_steps of velocity Verlet B(dt/2) A(dt) B(dt/2); returns (list builds, list width, initial energy).
+def _run_py(x, v, th, om, f, tau, perm, box, c, mass, inertia, dt, skin, width, nchunks, n_steps, have_forces,
+            energy_every, energies):
+    """n_steps of velocity Verlet B(dt/2) A(dt) B(dt/2), one ``_pass`` per step (the B(dt/2) that ends step
+    k fused with the B(dt/2) A(dt) that starts step k + 1); returns (list builds, list width, initial energy).
 
     x, v, th, om, f, tau, perm are permuted in place (perm[k] = original index of slot k); f, tau end as the
     forces at the final configuration. energies[k] = (potential, kinetic) after step (k + 1) energy_every.
@@ -389,38 +480,39 @@ def _run_py(x, v, th, om, f, tau, perm, box, c, m, inertia, dt, skin, width, nch
         xs[i, 1] = x[i, 1]
         xs[i, 2] = math.cos(th[i])
         xs[i, 3] = math.sin(th[i])
+    xn = np.empty((n, 4))
     x0 = np.empty((n, 2))
     nn = np.empty(n, dtype=np.int64)
-    nl = _rebuild(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy, r_list, np.empty((n, width), dtype=np.int32),
-                  nn)
+    nh = np.empty(n, dtype=np.int64)
+    nl, bounds = _rebuild(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy, r_list, nchunks,
+                          np.empty((n, max(width, 2 * _LANES)), dtype=np.int32), nh, nn)
     builds = 1
-    fbuf = np.empty((nchunks, n, 2))
-    tbuf = np.empty((nchunks, n))
+    fb = np.zeros((n, 2))
+    tb = np.zeros(n)
+    buf = np.empty((nchunks, 8, nl.shape[1]))
+    out = np.zeros((nchunks, 3))
+    hv, hw = 0.5 * dt / mass, 0.5 * dt / inertia
+    half_skin2 = 0.25 * skin * skin
     e0 = 0.0
     if not have_forces:
-        e0 = _forces(xs, box, nl, nn, c, fbuf, tbuf, True)
-        chunk = (n + nchunks - 1) // nchunks
-        for i in range(n):
-            k = min(nchunks, i // chunk + 1)
-            f[i, 0], f[i, 1], tau[i] = fbuf[:k, i, 0].sum(), fbuf[:k, i, 1].sum(), tbuf[:k, i].sum()
-    hv, hw = 0.5 * dt / m, 0.5 * dt / inertia
-    half_skin2 = 0.25 * skin * skin
-    dmax = np.zeros(n)
-    ekin = np.zeros(n)
-    d2 = 0.0
-    if n_steps > 0:
-        d2 = _kick_drift(xs, x0, v, th, om, f, tau, hv, hw, dt, dmax)
+        _pass(xs, xn, x0, v, th, om, f, tau, fb, tb, nl, nh, nn, bounds, box, c, hv, hw, dt, mass, inertia, False,
+              n_steps > 0, buf, out)
+        e0 = out[:, 0].sum()
+    elif n_steps > 0:
+        _kick_drift(xs, xn, x0, v, th, om, f, tau, hv, hw, dt, bounds, out)
     for step in range(n_steps):
-        if d2 > half_skin2:
-            nl = _rebuild(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy, r_list, nl, nn)
+        xs, xn = xn, xs
+        if out[:, 2].max() > half_skin2:
+            nl, bounds = _rebuild(xs, x0, v, om, th, f, tau, perm, box, ncx, ncy, r_list, nchunks, nl, nh, nn)
             builds += 1
-        want = energy_every > 0 and (step + 1) % energy_every == 0
-        epot = _forces(xs, box, nl, nn, c, fbuf, tbuf, want)
-        d2 = _finish(xs, x0, v, th, om, f, tau, fbuf, tbuf, m, inertia, hv, hw, dt, ekin, dmax, step + 1 < n_steps)
-        if want:
+            if nl.shape[1] > buf.shape[2]:
+                buf = np.empty((nchunks, 8, nl.shape[1]))
+        _pass(xs, xn, x0, v, th, om, f, tau, fb, tb, nl, nh, nn, bounds, box, c, hv, hw, dt, mass, inertia, True,
+              step + 1 < n_steps, buf, out)
+        if energy_every > 0 and (step + 1) % energy_every == 0:
             k = (step + 1) // energy_every - 1
-            energies[k, 0] = epot
-            energies[k, 1] = ekin.sum()
+            energies[k, 0] = out[:, 0].sum()
+            energies[k, 1] = out[:, 1].sum()
     for i in range(n):
         x[i, 0] = xs[i, 0] - box[0] * math.floor(xs[i, 0] / box[0])
         x[i, 1] = xs[i, 1] - box[1] * math.floor(xs[i, 1] / box[1])
@@ -439,10 +531,8 @@ def _bind(fn, suffix: str, names: dict):
 
 _rebuild_s = _bind(_rebuild_py, "_s", {"_build": _build_s})
 _rebuild_p = _bind(_rebuild_py, "_p", {"_build": _build_p})
-_run_s = _bind(_run_py, "_s", {"_rebuild": _rebuild_s, "_forces": _forces_s, "_kick_drift": _kick_drift_s,
-                               "_finish": _finish_s})
-_run_p = _bind(_run_py, "_p", {"_rebuild": _rebuild_p, "_forces": _forces_p, "_kick_drift": _kick_drift_p,
-                               "_finish": _finish_p})
+_run_s = _bind(_run_py, "_s", {"_rebuild": _rebuild_s, "_pass": _pass_s, "_kick_drift": _kick_drift_s})
+_run_p = _bind(_run_py, "_p", {"_rebuild": _rebuild_p, "_pass": _pass_p, "_kick_drift": _kick_drift_p})
 
 
 @dataclass(frozen=True)
@@ -450,7 +540,10 @@ class CutoffVerlet:
     """Fast NVE velocity Verlet for ``force_field([CutoffDipolarLJ], box)`` (module docstring).
 
     skin: Verlet-list skin (list radius r_cut + skin, rebuilt when a particle moved > skin / 2).
-    threads: numba threads for the force and update loops (1: the serial compiled kernels).
+    threads: numba threads for the pass and the list build (1: the serial compiled kernels).
+    min_per_thread: fewer molecules per thread than this run the serial kernels (module docstring); None:
+        1024 when the process's OpenMP threads sleep at barriers (OMP_WAIT_POLICY=PASSIVE without
+        GOMP_SPINCOUNT: a futex wake-up per step), else 256 (measured: docs/validation.md).
     Requires r_cut + skin <= min(Lx, Ly) / 2 (a unique minimum image for every listed pair).
     """
 
@@ -459,6 +552,7 @@ class CutoffVerlet:
     dt: float = 0.002
     skin: float = 0.3
     threads: int = 1
+    min_per_thread: int | None = None
     force_field: ForceField = field(init=False, repr=False, compare=False)
     stats: dict = field(init=False, default_factory=dict, repr=False, compare=False)
 
@@ -469,6 +563,8 @@ class CutoffVerlet:
             raise ValueError(f"skin must be positive, got {self.skin}")
         if not (isinstance(self.threads, int) and self.threads >= 1):
             raise ValueError(f"threads must be a positive integer, got {self.threads!r}")
+        if not (self.min_per_thread is None or isinstance(self.min_per_thread, int) and self.min_per_thread >= 1):
+            raise ValueError(f"min_per_thread must be a positive integer, got {self.min_per_thread!r}")
         if self.term.r_cut + self.skin > 0.5 * min(self.params.Lx, self.params.Ly):
             raise ValueError(f"r_cut + skin = {self.term.r_cut + self.skin} exceeds half the box "
                              f"{0.5 * min(self.params.Lx, self.params.Ly)}")
@@ -486,19 +582,25 @@ class CutoffVerlet:
         perm = np.arange(n, dtype=np.int64)
         n_rec = n_steps // energy_every if energy_every > 0 else 0
         energies = np.zeros((max(n_rec, 1), 2))
-        parallel = self.threads > 1
+        per_thread = self.min_per_thread
+        if per_thread is None:
+            sleeping = os.environ.get("OMP_WAIT_POLICY", "").upper() == "PASSIVE" and "GOMP_SPINCOUNT" not in os.environ
+            per_thread = 1024 if sleeping else 256
+        threads = max(1, min(self.threads, numba.config.NUMBA_NUM_THREADS, n // per_thread))
+        parallel = threads > 1
         if parallel:
             old = numba.get_num_threads()
-            numba.set_num_threads(min(self.threads, numba.config.NUMBA_NUM_THREADS))
+            numba.set_num_threads(threads)
         try:
             kernel = _run_p if parallel else _run_s
             builds, width, e0 = kernel(x, v, th, om, f, tau, perm, self.params.box, self.term.constants,
                                        float(self.params.m), float(self.params.inertia), float(self.dt),
-                                       float(self.skin), int(self.stats.get("width", 32)), self.threads, n_steps,
+                                       float(self.skin), int(self.stats.get("width", 32)), threads, n_steps,
                                        c is not None, energy_every, energies)
         finally:
             if parallel:
                 numba.set_num_threads(old)
+        self.stats["threads"] = threads
         self.stats["width"] = width
         self.stats["builds"] = self.stats.get("builds", 0) + builds
         inv = np.empty(n, dtype=np.int64)
