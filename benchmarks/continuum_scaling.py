@@ -304,6 +304,14 @@ def report(path: Path) -> None:
               f"{ns_dip / ns_adv:.1f} | {_ms(r['threshold']['step_s'])} ({min(r['threshold']['poisson_iterations'])}-"
               f"{max(r['threshold']['poisson_iterations'])}) | "
               f"{(base['threshold']['step_s'] / (ranks * r['threshold']['step_s'])) if base else float('nan'):.0%} |")
+    for (n, ranks), r in sorted(runs.items()):
+        if ranks != 2:
+            continue
+        for (m, one), q in sorted(runs.items()):
+            if one == 1 and abs(q["dofs"] - r["dofs"] / 2) <= 0.1 * q["dofs"]:
+                print(f"\nWeak scaling: 1 rank n = {m} ({q['dofs']} DOFs) -> 2 ranks n = {n} ({r['dofs'] / 2:.0f} DOFs per "
+                      f"rank): DOF-steps/s per rank {q['dof_steps_per_s']:.3g} -> {r['dof_steps_per_s'] / 2:.3g}, "
+                      f"efficiency {r['dof_steps_per_s'] / (2 * q['dof_steps_per_s']):.0%}")
     pois = sorted((r["n"], r["ranks"], r) for r in records if r["kind"] == "poisson")
     if pois:
         print(f"\n| n | P2 DOFs | ranks | CG + GAMG iterations | solve (ms) | iterations, threshold {GAMG_THRESHOLD} "
