@@ -45,7 +45,7 @@ from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.limiters import CellData, PositivityLimiter
 from hydrobridge.continuum.output import FieldWriter
-from hydrobridge.continuum.poisson import PoissonSolver
+from hydrobridge.continuum.poisson import OPTIONS_PREFIX, PoissonSolver
 from hydrobridge.meshes.sheets import sheet_pair_mesh
 
 comm = MPI.COMM_WORLD
@@ -117,20 +117,25 @@ def timed_calls(fn, repeat: int) -> float:
     return float(np.median(times))
 
 
-GAMG_THRESHOLD = 0.02
+THRESHOLD = 0.02
+GAMG_THRESHOLD = {"pc_gamg_threshold": THRESHOLD}
+WITH_GUESS = {"pc_gamg_threshold": THRESHOLD, "ksp_initial_guess_nonzero": True}
 
 
-def set_gamg_threshold(poisson: PoissonSolver, threshold: float) -> None:
-    """Rebuild the GAMG hierarchy of a PoissonSolver with the strength-of-connection threshold
-    (-pc_gamg_threshold; PoissonSolver keeps PETSc's default)."""
-    prefix = f"scaling{id(poisson)}_"
-    PETSc.Options()[prefix + "pc_gamg_threshold"] = threshold
-    pc = poisson.ksp.getPC()
-    pc.reset()
-    pc.setOptionsPrefix(prefix)
-    pc.setFromOptions()
-    poisson.ksp.setOperators(poisson.A)
-    poisson.ksp.setUp()
+def apply_poisson_options(poisson: PoissonSolver, options: dict) -> None:
+    """Set PETSc options with the PoissonSolver prefix (as PETSC_OPTIONS would) on a built solver: the
+    preconditioner is rebuilt (GAMG hierarchy); the options are removed again, so later solvers keep the defaults."""
+    database = PETSc.Options()
+    for key, value in options.items():
+        database[OPTIONS_PREFIX + key] = value
+    try:
+        poisson.ksp.getPC().reset()
+        poisson.ksp.setFromOptions()
+        poisson.ksp.setOperators(poisson.A)
+        poisson.ksp.setUp()
+    finally:
+        for key in options:
+            database.delValue(OPTIONS_PREFIX + key)
 
 
 LOGGED_EVENTS = ("VecScatterBegin", "VecTDot", "VecNorm", "VecDot", "VecMDot", "MatMult", "PCApply")
@@ -211,12 +216,10 @@ def measure(n: int, steps: int, scratch: Path) -> dict:
     load_s = timed_calls(lambda: load_checkpoint(ck, {"state": fluid.state}, ids), 3)
 
     variants = {"default": {"poisson_log": logged_solve(poisson, fluid.time)}}
-    # the same steps with the Poisson options of docs/performance.md: GAMG strength threshold, then also the
-    # previous solve's psi as the initial guess of CG
-    set_gamg_threshold(poisson, GAMG_THRESHOLD)
-    for name in ("threshold", "threshold_guess"):
-        if name == "threshold_guess":
-            poisson.ksp.setInitialGuessNonzero(True)
+    # the same steps with the Poisson options of docs/performance.md (-poisson_pc_gamg_threshold 0.02, then also
+    # -poisson_ksp_initial_guess_nonzero: the previous solve's psi starts CG)
+    for name, options in (("threshold", GAMG_THRESHOLD), ("threshold_guess", WITH_GUESS)):
+        apply_poisson_options(poisson, options)
         fluid.step(dt)
         step_times, its = [], []
         for _ in range(steps):
@@ -251,7 +254,7 @@ def measure(n: int, steps: int, scratch: Path) -> dict:
         "owned_cells": comm.gather(cells.size_local, root=0),
         "advection_dofs": advection_dofs, "advection_step_s": advection_s,
         "advection_dof_steps_per_s": advection_dofs / advection_s,
-        "poisson_log": variants["default"]["poisson_log"], "gamg_threshold": GAMG_THRESHOLD,
+        "poisson_log": variants["default"]["poisson_log"], "gamg_threshold": THRESHOLD,
         "threshold": variants["threshold"], "threshold_guess": variants["threshold_guess"],
     }
     return record
@@ -266,9 +269,9 @@ def poisson_iterations(n: int) -> dict:
                            facet_tags=sp.facet_tags, forcing=FORCING)
     record = {"kind": "poisson", "ranks": comm.size, "n": n, "poisson_dofs": solver.V.dofmap.index_map.size_global,
               "load_average": os.getloadavg()}
-    for label, threshold in (("default", None), ("threshold", GAMG_THRESHOLD)):
-        if threshold is not None:
-            set_gamg_threshold(solver, threshold)
+    for label, options in (("default", None), ("threshold", GAMG_THRESHOLD)):
+        if options is not None:
+            apply_poisson_options(solver, options)
         counts, times = [], []
         for t in (0.0, 0.3, 0.6):                       # the first solve includes the GAMG set-up
             comm.barrier()
@@ -319,7 +322,7 @@ def report(path: Path) -> None:
                       f"efficiency {r['dof_steps_per_s'] / (2 * q['dof_steps_per_s']):.0%}")
     pois = sorted((r["n"], r["ranks"], r) for r in records if r["kind"] == "poisson")
     if pois:
-        print(f"\n| n | P2 DOFs | ranks | CG + GAMG iterations | solve (ms) | iterations, threshold {GAMG_THRESHOLD} "
+        print(f"\n| n | P2 DOFs | ranks | CG + GAMG iterations | solve (ms) | iterations, threshold {THRESHOLD} "
               "| solve (ms) |\n|---|---|---|---|---|---|---|")
         for n, ranks, r in pois:
             d, t = r["default"], r["threshold"]
@@ -425,7 +428,7 @@ def main(argv: list[str] | None = None) -> None:
         for n in args.sizes:
             rec = poisson_iterations(n)
             say(f"n = {n}: P2 dofs {rec['poisson_dofs']}, iterations {rec['default']['iterations']} (default), "
-                f"{rec['threshold']['iterations']} (GAMG threshold {GAMG_THRESHOLD})")
+                f"{rec['threshold']['iterations']} (GAMG threshold {THRESHOLD})")
             append(args.out, rec)
         return
     scratch = Path(comm.bcast(tempfile.mkdtemp(prefix="continuum_scaling_") if comm.rank == 0 else None, root=0))
