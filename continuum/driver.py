@@ -13,7 +13,8 @@ output folder:
 
 * ``fields.bp``       VTX time series for ParaView, every ``output_every`` steps,
 * ``diagnostics.csv`` one row per ``diagnostics_every`` steps (time, step, the model's diagnostics),
-* ``checkpoint.npz``  every ``checkpoint_every`` steps, atomically (see :mod:`hydrobridge.continuum.checkpoint`),
+* ``checkpoint/``     every ``checkpoint_every`` steps, atomically, one block file per rank and no gathering on
+                      one rank (see :mod:`hydrobridge.continuum.checkpoint`),
 * ``run.json``        the model's ``metadata()`` (if it has one: equations, closures, mesh) and the run record,
 
 and ``resume=True`` continues from the checkpoint: the CSV is truncated to the checkpoint's step so
@@ -85,7 +86,8 @@ def advance(model: Model, dt: float | None, steps: int, observers: Sequence[Obse
 
 
 class Checkpoints:
-    """checkpoint.npz every `every` steps after `start` (the step the run started or resumed from)."""
+    """A checkpoint folder (:mod:`hydrobridge.continuum.checkpoint`) every `every` steps after `start` (the step
+    the run started or resumed from)."""
 
     def __init__(self, path: Path, cell_input_ids: np.ndarray, every: int, start: int = 0, label: str = "run") -> None:
         self.path, self.ids, self.every, self.start, self.label = path, cell_input_ids, every, start, label
@@ -195,7 +197,7 @@ def run(model: Model, settings: RunSettings, out: str | Path, cell_input_ids: np
     if comm.rank == 0:
         out.mkdir(parents=True, exist_ok=True)
     comm.barrier()
-    ckpt, csv_path = out / "checkpoint.npz", out / "diagnostics.csv"
+    ckpt, csv_path = out / "checkpoint", out / "diagnostics.csv"
     start = 0
     if resume:
         model.time, start, _ = load_checkpoint(ckpt, model.checkpoint_fields(), cell_input_ids)

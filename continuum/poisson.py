@@ -13,7 +13,8 @@ facets. Weak form, for every test function v:
 
 (the boundary term of -div P vanishes on a periodic box; with electrodes P . n = 0 is assumed on
 them). The operator is assembled once; each solve assembles only the right-hand side. PETSc CG
-with algebraic multigrid (GAMG), the constant nullspace removed on periodic boxes.
+with algebraic multigrid (GAMG), the constant nullspace removed on periodic boxes; PETSc options with the
+prefix ``poisson_`` (:data:`OPTIONS_PREFIX`) change the Krylov method or preconditioner of every solver.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ from petsc4py import PETSc
 from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.meshes.sheets import SHEET_A, SHEET_B
 
-__all__ = ["PoissonSolver", "sheet_charge_form"]
+__all__ = ["PoissonSolver", "sheet_charge_form", "OPTIONS_PREFIX"]
+
+#: prefix of the PETSc options that reach every PoissonSolver's KSP and PC, e.g.
+#: PETSC_OPTIONS="-poisson_pc_gamg_threshold 0.02 -poisson_ksp_initial_guess_nonzero" (docs/performance.md)
+OPTIONS_PREFIX = "poisson_"
 
 
 def sheet_charge_form(v: ufl.Argument, facet_tags: dmesh.MeshTags, sigma0: float) -> ufl.Form:
@@ -109,6 +114,8 @@ class PoissonSolver:
         ksp.setType("cg")
         ksp.getPC().setType("gamg")
         ksp.setTolerances(rtol=rtol, atol=1e-50, max_it=1000)
+        ksp.setOptionsPrefix(OPTIONS_PREFIX)    # PETSc options "-poisson_..." override the settings above
+        ksp.setFromOptions()
         self.ksp = ksp
         self.psi = fem.Function(V, name="psi")
         volume = msh.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(msh, 1.0) * ufl.dx(domain=msh))))

@@ -6,7 +6,7 @@ potential drop gives eps_nn, and eps_xx, eps_yy, eps_xy form the complex 2x2 ten
 summary.json (frequencies, tensors, the closure's analytic eps(w), errors, the macroscopic check;
 provenance, units, conventions: docs/outputs.md), eps.png (Re and Im of eps_xx, eps_yy against w, log
 axis), and for the middle frequency a two-period field run through the driver in field_run/ (fields.bp for
-ParaView with `field_frames` frames, diagnostics.csv, checkpoint.npz).
+ParaView with `field_frames` frames, diagnostics.csv, checkpoint/).
 
     mpiexec -n 2 python -m hydrobridge.demos.permittivity_continuum --out out/eps --closure debye
 """
@@ -25,6 +25,7 @@ import numpy as np
 from mpi4py import MPI
 
 from hydrobridge.closures.rotational import Debye, DipolarParameters, GradRotational
+from hydrobridge.continuum.checkpoint import checkpoint_exists
 from hydrobridge.continuum.dipolar import DipolarFluid
 from hydrobridge.continuum.forcing import SheetForcing
 from hydrobridge.continuum.driver import RunSettings, run
@@ -194,7 +195,7 @@ def run_study(config: dict, out: Path, resume: bool = False) -> dict:
         field_run = run(fluid, RunSettings(dt=period / per, steps=steps,
                                            output_every=-(-steps // frames) if frames else 0,
                                            checkpoint_every=max(1, per // 4)), field_dir, sp.domain.cell_input_ids,
-                        resume=resume and (field_dir / "checkpoint.npz").exists(), label="field_run")
+                        resume=resume and checkpoint_exists(field_dir / "checkpoint"), label="field_run")
     final = fluid.diagnostics()
     summary = {"study": "eps_eff(w) of the dipolar continuum, sheet-pair lock-in (docs/theory.md §3-§4)",
                "config": config, "closure": closure.to_dict(), "parameters": par.__dict__, "chi_s": chi,

@@ -24,7 +24,7 @@ def test_permittivity_continuum_demo(tmp_path):
     summary = eps_main(["--quick", "--omegas", "1.0", "--out", str(tmp_path)])
     row = summary["sweep"][0]
     assert row["relative_error_xx"] < 5e-3 and row["anisotropy"] < 1e-3
-    for name in ("summary.json", "eps.png", "field_run/diagnostics.csv", "field_run/checkpoint.npz"):
+    for name in ("summary.json", "eps.png", "field_run/diagnostics.csv", "field_run/checkpoint/manifest.json"):
         assert (tmp_path / name).exists(), name
 
 

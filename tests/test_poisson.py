@@ -107,3 +107,28 @@ def test_bad_permittivity_and_electrodes_raise():
         PoissonSolver(V, -1.0)
     with pytest.raises(ValueError, match="dirichlet"):
         PoissonSolver(V, 1.0, dirichlet={ELECTRODE_LEFT: 0.0})
+
+
+def test_petsc_options_with_the_poisson_prefix_reach_the_solver():
+    """-poisson_pc_gamg_threshold changes the GAMG hierarchy (fewer CG iterations on P2), not the solution."""
+    from petsc4py import PETSc
+
+    from hydrobridge.continuum.poisson import OPTIONS_PREFIX
+
+    sp = sheet_pair_mesh(MPI.COMM_SELF, "x", 32, 32)
+    V = fem.functionspace(sp.mesh, ("Lagrange", 2))
+
+    def solve():
+        solver = PoissonSolver(V, 1.0, facet_tags=sp.facet_tags, forcing=SheetForcing(1.0))
+        psi = solver.solve().x.array.copy()
+        return psi, solver.ksp.getIterationNumber()
+
+    psi, its = solve()
+    options = PETSc.Options()
+    options[OPTIONS_PREFIX + "pc_gamg_threshold"] = 0.02
+    try:
+        psi_threshold, its_threshold = solve()
+    finally:
+        options.delValue(OPTIONS_PREFIX + "pc_gamg_threshold")
+    assert its_threshold < its
+    np.testing.assert_allclose(psi_threshold, psi, rtol=0, atol=1e-10 * np.max(np.abs(psi)))
