@@ -142,8 +142,8 @@ def plot_nonlocal(block: dict, path: Path) -> None:
         right.plot(k, eps, style, color=colour, marker=".", label=label)
         if "eps_T" in block[key]:
             right.plot(k, block[key]["eps_T"], "^", color=colour, mfc="none", label=f"{label}: eps_T")
-    left.set(xlabel="k", ylabel="1 / eps_L(k)", title="inverse longitudinal permittivity")
-    right.set(xlabel="k", ylabel="eps(k)", title="static eps_L(k), eps_T(k)")
+    left.set(xlabel="wavenumber k  [1/s]", ylabel="eps0 / eps_L(k)", title="inverse longitudinal permittivity")
+    right.set(xlabel="wavenumber k  [1/s]", ylabel="eps_L(k) / eps0,  eps_T(k) / eps0", title="static eps_L(k), eps_T(k)")
     for ax in (left, right):
         ax.legend(fontsize=7)
     fig.tight_layout()
