@@ -169,6 +169,15 @@ def test_undamped_grad_sheets_excite_w_L_and_damped_modes_only(orientation, tran
     assert translation or at_w_L.all()
 
 
+def test_ssprk3_amplification_is_one_shu_osher_step_of_a_linear_mode():
+    """R(z) of free_mode_lockin against the three stages of the stepper (continuum/dg.py) on u' = lambda u."""
+    for z in (0.3j, -0.2 + 0.5j, 1.1j, -0.05):
+        u1 = 1 + z
+        u2 = 0.75 + 0.25 * (u1 + z * u1)
+        u3 = 1 / 3 + 2 / 3 * (u2 + z * u2)
+        assert abs(ssprk3_amplification(z) - u3) < 1e-15
+
+
 def test_free_mode_lockin_recovers_the_forced_amplitude_exactly():
     """Synthetic SSP-RK3 record: the forced part plus a free mode advancing by R(i w_L dt) per step, slightly damped
     by the stepper (|R| < 1); the plain lock-in is off, the fit is exact; a free frequency at omega is refused."""
