@@ -1,7 +1,6 @@
 """eps_L(k), eps_T(k) of the MD from equilibrium fluctuations (docs/theory.md (4.18)-(4.23)): the modes against
 direct pair sums, ideal rotors against (4.23), the k -> 0 limit against the static fluctuation formula (4.9)."""
 
-import math
 
 import numpy as np
 import pytest
