@@ -8,6 +8,10 @@ ensembles (error bars over realisations) and three gBBGKY truncations (VARIANTS:
 collective term, (5.16)-(5.18) with (5.19)) on one PNG, numbers in summary.json. Agreement is reported for the kurtosis
 level and for its change since t = 0 (same realisations, so the sampling noise of the initial state cancels),
 and as the slope d kurtosis / d t_bar in the kinetic regime t_bar >= 0.05 (MD slope with jackknife error).
+--parity also runs every case at -V0 from the same initial states and splits the kurtosis change into its even
+and odd parts in V0 (docs/theory.md (5.32)-(5.34): the even part is what the leading order (5.15) predicts, the odd
+part what the (5.16)-(5.18) terms add), MD against each gBBGKY variant, on a second PNG; --v0 replaces the
+cases' V0 (e.g. a weaker coupling of the same potential).
 
     python -m hydrobridge.demos.hard_rods_relaxation --out out/hard_rods [--quick] [--n-real R] [--t-bar-end TB [TB2]]
     mpiexec -n 2 python -m hydrobridge.demos.hard_rods_relaxation ...   (realisations split over ranks)
@@ -24,6 +28,7 @@ Measured results (tables of the truncations against MD, ring-size check, cost, t
 reproduce them): docs/validation.md, "Relaxation of the boosted hard-rod state".
 """
 import argparse
+import dataclasses
 import itertools
 import json
 import os
@@ -36,7 +41,8 @@ import numpy as np
 from hydrobridge.particles.hard_rods.ensemble import RodSystem
 from hydrobridge.particles.hard_rods.observables import boosted_kurtosis
 from hydrobridge.particles.hard_rods.potential import PHI3, PHI6
-from hydrobridge.particles.hard_rods.relaxation import agreement, gbbgky_relaxation, md_relaxation, time_scale
+from hydrobridge.particles.hard_rods.relaxation import (KINETIC_START, agreement, gbbgky_relaxation, kinetic_fit,
+                                                        md_relaxation, parity_parts, parity_split, time_scale)
 from hydrobridge.provenance import StageClock, describe_run, summary_line
 
 # figure 2's two cases, then controls run only when asked for (--case 2 3 4): each potential at the other's V0
@@ -113,6 +119,39 @@ def plot(results: list[dict], path: str) -> None:
     fig.savefig(path, dpi=120)
 
 
+def plot_parity(results: list[dict], path: str) -> None:
+    """Even and odd parts in V0 of the kurtosis change (parity_split / parity_parts), MD and gBBGKY variants."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    colours = itertools.cycle(("tab:brown", "tab:red", "tab:olive", "tab:purple", "tab:blue"))
+    for res, color in zip(results, colours):
+        tb, md, kin = res["t_bar"], res["parity"]["md"], res["parity"]["gbbgky"]
+        for ax, part in zip(axes, ("even", "odd")):
+            ax.errorbar(tb, md[part], md[f"{part}_err"], fmt="o", ms=3, color=color, label=f"MD {res['case']}")
+            for (name_v, k), style in zip(kin.items(), ("-", "--", ":")):
+                ax.plot(tb, k[part], style, color=color, label=f"gBBGKY {name_v}")
+    for ax, part in zip(axes, ("even", "odd")):
+        ax.axhline(0.0, color="k", lw=0.5)
+        ax.set(xlabel=r"$\bar t$", ylabel=f"kurtosis change, {part} part in V0",
+               title={"even": "[k(+V0) + k(-V0)]/2 - k(0)", "odd": "[k(+V0) - k(-V0)]/2"}[part])
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def _parity(md: dict, md_minus: dict, kin: dict, kin_minus: dict, t_bar: np.ndarray, start: float) -> dict:
+    """Even / odd parts of the MD (jackknife over realisation pairs) and of each gBBGKY variant, with slopes over
+    t_bar >= start."""
+    out = {"md": parity_split(t_bar, md["moments"], md_minus["moments"], start), "gbbgky": {}}
+    for name_v in kin:
+        even, odd = parity_parts(kin[name_v]["kurtosis"], kin_minus[name_v]["kurtosis"])
+        out["gbbgky"][name_v] = {"even": even, "odd": odd, "slope_even": kinetic_fit(t_bar, even, start),
+                                 "slope_odd": kinetic_fit(t_bar, odd, start)}
+    return out
+
+
 def _jsonable(x):
     if isinstance(x, dict):
         return {k: _jsonable(v) for k, v in x.items()}
@@ -152,12 +191,22 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--trajectory-every", type=int, default=0,
                    help="samples between H5MD frames of realisation 0 of each case, written to "
                         "OUT/md/trajectories/case<k>.h5 (0: none; only samples computed by this run)")
+    p.add_argument("--parity", action="store_true",
+                   help="also run each case at -V0 from the same initial states and report the even and odd parts "
+                        "in V0 of the kurtosis change (MD and gBBGKY)")
+    p.add_argument("--v0", type=float, nargs="+", default=None,
+                   help="replace the cases' V0 (one for all or one per case; t_bar scales with V0^2)")
+    p.add_argument("--kinetic-start", type=float, default=KINETIC_START,
+                   help=f"t_bar at which the kinetic regime of the slopes starts (default {KINETIC_START:g}; with a weaker "
+                        f"--v0 the same real time is at a smaller t_bar)")
     p.add_argument("--ring", type=float, default=RING,
                    help=f"ring length (finite-size checks; default that of figure 2, {RING:g}); the default number of "
                         f"gBBGKY ring modes scales with it (same k_max)")
     args = p.parse_args(argv)
     if args.trajectory_every < 0:
         raise ValueError(f"--trajectory-every: expected a non-negative number of samples, got {args.trajectory_every}")
+    if args.kinetic_start < 0:
+        raise ValueError(f"--kinetic-start: expected a t_bar >= 0, got {args.kinetic_start:g}")
     n_rods = DENSITY * args.ring
     if not (n_rods >= 2 and abs(n_rods - round(n_rods)) < 1e-9):
         raise ValueError(f"--ring: expected a length holding a whole number >= 2 of rods at density {DENSITY:g} "
@@ -168,28 +217,39 @@ def main(argv: list[str] | None = None) -> None:
     dt_bar = args.dt_bar or (0.0025 if args.quick else 0.0125)
     grid = args.grid or ((36, 80 * args.ring / RING, 2.0) if args.quick else (72, 125 * args.ring / RING, 1.0))
     grid = (int(grid[0]), int(round(grid[1])), float(grid[2]))
+    v0s = _per_case("--v0", args.v0, len(args.case)) if args.v0 else [CASES[c][2] for c in args.case]
+    if any(v <= 0 for v in v0s):
+        raise ValueError(f"--v0: expected positive strengths (--parity adds -V0), got {v0s}")
     comm = _comm()
     rank = comm.Get_rank() if comm is not None else 0
     os.makedirs(args.out, exist_ok=True)
     clock = StageClock()
     results = []
-    for case, tb_end, n_r, h in zip(args.case, t_bar_end, n_real, steps):
-        name, kind, v0 = CASES[case]
+    for case, tb_end, n_r, h, v0 in zip(args.case, t_bar_end, n_real, steps, v0s):
+        name, kind, _ = CASES[case]
+        name = f"{name.split(', V0=')[0]}, V0={v0:g}"
         system = RodSystem(kind=kind, v0=v0, a=A, xi=XI, beta=BETA, theta0=THETA0, ring=args.ring,
                            n=int(round(DENSITY * args.ring)), h=h)
         scale = time_scale(system)
         dt_sample = h * max(1, round(dt_bar / scale / h))
         with clock.stage("md"), rod_trajectory(system, args.trajectory_every if rank == 0 else 0,
                                                  Path(args.out), case) as observe:
-            md = md_relaxation(system, n_r, tb_end / scale, dt_sample, comm, args.out, observe=observe)
+            md = md_relaxation(system, n_r, tb_end / scale, dt_sample, comm, args.out, observe=observe,
+                               start=args.kinetic_start)
+            if args.parity:
+                md_minus = md_relaxation(dataclasses.replace(system, v0=-v0), n_r, tb_end / scale, dt_sample, comm,
+                                         args.out, start=args.kinetic_start)
         if rank != 0 or args.md_only:
             continue
         with clock.stage("gbbgky"):
             kin = {name_v: gbbgky_relaxation(system, md["t"], *grid, terms) for name_v, terms in VARIANTS.items()}
+            if args.parity:
+                kin_minus = {name_v: gbbgky_relaxation(dataclasses.replace(system, v0=-v0), md["t"], *grid, terms)
+                             for name_v, terms in VARIANTS.items()}
         t_bar = md["t"] * scale
         results.append({"case": name, "v0": v0, "t": md["t"], "t_bar": t_bar, "md": md, "gbbgky": kin,
                         "kurtosis_initial_exact": boosted_kurtosis(BETA, THETA0),
-                        "agreement": {name_v: agreement(md, k, t_bar) for name_v, k in kin.items()}})
+                        "agreement": {name_v: agreement(md, k, t_bar, args.kinetic_start) for name_v, k in kin.items()}})
         print(f"{name}: MD kurtosis {md['kurtosis'][0]:.3f} -> {md['kurtosis'][-1]:.3f} +- "
               f"{md['kurtosis_err'][-1]:.3f} (change {md['kurtosis_change'][-1]:.3f} +- "
               f"{md['kurtosis_change_err'][-1]:.3f}); MD energy rel. err {md['energy_rel_err']:.1e}; "
@@ -203,9 +263,24 @@ def main(argv: list[str] | None = None) -> None:
                   f"{_fmt(agr['mean_change_diff_kinetic'])}; d kurtosis/d t_bar {_fmt(agr['kurtosis_slope_kinetic'])} "
                   f"vs MD {_fmt(md['kurtosis_slope_kinetic'])} +- {_fmt(md['kurtosis_slope_kinetic_err'])}); "
                   f"wall {k['wall_s']:.0f}s", flush=True)
+        if args.parity:
+            results[-1]["parity"] = _parity(md, md_minus, kin, kin_minus, t_bar, args.kinetic_start)
+            results[-1]["md_minus_v0"], results[-1]["gbbgky_minus_v0"] = md_minus, kin_minus
+            par = results[-1]["parity"]
+            print(f"   parity in V0, kinetic slopes d kurtosis/d t_bar: MD even {_fmt(par['md']['slope_even'])} +- "
+                  f"{_fmt(par['md']['slope_even_err'])}, odd {_fmt(par['md']['slope_odd'])} +- "
+                  f"{_fmt(par['md']['slope_odd_err'])}; " + "; ".join(
+                      f"gBBGKY {name_v} even {_fmt(k['slope_even'])}, odd {_fmt(k['slope_odd'])}"
+                      for name_v, k in par["gbbgky"].items()), flush=True)
     if rank == 0 and not args.md_only:
         plot(results, os.path.join(args.out, "hard_rods_relaxation.png"))
+        if args.parity:
+            plot_parity(results, os.path.join(args.out, "hard_rods_parity.png"))
+        for res in results:                      # per-realisation moments: in the checkpoints, not the summary
+            for md_run in (res["md"], res.get("md_minus_v0", {})):
+                md_run.pop("moments", None)
         summary = {"quick": args.quick, "ring": args.ring, "n_real": n_real, "t_bar_end": t_bar_end, "h": steps,
+                   "parity": args.parity, "kinetic_start": args.kinetic_start,
                    "cases": results, **describe_run(args.out, clock, None, "hard_rods", ERRORS)}
         with open(os.path.join(args.out, "summary.json"), "w") as f:
             json.dump(_jsonable(summary), f, indent=1)

@@ -6,7 +6,7 @@ bars), ghd (v_eff, flux Jacobian, diffusion matrix, covariance), gbbgky (docs/th
 structure (g(r) and pressure of snapshots), thermostat (Andersen-thermostatted MD), equilibrium (Monte Carlo
 g(r)), bump (MD of a density bump, the particle rung of the 1D ladder), relaxation (MD / gBBGKY drivers and
 kinetic-regime estimators of the boosted-state relaxation), propagator_test (free-rod probe current of MD states
-against the gBBGKY pair operator alone).
+against the gBBGKY pair operator alone, and the source check (5.34)).
 
 The names below are imported from their modules on first use (``import hydrobridge.particles.hard_rods``
 compiles nothing).
@@ -29,9 +29,11 @@ _EXPORTS: dict[str, str] = {
     "md_realisation": "bump", "mirrored_pair_sample": "bump",
     "KINETIC_START": "relaxation", "time_scale": "relaxation", "kinetic_fit": "relaxation",
     "kinetic_slope": "relaxation", "ensemble_relaxation": "relaxation", "md_relaxation": "relaxation",
-    "gbbgky_relaxation": "relaxation", "agreement": "relaxation",
+    "gbbgky_relaxation": "relaxation", "agreement": "relaxation", "parity_parts": "relaxation",
+    "parity_split": "relaxation",
     "free_evolution": "propagator_test", "md_probe_current": "propagator_test",
     "gbbgky_probe_current": "propagator_test", "probe_weights": "propagator_test",
+    "tonks_force_variance": "propagator_test", "source_force_variance": "propagator_test",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,5 +1,7 @@
-"""The pair propagator alone: MD states with the potential switched off against the gBBGKY pair operator
-without source (docs/theory.md (5.28)-(5.31)).
+"""Split tests of the gBBGKY's leading order against MD: the pair propagator alone, MD states with the potential
+switched off against the gBBGKY pair operator without source (docs/theory.md (5.28)-(5.31)), and the source at t = 0
+(5.34), the mean squared force of the Tonks gas against its long-wavelength form (``tonks_force_variance``,
+``source_force_variance``).
 
 At a time t0 the interaction is switched off. The hard rods then move freely, and the probe current
 
@@ -24,11 +26,13 @@ import numba
 import numpy as np
 
 from . import gbbgky as gb
+from .ensemble import RodSystem, table
 from .md import forces
 from .observables import jackknife
 
 __all__ = ["free_evolution", "probe_weights", "md_probe_current", "propagate_correlation",
-           "gbbgky_probe_current", "integral_ratio", "trapezoid_integral"]
+           "gbbgky_probe_current", "integral_ratio", "trapezoid_integral", "tonks_force_variance",
+           "source_force_variance"]
 
 
 def free_evolution(y: np.ndarray, u: np.ndarray, a: float, ring: float, s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -163,3 +167,28 @@ def integral_ratio(md_integrals: np.ndarray, reference: np.ndarray) -> tuple[np.
     """MD over gBBGKY ratio of a probe integral, md_integrals (R, ...) per realisation, reference (...) from the
     deterministic gBBGKY: value and jackknife error over realisations (observables.jackknife)."""
     return jackknife(md_integrals, lambda m: m / reference)
+
+
+def tonks_force_variance(system: RodSystem, n_samples: int, seed: int = 0) -> tuple[float, float]:
+    """Left side of (5.34): the mean squared force <F_1^2> on a rod of the Tonks gas of `system` (N rods of length a
+    on its ring, contracted positions independent and uniform: the positions of the figure-2 initial state), with
+    the system's tabulated ring potential. Direct sampling of n_samples configurations: mean and standard error."""
+    if n_samples < 2:
+        raise ValueError(f"n_samples: expected at least 2 configurations, got {n_samples}")
+    rng = np.random.default_rng(seed)
+    tab, f = table(system), np.empty(system.n)
+    values = np.empty(n_samples)
+    for i in range(n_samples):
+        forces(np.sort(rng.uniform(0.0, system.ring - system.n * system.a, system.n)), system.a, tab,
+               system.table_dx, system.ring, f)
+        values[i] = np.mean(f * f)
+    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(n_samples))
+
+
+def source_force_variance(system: RodSystem) -> float:
+    """Right side of (5.34): (1 - a N)^2 N int V_L'(z)^2 dz over the ring (N = n / L the density), the mean squared
+    force that the source bold C (5.11) of the gBBGKY implies at t = 0: d^2 rho / dt^2 = this times rho''."""
+    density = system.n / system.ring
+    tab = table(system)
+    x = np.arange(tab.shape[1]) * system.table_dx          # V_L' is odd: twice the integral over [0, L/2]
+    return float((1.0 - system.a * density) ** 2 * density * 2.0 * np.trapezoid(tab[1] ** 2, x))

@@ -7,7 +7,9 @@ is t_bar >= ``KINETIC_START`` (after the correlation build-up, where E_kin is ne
 relaxation rate is the least-squares slope d kappa / d t_bar there (``kinetic_fit``), with a jackknife
 error over realisations for MD data (``kinetic_slope``, on per-realisation raw velocity moments, so it
 applies to a user's ensembles too). ``agreement`` compares a gBBGKY run with the MD: levels, changes since
-t = 0 (the sampling noise of the initial state cancels) and kinetic slopes.
+t = 0 (the sampling noise of the initial state cancels) and kinetic slopes. ``parity_split`` separates the MD
+kurtosis change of ensembles run at +V0 and -V0 from the same initial states into its even and odd parts in V0
+(docs/theory.md (5.32)-(5.34)), which the gBBGKY truncation orders predict separately (``parity_parts``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from .observables import jackknife, kurtosis_from_moments, mean_and_error, resca
 
 __all__ = ["KINETIC_START", "time_scale", "kinetic_fit", "kinetic_slope", "ensemble_relaxation", "md_checkpoint_stem",
            "md_relaxation",
-           "gbbgky_relaxation", "agreement"]
+           "gbbgky_relaxation", "agreement", "parity_parts", "parity_split"]
 
 KINETIC_START: float = 0.05       # t_bar at which the kinetic regime starts (end of the correlation build-up)
 
@@ -55,16 +57,17 @@ def kinetic_slope(moments: np.ndarray, t_bar: np.ndarray,
     return float(value[0]), float(err[0])
 
 
-def ensemble_relaxation(times: np.ndarray, obs: np.ndarray, n: int, scale: float) -> dict:
+def ensemble_relaxation(times: np.ndarray, obs: np.ndarray, n: int, scale: float,
+                        start: float = KINETIC_START) -> dict:
     """Reduced observables of an MD ensemble: obs (R, S, 8) per realisation and time with the columns
     ensemble.OBS_NAMES; n rods; scale = d t_bar / d t. Kurtosis level and change since t = 0 with jackknife
-    errors, kinetic slope, kinetic energy (change) per particle with standard errors, mean interaction
+    errors, kinetic slope (over t_bar >= start), kinetic energy (change) per particle with standard errors, mean interaction
     energy, largest relative energy error, momentum error, smallest gap and number of collisions."""
     if obs.ndim != 3 or obs.shape[1] != times.size or obs.shape[2] != len(ens.OBS_NAMES):
         raise ValueError(f"obs: expected shape (R, {times.size}, {len(ens.OBS_NAMES)}), got {obs.shape}")
     kurt, kerr = jackknife(obs[:, :, :4], kurtosis_from_moments)
     dkurt, dkerr = jackknife(obs[:, :, :4], lambda m: kurtosis_from_moments(m) - kurtosis_from_moments(m[:1]))
-    slope, slope_err = kinetic_slope(obs[:, :, :4], times * scale)
+    slope, slope_err = kinetic_slope(obs[:, :, :4], times * scale, start)
     ekin, ekin_err = mean_and_error(obs[:, :, 4])
     dekin, dekin_err = mean_and_error(obs[:, :, 4] - obs[:, :1, 4])   # change per realisation: small errors
     energy = obs[:, :, 4] + obs[:, :, 5]
@@ -86,14 +89,16 @@ def md_checkpoint_stem(system: ens.RodSystem, n_real: int, dt_sample: float) -> 
 def md_relaxation(system: ens.RodSystem, n_real: int, t_end: float, dt_sample: float, comm=None,
                   checkpoint_dir: str | None = None, seed: int = 2024,
                   observe: Callable[[ens.EnsembleState], None] | None = None,
-                  part: tuple[int, int] | None = None) -> dict | None:
+                  part: tuple[int, int] | None = None, start: float = KINETIC_START) -> dict | None:
     """MD ensemble (ensemble.run_ensemble) of the boosted state sampled every dt_sample up to t_end;
-    ensemble_relaxation on rank 0 (None elsewhere), with wall time, n_real and h. observe(state) after each
+    ensemble_relaxation on rank 0 (None elsewhere), with wall time, n_real, h and the per-realisation raw velocity
+    moments (R, S, 4) (kinetic_slope, parity_split). observe(state) after each
     sample this process computes (e.g. particles.h5md.rod_observer writing a trajectory).
 
     The checkpoint in checkpoint_dir is named without t_end: a longer run of the same ensemble is reused
     (and cut at t_end), a shorter one is continued. part = (p, P): only rank p's share of a P-rank run
-    (ensemble.run_ensemble), the observables of those realisations."""
+    (ensemble.run_ensemble), the observables of those realisations. start: t_bar at which the kinetic regime
+    starts (ensemble_relaxation)."""
     n_samples = int(round(t_end / dt_sample))
     t0 = time.perf_counter()
     t_run = n_samples * dt_sample
@@ -104,8 +109,9 @@ def md_relaxation(system: ens.RodSystem, n_real: int, t_end: float, dt_sample: f
     if res is None:
         return None
     keep = res["times"] <= t_run * (1 + 1e-9)   # a longer checkpoint is cut at this run's end
-    out = ensemble_relaxation(res["times"][keep], res["obs"][:, keep], system.n, time_scale(system))
-    return {**out, "wall_s": time.perf_counter() - t0, "n_real": n_real, "h": system.h}
+    out = ensemble_relaxation(res["times"][keep], res["obs"][:, keep], system.n, time_scale(system), start)
+    return {**out, "moments": res["obs"][:, keep, :4], "wall_s": time.perf_counter() - t0, "n_real": n_real,
+            "h": system.h}
 
 
 def gbbgky_relaxation(system: ens.RodSystem, times: np.ndarray, n_theta: int, n_modes: int, h: float,
@@ -144,3 +150,52 @@ def agreement(md: dict, kin: dict, t_bar: np.ndarray, start: float = KINETIC_STA
             "fraction_change_within": float(np.mean(within)),
             "fraction_change_within_kinetic": float(np.mean(within[kinetic])) if kinetic.any() else None,
             "mean_change_diff_kinetic": float(np.mean(signed[kinetic])) if kinetic.any() else None}
+
+
+def parity_parts(kurtosis_plus: np.ndarray, kurtosis_minus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Even and odd parts in V0 of the kurtosis change since t = 0 of two runs from the same initial state at
+    +V0 and -V0 (docs/theory.md (5.32)):
+
+        kappa_even(t) = [kappa_+(t) + kappa_-(t)] / 2 - kappa(0),   kappa_odd(t) = [kappa_+(t) - kappa_-(t)] / 2
+
+    (kappa_+(0) = kappa_-(0) = kappa(0)). The leading-order gBBGKY (5.15) has no odd part; the (5.16)-(5.18)
+    terms are its first odd contributions, O(V0^3) (5.33)."""
+    kurtosis_plus, kurtosis_minus = np.asarray(kurtosis_plus, float), np.asarray(kurtosis_minus, float)
+    if kurtosis_plus.shape != kurtosis_minus.shape or kurtosis_plus.ndim < 1:
+        raise ValueError(f"kurtosis_plus, kurtosis_minus: expected two time series of the same shape, got "
+                         f"{kurtosis_plus.shape} and {kurtosis_minus.shape}")
+    return (0.5 * (kurtosis_plus + kurtosis_minus) - kurtosis_plus[..., :1],
+            0.5 * (kurtosis_plus - kurtosis_minus))
+
+
+def parity_split(t_bar: np.ndarray, moments_plus: np.ndarray, moments_minus: np.ndarray,
+                 start: float = KINETIC_START) -> dict:
+    """Even and odd parts (parity_parts) of the pooled kurtosis change of MD ensembles run at +V0 and -V0 from
+    the same R initial states: moments_plus, moments_minus (R, S, 4) raw velocity moments per realisation at the
+    S times t_bar (realisation r of both from the same state). Jackknife errors over the R pairs, so the
+    initial-state noise and the part of the dynamics common to both signs cancel; kinetic slopes
+    d kappa_even / d t_bar and d kappa_odd / d t_bar over t_bar >= start (None without a kinetic regime)."""
+    if moments_plus.shape != moments_minus.shape or moments_plus.ndim != 3 or moments_plus.shape[1:] != (
+            t_bar.size, 4):
+        raise ValueError(f"moments_plus, moments_minus: expected two arrays of shape (R, {t_bar.size}, 4), got "
+                         f"{moments_plus.shape} and {moments_minus.shape}")
+    if np.abs(moments_plus[:, 0] - moments_minus[:, 0]).max() > 1e-12 * np.abs(moments_plus[:, 0]).max():
+        raise ValueError("moments_plus, moments_minus: the two ensembles must start from the same states "
+                         "(same seed and realisations); their t = 0 moments differ")
+    paired = np.concatenate([moments_plus, moments_minus], axis=2)
+
+    def parts(m: np.ndarray) -> np.ndarray:
+        return np.stack(parity_parts(kurtosis_from_moments(m[..., :4]), kurtosis_from_moments(m[..., 4:])))
+
+    (even, odd), (even_err, odd_err) = jackknife(paired, parts)
+    out = {"even": even, "even_err": even_err, "odd": odd, "odd_err": odd_err}
+    kinetic = t_bar >= start
+    if kinetic.sum() < 3 or moments_plus.shape[0] < 2:
+        return {**out, "slope_even": None, "slope_even_err": None, "slope_odd": None, "slope_odd_err": None}
+
+    def slopes(m: np.ndarray) -> np.ndarray:
+        return np.array([kinetic_fit(t_bar, part, start) for part in parts(m)])
+
+    (s_even, s_odd), (e_even, e_odd) = jackknife(paired, slopes)
+    return {**out, "slope_even": float(s_even), "slope_even_err": float(e_even), "slope_odd": float(s_odd),
+            "slope_odd_err": float(e_odd)}
