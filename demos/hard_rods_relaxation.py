@@ -252,7 +252,8 @@ def main(argv: list[str] | None = None) -> None:
                         "agreement": {name_v: agreement(md, k, t_bar, args.kinetic_start) for name_v, k in kin.items()}})
         print(f"{name}: MD kurtosis {md['kurtosis'][0]:.3f} -> {md['kurtosis'][-1]:.3f} +- "
               f"{md['kurtosis_err'][-1]:.3f} (change {md['kurtosis_change'][-1]:.3f} +- "
-              f"{md['kurtosis_change_err'][-1]:.3f}); MD energy rel. err {md['energy_rel_err']:.1e}; "
+              f"{md['kurtosis_change_err'][-1]:.3f}); MD energy rel. err {md['energy_rel_err']:.1e} "
+              f"(drift per rod {md['energy_drift_per_rod']:.1e}); "
               f"wall MD {md['wall_s']:.0f}s", flush=True)
         for name_v, k in kin.items():
             agr = results[-1]["agreement"][name_v]

@@ -61,7 +61,10 @@ def test_agreement_of_identical_curves_and_of_a_shifted_slope():
     assert same["slope_diff_in_md_errors"] == pytest.approx(0.0, abs=1e-9)
     steeper = agreement(md, {"kurtosis": md["kurtosis"] + 3.0 * md["kurtosis_slope_kinetic_err"] * t_bar}, t_bar)
     assert steeper["slope_diff_in_md_errors"] == pytest.approx(-3.0, rel=1e-6)
-    assert md["energy_rel_err"] == 0 and md["min_gap"] == 0.3
+    assert md["energy_rel_err"] == 0 and md["energy_drift_per_rod"] == 0 and md["min_gap"] == 0.3
+    obs[3, 10:, 5] -= 1e-3                               # one realisation's energy jumps by 1e-3 per rod (E = 0.4)
+    drifted = ensemble_relaxation(t, obs, system.n, time_scale(system))
+    assert drifted["energy_drift_per_rod"] == pytest.approx(1e-3) and drifted["energy_rel_err"] == pytest.approx(2.5e-3)
 
 
 def test_time_scale_is_the_seed_rescaling():

@@ -61,8 +61,10 @@ def ensemble_relaxation(times: np.ndarray, obs: np.ndarray, n: int, scale: float
                         start: float = KINETIC_START) -> dict:
     """Reduced observables of an MD ensemble: obs (R, S, 8) per realisation and time with the columns
     ensemble.OBS_NAMES; n rods; scale = d t_bar / d t. Kurtosis level and change since t = 0 with jackknife
-    errors, kinetic slope (over t_bar >= start), kinetic energy (change) per particle with standard errors, mean interaction
-    energy, largest relative energy error, momentum error, smallest gap and number of collisions."""
+    errors, kinetic slope (over t_bar >= start), kinetic energy (change) per particle with standard errors, mean
+    interaction energy, largest relative energy error, largest energy drift per rod (absolute: with an attractive
+    potential the total energy of a realisation can be near 0), momentum error, smallest gap and number of
+    collisions."""
     if obs.ndim != 3 or obs.shape[1] != times.size or obs.shape[2] != len(ens.OBS_NAMES):
         raise ValueError(f"obs: expected shape (R, {times.size}, {len(ens.OBS_NAMES)}), got {obs.shape}")
     kurt, kerr = jackknife(obs[:, :, :4], kurtosis_from_moments)
@@ -77,6 +79,7 @@ def ensemble_relaxation(times: np.ndarray, obs: np.ndarray, n: int, scale: float
             "ekin_change": dekin, "ekin_change_err": dekin_err,
             "eint": obs[:, :, 5].mean(0),
             "energy_rel_err": float(np.abs(energy - energy[:, :1]).max() / np.abs(energy[:, 0]).min()),
+            "energy_drift_per_rod": float(np.abs(energy - energy[:, :1]).max()),
             "momentum_err": float(np.abs(obs[:, :, 0] - obs[:, :1, 0]).max() * n),
             "min_gap": float(obs[:, :, 6].min()), "collisions": int(obs[:, :, 7].sum())}
 
