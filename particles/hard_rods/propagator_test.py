@@ -26,7 +26,7 @@ import numba
 import numpy as np
 
 from . import gbbgky as gb
-from .ensemble import RodSystem, table
+from .ensemble import RodSystem, initial_state, table
 from .md import forces
 from .observables import jackknife
 
@@ -172,16 +172,11 @@ def integral_ratio(md_integrals: np.ndarray, reference: np.ndarray) -> tuple[np.
 def tonks_force_variance(system: RodSystem, n_samples: int, seed: int = 0) -> tuple[float, float]:
     """Left side of (5.34): the mean squared force <F_1^2> on a rod of the Tonks gas of `system` (N rods of length a
     on its ring, contracted positions independent and uniform: the positions of the figure-2 initial state), with
-    the system's tabulated ring potential. Direct sampling of n_samples configurations: mean and standard error."""
+    the system's tabulated ring potential. Direct sampling of n_samples configurations (ensemble.initial_state, the
+    realisations of `seed`): mean and standard error."""
     if n_samples < 2:
         raise ValueError(f"n_samples: expected at least 2 configurations, got {n_samples}")
-    rng = np.random.default_rng(seed)
-    tab, f = table(system), np.empty(system.n)
-    values = np.empty(n_samples)
-    for i in range(n_samples):
-        forces(np.sort(rng.uniform(0.0, system.ring - system.n * system.a, system.n)), system.a, tab,
-               system.table_dx, system.ring, f)
-        values[i] = np.mean(f * f)
+    values = np.mean(initial_state(system, n_samples, seed).f ** 2, axis=1)
     return float(values.mean()), float(values.std(ddof=1) / np.sqrt(n_samples))
 
 

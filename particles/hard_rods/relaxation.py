@@ -73,13 +73,13 @@ def ensemble_relaxation(times: np.ndarray, obs: np.ndarray, n: int, scale: float
     ekin, ekin_err = mean_and_error(obs[:, :, 4])
     dekin, dekin_err = mean_and_error(obs[:, :, 4] - obs[:, :1, 4])   # change per realisation: small errors
     energy = obs[:, :, 4] + obs[:, :, 5]
+    drift = float(np.abs(energy - energy[:, :1]).max())
     return {"t": times, "kurtosis": kurt, "kurtosis_err": kerr, "kurtosis_change": dkurt,
             "kurtosis_change_err": dkerr, "kurtosis_slope_kinetic": slope, "kurtosis_slope_kinetic_err": slope_err,
             "ekin": ekin, "ekin_err": ekin_err,
             "ekin_change": dekin, "ekin_change_err": dekin_err,
             "eint": obs[:, :, 5].mean(0),
-            "energy_rel_err": float(np.abs(energy - energy[:, :1]).max() / np.abs(energy[:, 0]).min()),
-            "energy_drift_per_rod": float(np.abs(energy - energy[:, :1]).max()),
+            "energy_rel_err": drift / float(np.abs(energy[:, 0]).min()), "energy_drift_per_rod": drift,
             "momentum_err": float(np.abs(obs[:, :, 0] - obs[:, :1, 0]).max() * n),
             "min_gap": float(obs[:, :, 6].min()), "collisions": int(obs[:, :, 7].sum())}
 
@@ -192,8 +192,7 @@ def parity_split(t_bar: np.ndarray, moments_plus: np.ndarray, moments_minus: np.
 
     (even, odd), (even_err, odd_err) = jackknife(paired, parts)
     out = {"even": even, "even_err": even_err, "odd": odd, "odd_err": odd_err}
-    kinetic = t_bar >= start
-    if kinetic.sum() < 3 or moments_plus.shape[0] < 2:
+    if kinetic_fit(t_bar, even, start) is None or moments_plus.shape[0] < 2:
         return {**out, "slope_even": None, "slope_even_err": None, "slope_odd": None, "slope_odd_err": None}
 
     def slopes(m: np.ndarray) -> np.ndarray:
