@@ -56,9 +56,10 @@ def test_parity_split_of_paired_ensembles():
     minus = _mixture_moments(0.2 + common + 0.3 * t_bar - 0.1 * t_bar)
     res = parity_split(t_bar, plus, minus, start=0.05)
     k_plus, k_minus = kurtosis_from_moments(plus.mean(0)), kurtosis_from_moments(minus.mean(0))
-    even, odd = parity_parts(k_plus, k_minus)
+    even, odd = 0.5 * (k_plus + k_minus) - k_plus[0], 0.5 * (k_plus - k_minus)     # (5.32) written out
+    assert np.allclose(parity_parts(k_plus, k_minus), (even, odd), atol=1e-15)
     assert np.allclose(res["even"], even, atol=1e-14) and np.allclose(res["odd"], odd, atol=1e-14)
-    assert abs(odd[-1]) > 0.01
+    assert odd[-1] > 0.01 and even[-1] > 0.01     # kurtosis grows with s2: larger at +V0, and on average
     single = parity_split(t_bar, plus, plus, start=0.05)      # odd part identically 0
     assert np.abs(single["odd"]).max() == 0.0
     one_run_err = jackknife(plus, kurtosis_from_moments)[1][-1]
