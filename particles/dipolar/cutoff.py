@@ -474,12 +474,10 @@ def _run_py(x, v, th, om, f, tau, perm, box, c, mass, inertia, dt, skin, width, 
     n = x.shape[0]
     r_list = c[9] + skin
     ncx, ncy = _cells(box, r_list)
-    xs = np.empty((n, 4))
+    xs = np.empty((n, 4))                # cos, sin theta are filled by _rebuild's sort
     for i in range(n):
         xs[i, 0] = x[i, 0]
         xs[i, 1] = x[i, 1]
-        xs[i, 2] = math.cos(th[i])
-        xs[i, 3] = math.sin(th[i])
     xn = np.empty((n, 4))
     x0 = np.empty((n, 2))
     nn = np.empty(n, dtype=np.int64)

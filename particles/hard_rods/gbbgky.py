@@ -226,6 +226,12 @@ def _hermitian(y: np.ndarray) -> np.ndarray:
     return 0.5 * (y + y.conj().transpose(0, 2, 1))
 
 
+def pair_eigenvalues(setup: KineticSetup, state: SB1State) -> np.ndarray:
+    """Eigenvalues mu_ij = -k (conj(lam_i) + lam_j) of the pair operator (5.20) without source in the eigenbasis of
+    `state` (Y_ij -> mu_ij Y_ij), (M, n, n)."""
+    return -setup.k[:, None, None] * (state.lam.conj()[:, :, None] + state.lam[:, None, :])
+
+
 def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = True,
              refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False) -> None:
     """Advance (5.15) (+ collective, + two-body, + (5.19) three-point term) by h with ETD-RK2; rho by the exact
@@ -233,7 +239,7 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
     if np.abs(state.rho - state.rho_frozen).max() > refreeze_tol * np.abs(state.rho).max():
         refreeze(setup, state)
     if state.cache.get("h") != h:
-        mu = -setup.k[:, None, None] * (state.lam.conj()[:, :, None] + state.lam[:, None, :])
+        mu = pair_eigenvalues(setup, state)
         state.cache = {"h": h, "exp": np.exp(mu * h), "phi": phi_functions(mu * h)}
     p, q, s = _source_vectors(setup, state.rho, state.uinv)
     ikv = 1j * setup.k * setup.vhat

@@ -112,16 +112,11 @@ def md_probe_current(y: np.ndarray, u: np.ndarray, a: float, tab: np.ndarray, dx
     return current, norms
 
 
-def _mu(setup: gb.KineticSetup, state: gb.SB1State) -> np.ndarray:
-    """Eigenvalues mu_ij = -k (conj(lam_i) + lam_j) of the pair operator (5.20) without source, (M, n, n)."""
-    return -setup.k[:, None, None] * (state.lam.conj()[:, :, None] + state.lam[:, None, :])
-
-
 def propagate_correlation(setup: gb.KineticSetup, state: gb.SB1State, s: float) -> np.ndarray:
     """Eigenbasis coefficients Y(s) = exp(mu s) Y of the correlation of `state` propagated for a time s by the
     pair operator (5.13) alone, (5.29): no source, rho frozen at state.rho (the eigenbasis must be built on it:
     gbbgky.refreeze). g_m(s) = conj(U) Y(s) U^T."""
-    return np.exp(_mu(setup, state) * s) * state.y
+    return np.exp(gb.pair_eigenvalues(setup, state) * s) * state.y
 
 
 def gbbgky_probe_current(setup: gb.KineticSetup, state: gb.SB1State, s_grid: np.ndarray,
@@ -135,7 +130,7 @@ def gbbgky_probe_current(setup: gb.KineticSetup, state: gb.SB1State, s_grid: np.
     if weights.ndim != 2 or weights.shape[1] != setup.theta.size:
         raise ValueError(f"weights: expected shape (C, {setup.theta.size}), got {weights.shape}")
     gb.refreeze(setup, state)
-    mu = _mu(setup, state)
+    mu = gb.pair_eigenvalues(setup, state)
     r = state.u.transpose(0, 2, 1) @ setup.w                  # U^T w
 
     def current(y: np.ndarray) -> np.ndarray:                 # -velocity_flux of g_m = conj(U) Y U^T
