@@ -5,7 +5,8 @@ Kurtosis of rho(theta) and kinetic energy per particle against t_bar = t (a rho 
 phi = 1/(1+x^6), V0 = 4 and phi = 1/(1+|x|^3), V0 = 8 (a = 1, xi = 20, beta = 2.5, theta0 = 1,
 rho_bar = 0.2, ring 500), and on request controls (--case 2 3 4: phi6 at V0 = 2 and 8, phi3 at V0 = 4): hard-rod MD
 ensembles (error bars over realisations) and three gBBGKY truncations (VARIANTS: the leading-order (5.15), + the
-collective term, (5.16)-(5.18) with (5.19)) on one PNG, numbers in summary.json. Agreement is reported for the kurtosis
+collective term, (5.16)-(5.18) with (5.19)), each with the pair propagator bold D of (5.13) (independent displacements,
+thin lines) and with (5.36) (correlated displacements, thick; --propagator chooses), on one PNG, numbers in summary.json. Agreement is reported for the kurtosis
 level and for its change since t = 0 (same realisations, so the sampling noise of the initial state cancels),
 and as the slope d kurtosis / d t_bar in the kinetic regime t_bar >= 0.05 (MD slope with jackknife error).
 --parity also runs every case at -V0 from the same initial states and splits the kurtosis change into its even
@@ -94,6 +95,25 @@ VARIANTS: dict[str, dict[str, bool]] = {
     "SB.1 (a V0)^2": {"collective": False},
     "SB.1+collective": {"collective": True},
     "SA.3 with SC.1": {"collective": True, "two_body": True, "three_point": True}}
+# the pair propagator: bold D of (5.13) (independent displacements, that of Biagetti et al.) or (5.36) (the
+# quasi-particles of a pair displaced by the same rods)
+PROPAGATORS: dict[str, dict[str, bool]] = {"independent": {}, "correlated": {"correlated_pairs": True}}
+CORRELATED_SUFFIX = ", correlated pairs"
+
+
+def variants(propagator: str) -> dict[str, dict[str, bool]]:
+    """VARIANTS with the chosen pair propagator(s) ('independent', 'correlated' or 'both'), the correlated ones
+    named with CORRELATED_SUFFIX."""
+    chosen = list(PROPAGATORS) if propagator == "both" else [propagator]
+    return {name + (CORRELATED_SUFFIX if prop == "correlated" else ""): {**terms, **PROPAGATORS[prop]}
+            for prop in chosen for name, terms in VARIANTS.items()}
+
+
+def _line_style(name_v: str) -> dict:
+    """Line style of a gBBGKY variant: the dash by truncation, thick for the correlated propagator."""
+    correlated = name_v.endswith(CORRELATED_SUFFIX)
+    truncation = list(VARIANTS).index(name_v.removesuffix(CORRELATED_SUFFIX))
+    return {"ls": ("-", "--", ":")[truncation], "lw": 2.2 if correlated else 1.0, "alpha": 1.0 if correlated else 0.6}
 
 
 def plot(results: list[dict], path: str) -> None:
@@ -107,9 +127,9 @@ def plot(results: list[dict], path: str) -> None:
         tb = res["t_bar"]
         md, kin = res["md"], res["gbbgky"]
         ax_k.errorbar(tb, md["kurtosis"], md["kurtosis_err"], fmt="o", ms=3, color=color, label=f"MD {res['case']}")
-        for (name_v, k), style in zip(kin.items(), ("-", "--", ":")):
-            ax_k.plot(tb, k["kurtosis"], style, color=color, label=f"gBBGKY {name_v}")
-            ax_e.plot(tb, k["ekin"] - k["ekin"][0], style, color=color)
+        for name_v, k in kin.items():
+            ax_k.plot(tb, k["kurtosis"], color=color, label=f"gBBGKY {name_v}", **_line_style(name_v))
+            ax_e.plot(tb, k["ekin"] - k["ekin"][0], color=color, **_line_style(name_v))
         ax_e.errorbar(tb, md["ekin_change"], md["ekin_change_err"], fmt="o", ms=3, color=color)
     ax_k.axhline(0.0, color="k", lw=0.5)
     ax_k.set(xlabel=r"$\bar t = t (a\bar\rho V_0)^2/(\xi \bar v)^3$", ylabel="excess kurtosis of rho(theta)")
@@ -130,8 +150,8 @@ def plot_parity(results: list[dict], path: str) -> None:
         tb, md, kin = res["t_bar"], res["parity"]["md"], res["parity"]["gbbgky"]
         for ax, part in zip(axes, ("even", "odd")):
             ax.errorbar(tb, md[part], md[f"{part}_err"], fmt="o", ms=3, color=color, label=f"MD {res['case']}")
-            for (name_v, k), style in zip(kin.items(), ("-", "--", ":")):
-                ax.plot(tb, k[part], style, color=color, label=f"gBBGKY {name_v}")
+            for name_v, k in kin.items():
+                ax.plot(tb, k[part], color=color, label=f"gBBGKY {name_v}", **_line_style(name_v))
     for ax, part in zip(axes, ("even", "odd")):
         ax.axhline(0.0, color="k", lw=0.5)
         ax.set(xlabel=r"$\bar t$", ylabel=f"kurtosis change, {part} part in V0",
@@ -196,6 +216,9 @@ def main(argv: list[str] | None = None) -> None:
                         "in V0 of the kurtosis change (MD and gBBGKY)")
     p.add_argument("--v0", type=float, nargs="+", default=None,
                    help="replace the cases' V0 (one for all or one per case; t_bar scales with V0^2)")
+    p.add_argument("--propagator", choices=("independent", "correlated", "both"), default="both",
+                   help="gBBGKY pair propagator: bold D of docs/theory.md (5.13) (independent displacements), (5.36) "
+                        "(correlated displacements) or both (default; each truncation is run with each)")
     p.add_argument("--kinetic-start", type=float, default=KINETIC_START,
                    help=f"t_bar at which the kinetic regime of the slopes starts (default {KINETIC_START:g}; with a weaker "
                         f"--v0 the same real time is at a smaller t_bar)")
@@ -242,10 +265,11 @@ def main(argv: list[str] | None = None) -> None:
         if rank != 0 or args.md_only:
             continue
         with clock.stage("gbbgky"):
-            kin = {name_v: gbbgky_relaxation(system, md["t"], *grid, terms) for name_v, terms in VARIANTS.items()}
+            kin = {name_v: gbbgky_relaxation(system, md["t"], *grid, terms)
+                   for name_v, terms in variants(args.propagator).items()}
             if args.parity:
                 kin_minus = {name_v: gbbgky_relaxation(dataclasses.replace(system, v0=-v0), md["t"], *grid, terms)
-                             for name_v, terms in VARIANTS.items()}
+                             for name_v, terms in variants(args.propagator).items()}
         t_bar = md["t"] * scale
         results.append({"case": name, "v0": v0, "t": md["t"], "t_bar": t_bar, "md": md, "gbbgky": kin,
                         "kurtosis_initial_exact": boosted_kurtosis(BETA, THETA0),
@@ -281,7 +305,7 @@ def main(argv: list[str] | None = None) -> None:
             for md_run in (res["md"], res.get("md_minus_v0", {})):
                 md_run.pop("moments", None)
         summary = {"quick": args.quick, "ring": args.ring, "n_real": n_real, "t_bar_end": t_bar_end, "h": steps,
-                   "parity": args.parity, "kinetic_start": args.kinetic_start,
+                   "parity": args.parity, "kinetic_start": args.kinetic_start, "propagator": args.propagator,
                    "cases": results, **describe_run(args.out, clock, None, "hard_rods", ERRORS)}
         with open(os.path.join(args.out, "summary.json"), "w") as f:
             json.dump(_jsonable(summary), f, indent=1)

@@ -43,6 +43,7 @@ def test_hard_rods_relaxation_demo_tiny_ring(tmp_path):
     assert np.all((traj.position >= 0) & (traj.position < 50))
     case = summary["cases"][0]
     assert len(case["t_bar"]) == 3 and case["md"]["energy_rel_err"] < 1e-8 and case["md"]["min_gap"] > 0
+    assert summary["propagator"] == "both" and len(case["gbbgky"]) == 6          # 3 truncations x 2 propagators
     for kin in case["gbbgky"].values():
         assert kin["number_rel_err"] < 1e-12 and kin["energy_rel_err"] < 1e-8
         assert abs(kin["kurtosis"][0] - case["kurtosis_initial_exact"]) < 1e-3
@@ -66,8 +67,9 @@ def test_hard_rods_relaxation_demo_parity(tmp_path):
     assert summary["kinetic_start"] == 0.001 and md["slope_even_err"] > 0       # 3 samples in the kinetic window
     assert md["slope_even"] == pytest.approx(np.polyfit(case["t_bar"][1:], md["even"][1:], 1)[0], rel=1e-9)
     assert "moments" not in case["md"] and case["md_minus_v0"]["energy_drift_per_rod"] < 1e-8
-    lo = case["parity"]["gbbgky"]["SB.1 (a V0)^2"]
-    assert np.abs(lo["odd"]).max() < 1e-13 and abs(lo["even"][-1]) > 1e-4
+    for name in ("SB.1 (a V0)^2", "SB.1 (a V0)^2, correlated pairs"):       # (5.36) keeps the parity of (5.15)
+        lo = case["parity"]["gbbgky"][name]
+        assert np.abs(lo["odd"]).max() < 1e-13 and abs(lo["even"][-1]) > 1e-4
     with pytest.raises(ValueError, match="--v0"):
         rods_main(["--out", str(tmp_path), "--v0", "-2"])
     with pytest.raises(ValueError, match="--kinetic-start"):

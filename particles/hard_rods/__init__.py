@@ -2,7 +2,8 @@
 
 Modules: potential (V and its tabulated periodic form), md (event-driven MD of one realisation),
 ensemble (initial states, threaded / MPI ensembles, checkpoints), observables (kurtosis, energies, error
-bars), ghd (v_eff, flux Jacobian, diffusion matrix, covariance), gbbgky (docs/theory.md (5.15) solver, (5.21) Landau kernel),
+bars), ghd (v_eff, flux Jacobian, diffusion and co-displacement matrices, covariance), gbbgky (docs/theory.md (5.15)
+solver with the pair propagator (5.13) or (5.36), (5.21) Landau kernel),
 structure (g(r) and pressure of snapshots), thermostat (Andersen-thermostatted MD), equilibrium (Monte Carlo
 g(r)), bump (MD of a density bump, the particle rung of the 1D ladder), relaxation (MD / gBBGKY drivers and
 kinetic-regime estimators of the boosted-state relaxation), propagator_test (free-rod probe current of MD states
@@ -20,8 +21,9 @@ _EXPORTS: dict[str, str] = {
     "kurtosis_from_moments": "observables", "jackknife": "observables", "mean_and_error": "observables",
     "rescaled_time": "observables", "boosted_kurtosis": "observables",
     "boosted_state": "ghd", "thermal_state": "ghd", "excess_kurtosis": "ghd",
+    "cross_diffusion_matrix": "ghd",
     "KineticSetup": "gbbgky", "make_setup": "gbbgky", "sb1_run": "gbbgky", "stationary_correlation": "gbbgky",
-    "landau_rate": "gbbgky",
+    "landau_rate": "gbbgky", "co_displacement_modes": "gbbgky",
     "CanonicalSample": "structure", "snapshot_observables": "structure",
     "CanonicalRun": "thermostat", "sample_canonical": "thermostat", "sample_canonical_runs": "thermostat",
     "sample_pair_correlation": "equilibrium",

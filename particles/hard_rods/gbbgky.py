@@ -44,8 +44,13 @@ solved in the same eigenbasis: X = U Y conj(U)^T, Y_ij = C^_ij / (lam_i + conj(l
 Tikhonov shift eps where that denominator vanishes (a -> 0, theta = theta'). The (5.16)-(5.18) terms that are
 nonlinear in V (two-body and (5.19) three-point terms) are not part of (5.21).
 The pair propagator bold D = DD (x) 1 + 1 (x) DD (5.13) lets the two quasi-particles diffuse independently;
-in free hard rods they do not (ghd.pair_displacement_covariance). Measured results (the (5.21) rate against DD,
-the Markov time, the figure-2 comparison with MD): docs/validation.md.
+in free hard rods they do not (ghd.pair_displacement_covariance). With correlated_pairs the pair diffusion is that
+of (5.36): the co-displacement rate 2 D12 (5.35) (ghd.cross_diffusion_matrix) is removed from the relative diffusion,
+completed so that the pair density of positions and the thermal correlation (5.23) are kept
+(``co_displacement_modes``); its -k^2 K[g_m] is an explicit term of the ETD step, evaluated on the theta grid
+(O(M n^3) per step). (5.36) has no Markov limit (the relative diffusion vanishes at theta = theta'), so it is
+used only in the time-dependent solver. Measured results (the (5.21) rate against DD, the Markov time, the
+figure-2 comparison with MD, both propagators): docs/validation.md.
 """
 from dataclasses import dataclass, field
 
@@ -221,6 +226,24 @@ def _local_term_modes(setup: KineticSetup, g: np.ndarray, rho: np.ndarray, two_b
     return _force_product_modes(setup, x)
 
 
+def co_displacement_modes(setup: KineticSetup, g: np.ndarray, rho: np.ndarray, dcross: np.ndarray) -> np.ndarray:
+    """Modes of the correlated-pair correction (5.36) to the pair diffusion, + k^2 K[g_m] with
+
+        K[g] = X - rho (x) u - u (x) rho,   X = 2 D12 o (g - rho (x) rho G / N^2),   G = int int g,
+        u = Re(int X dtheta') / (2 N)
+
+    (o the elementwise product, dcross = D12 of ghd.cross_diffusion_matrix): the rate 2 D12 at which a pair is
+    displaced rigidly by the same rods is removed from the relative diffusion of bold D; the rank-2 part puts the
+    pair density it moved back on the crossing rods, so int int K[g] = 0 (number of pairs and energy) and
+    K[rho (x) rho] = 0 (the thermal correlation (5.23) stays stationary)."""
+    n_tot, _ = ghd.moments(setup.theta, setup.w, rho)
+    total = np.einsum("i,mij,j->m", setup.w, g, setup.w)
+    x = 2.0 * dcross[None] * (g - total[:, None, None] * np.outer(rho, rho)[None] / n_tot**2)
+    u = (x @ setup.w).real / (2.0 * n_tot)
+    k2 = setup.k[:, None, None] ** 2
+    return k2 * (x - rho[None, :, None] * u[:, None, :] - u[:, :, None] * rho[None, None, :])
+
+
 def _hermitian(y: np.ndarray) -> np.ndarray:
     """g_m^T = conj(g_m) (g(z)^T = g(-z), g real) means Y^H = Y: remove the round-off that breaks it."""
     return 0.5 * (y + y.conj().transpose(0, 2, 1))
@@ -233,9 +256,10 @@ def pair_eigenvalues(setup: KineticSetup, state: SB1State) -> np.ndarray:
 
 
 def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = True,
-             refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False) -> None:
-    """Advance (5.15) (+ collective, + two-body, + (5.19) three-point term) by h with ETD-RK2; rho by the exact
-    integral of the Y trajectory."""
+             refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False,
+             correlated_pairs: bool = False) -> None:
+    """Advance (5.15) (+ collective, + two-body, + (5.19) three-point term; with correlated_pairs the pair
+    diffusion of (5.36) instead of bold D) by h with ETD-RK2; rho by the exact integral of the Y trajectory."""
     if np.abs(state.rho - state.rho_frozen).max() > refreeze_tol * np.abs(state.rho).max():
         refreeze(setup, state)
     if state.cache.get("h") != h:
@@ -245,6 +269,8 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
     ikv = 1j * setup.k * setup.vhat
     src = ikv[:, None, None] * s * (p.conj()[:, :, None] * q[:, None, :] - q.conj()[:, :, None] * p[:, None, :])
     r = state.u.transpose(0, 2, 1) @ setup.w                  # U^T w
+    if correlated_pairs:
+        dcross = ghd.cross_diffusion_matrix(setup.theta, setup.w, state.rho_frozen, setup.a)
 
     def forcing(y: np.ndarray) -> np.ndarray:
         total = src
@@ -253,10 +279,14 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
             right = np.einsum("mij,mj->mi", y, r)                # Y r
             total = total + ikv[:, None, None] * (p.conj()[:, :, None] * left[:, None, :]
                                                   - right[:, :, None] * p[:, None, :])
-        if two_body or three_point:
+        if two_body or three_point or correlated_pairs:
             g = state.u.conj() @ y @ state.u.transpose(0, 2, 1)
-            local = _local_term_modes(setup, g, state.rho, two_body, three_point)
-            total = total + state.uinv.conj() @ local @ state.uinv.transpose(0, 2, 1)
+            extra = 0.0
+            if two_body or three_point:
+                extra = _local_term_modes(setup, g, state.rho, two_body, three_point)
+            if correlated_pairs:
+                extra = extra + co_displacement_modes(setup, g, state.rho_frozen, dcross)
+            total = total + state.uinv.conj() @ extra @ state.uinv.transpose(0, 2, 1)
         return total
 
     p1, p2, p3 = state.cache["phi"]
@@ -270,10 +300,12 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
 
 
 def sb1_advance(setup: KineticSetup, state: SB1State, t_out: float, h: float, collective: bool = True,
-                refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False) -> None:
+                refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False,
+                correlated_pairs: bool = False) -> None:
     """sb1_step until state.t = t_out (steps of h, the last one shortened); a clear error if rho blows up."""
     while state.t < t_out - 1e-9 * h:
-        sb1_step(setup, state, min(h, t_out - state.t), collective, refreeze_tol, two_body, three_point)
+        sb1_step(setup, state, min(h, t_out - state.t), collective, refreeze_tol, two_body, three_point,
+                 correlated_pairs)
         if not np.isfinite(state.rho).all():
             raise FloatingPointError(f"sb1_run: rho is no longer finite at t = {state.t:g}; the explicit rho-g "
                                      f"coupling is unstable at h = {h:g} on {setup.theta.size} velocity points "
@@ -281,12 +313,13 @@ def sb1_advance(setup: KineticSetup, state: SB1State, t_out: float, h: float, co
 
 
 def sb1_run(setup: KineticSetup, rho0: np.ndarray, times: np.ndarray, h: float, collective: bool = True,
-            refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False) -> dict[str, np.ndarray]:
+            refreeze_tol: float = 1e-2, two_body: bool = False, three_point: bool = False,
+            correlated_pairs: bool = False) -> dict[str, np.ndarray]:
     """Integrate (5.15) from (rho0, g = 0), recording rho, kurtosis and energies at `times` (multiples of h)."""
     state = sb1_initial(setup, rho0)
     out = {"times": np.asarray(times, float), "rho": [], "kurtosis": [], "ekin": [], "ecorr": []}
     for t_out in out["times"]:
-        sb1_advance(setup, state, t_out, h, collective, refreeze_tol, two_body, three_point)
+        sb1_advance(setup, state, t_out, h, collective, refreeze_tol, two_body, three_point, correlated_pairs)
         ekin, ecorr = energies(setup, state)
         out["rho"].append(state.rho.copy())
         out["kurtosis"].append(ghd.excess_kurtosis(setup.theta, setup.w, state.rho))

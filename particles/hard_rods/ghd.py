@@ -111,6 +111,22 @@ def pair_displacement_covariance(theta: np.ndarray, w: np.ndarray, rho: np.ndarr
     return cov
 
 
+def cross_diffusion_matrix(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: float) -> np.ndarray:
+    """Co-displacement rate of two quasi-particles, D12(theta_i, theta_j) = lim Cov_12 / (2 t) of (5.12) for two
+    quasi-particles that start together (docs/theory.md (5.35)):
+
+        D12(theta, theta') = a^2 / (2 (1 - a N)) int dg rho(g) dist(g, [theta, theta'])
+
+    (a rod whose velocity lies outside [theta, theta'] crosses both and displaces both by a in the same direction).
+    A function of (theta_i, theta_j), no weights; D12(theta, theta) is the diagonal of DD (5.6) and
+    DD_ii + DD_jj - 2 D12_ij = a^2 N |theta_i - theta_j| / (2 (1 - a N)), the relative diffusion of the pair."""
+    n_tot, _ = moments(theta, w, rho)
+    lo = np.minimum(theta[:, None], theta[None, :])[:, :, None]
+    hi = np.maximum(theta[:, None], theta[None, :])[:, :, None]
+    dist = np.maximum(lo - theta, 0.0) + np.maximum(theta - hi, 0.0)
+    return a * a / (2.0 * (1.0 - a * n_tot)) * (dist @ (w * rho))
+
+
 def static_covariance(theta: np.ndarray, w: np.ndarray, rho: np.ndarray, a: float) -> np.ndarray:
     """C = R^-1 diag(n f / rho_s) R^-T (occupations fluctuate independently, <dn dn> = n f / rho_s,
     rho_s = 1 - a N, f = 1), as a two-point function (delta(theta - theta') -> delta_ij / w_j)."""
