@@ -4,7 +4,7 @@ import pytest
 
 from hydrobridge.particles.hard_rods import gbbgky as gb
 from hydrobridge.particles.hard_rods import ghd
-from hydrobridge.particles.hard_rods.potential import PHI6
+from hydrobridge.particles.hard_rods.potential import PHI3, PHI6
 
 A, DENSITY = 1.0, 0.2
 
@@ -64,11 +64,12 @@ def test_correction_keeps_pair_number_and_thermal_correlation_and_removes_the_co
     assert np.allclose(out[:, 3, 36], expected, rtol=0.02)
 
 
-@pytest.mark.parametrize("collective", [False, True])
-def test_correlated_pairs_conserve_number_momentum_energy(collective):
-    st = gb.make_setup(A, 4.0, 20.0, PHI6, 500.0, 6.0, 40, 60)
+@pytest.mark.parametrize("terms", [{"collective": False}, {"collective": True},
+                                   {"collective": True, "two_body": True, "three_point": True}])
+def test_correlated_pairs_conserve_number_momentum_energy(terms):
+    st = gb.make_setup(A, 8.0, 20.0, PHI3, 500.0, 6.0, 40, 60)
     rho0 = ghd.boosted_state(st.theta, st.w, DENSITY, 2.5, 1.0) * (1 + 0.2 * np.tanh(st.theta))
-    res = gb.sb1_run(st, rho0, np.arange(0.0, 61.0, 20.0), 1.0, collective=collective, correlated_pairs=True)
+    res = gb.sb1_run(st, rho0, np.arange(0.0, 61.0, 20.0), 1.0, correlated_pairs=True, **terms)
     mom = np.array([[st.w @ r, st.w @ (st.theta * r)] for r in res["rho"]])
     energy = res["ekin"] + res["ecorr"]
     assert np.abs(mom[:, 0] - mom[0, 0]).max() < 1e-14
