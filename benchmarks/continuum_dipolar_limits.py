@@ -1,4 +1,4 @@
-"""Issue 5 acceptance numbers for the dipolar continuum (docs/theory.md §3-§4); serial, ~1 minute.
+"""Acceptance numbers for the dipolar continuum (docs/theory.md §3-§4); serial, ~1 minute.
 
     .venv/bin/python benchmarks/continuum_dipolar_limits.py
 

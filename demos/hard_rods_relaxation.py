@@ -5,8 +5,9 @@ Kurtosis of rho(theta) and kinetic energy per particle against t_bar = t (a rho 
 phi = 1/(1+x^6), V0 = 4 and phi = 1/(1+|x|^3), V0 = 8 (a = 1, xi = 20, beta = 2.5, theta0 = 1,
 rho_bar = 0.2, ring 500), and on request controls (--case 2 3 4: phi6 at V0 = 2 and 8, phi3 at V0 = 4): hard-rod MD
 ensembles (error bars over realisations) and three gBBGKY truncations (VARIANTS: the leading-order (5.15), + the
-collective term, (5.16)-(5.18) with (5.19)), each with the pair propagator bold D of (5.13) (independent displacements,
-thin lines) and with (5.36) (correlated displacements, thick; --propagator chooses), on one PNG, numbers in summary.json. Agreement is reported for the kurtosis
+collective term, (5.16)-(5.18) with (5.19)), each with the pair propagator bold D of (5.13) (independent
+displacements, thin lines) and with (5.36) (correlated displacements, thick; --propagator chooses), on one PNG,
+numbers in summary.json. Agreement is reported for the kurtosis
 level and for its change since t = 0 (same realisations, so the sampling noise of the initial state cancels),
 and as the slope d kurtosis / d t_bar in the kinetic regime t_bar >= 0.05 (MD slope with jackknife error).
 --parity also runs every case at -V0 from the same initial states and splits the kurtosis change into its even

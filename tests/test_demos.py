@@ -44,6 +44,8 @@ def test_hard_rods_relaxation_demo_tiny_ring(tmp_path):
     case = summary["cases"][0]
     assert len(case["t_bar"]) == 3 and case["md"]["energy_rel_err"] < 1e-8 and case["md"]["min_gap"] > 0
     assert summary["propagator"] == "both" and len(case["gbbgky"]) == 6          # 3 truncations x 2 propagators
+    kin = case["gbbgky"]
+    assert kin["SB.1 (a V0)^2, correlated pairs"]["kurtosis"][-1] != kin["SB.1 (a V0)^2"]["kurtosis"][-1]
     for kin in case["gbbgky"].values():
         assert kin["number_rel_err"] < 1e-12 and kin["energy_rel_err"] < 1e-8
         assert abs(kin["kurtosis"][0] - case["kurtosis_initial_exact"]) < 1e-3

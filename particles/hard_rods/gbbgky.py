@@ -47,7 +47,7 @@ The pair propagator bold D = DD (x) 1 + 1 (x) DD (5.13) lets the two quasi-parti
 in free hard rods they do not (ghd.pair_displacement_covariance). With correlated_pairs the pair diffusion is that
 of (5.36): the co-displacement rate 2 D12 (5.35) (ghd.cross_diffusion_matrix) is removed from the relative diffusion,
 completed so that the pair density of positions and the thermal correlation (5.23) are kept
-(``co_displacement_modes``); its -k^2 K[g_m] is an explicit term of the ETD step, evaluated on the theta grid
+(``co_displacement_modes``); its +k^2 K[g_m] is an explicit term of the ETD step, evaluated on the theta grid
 (O(M n^3) per step). (5.36) has no Markov limit (the relative diffusion vanishes at theta = theta'), so it is
 used only in the time-dependent solver. Measured results (the (5.21) rate against DD, the Markov time, the
 figure-2 comparison with MD, both propagators): docs/validation.md.
@@ -153,7 +153,7 @@ class SB1State:
     u: np.ndarray
     uinv: np.ndarray
     rho_frozen: np.ndarray
-    cache: dict = field(default_factory=dict)   # exp(mu h), phi_1..3(mu h) for the current (U, h)
+    cache: dict = field(default_factory=dict)   # exp(mu h), phi_1..3(mu h), D12 for the current (U, h)
 
 
 def sb1_initial(setup: KineticSetup, rho0: np.ndarray, g0: np.ndarray | None = None) -> SB1State:
@@ -269,8 +269,8 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
     ikv = 1j * setup.k * setup.vhat
     src = ikv[:, None, None] * s * (p.conj()[:, :, None] * q[:, None, :] - q.conj()[:, :, None] * p[:, None, :])
     r = state.u.transpose(0, 2, 1) @ setup.w                  # U^T w
-    if correlated_pairs:
-        dcross = ghd.cross_diffusion_matrix(setup.theta, setup.w, state.rho_frozen, setup.a)
+    if correlated_pairs and "dcross" not in state.cache:        # D12 of (5.35), frozen with A and DD
+        state.cache["dcross"] = ghd.cross_diffusion_matrix(setup.theta, setup.w, state.rho_frozen, setup.a)
 
     def forcing(y: np.ndarray) -> np.ndarray:
         total = src
@@ -285,7 +285,7 @@ def sb1_step(setup: KineticSetup, state: SB1State, h: float, collective: bool = 
             if two_body or three_point:
                 extra = _local_term_modes(setup, g, state.rho, two_body, three_point)
             if correlated_pairs:
-                extra = extra + co_displacement_modes(setup, g, state.rho_frozen, dcross)
+                extra = extra + co_displacement_modes(setup, g, state.rho_frozen, state.cache["dcross"])
             total = total + state.uinv.conj() @ extra @ state.uinv.transpose(0, 2, 1)
         return total
 
