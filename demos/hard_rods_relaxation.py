@@ -249,6 +249,7 @@ def main(argv: list[str] | None = None) -> None:
     os.makedirs(args.out, exist_ok=True)
     clock = StageClock()
     results = []
+    chosen_variants = variants(args.propagator)
     for case, tb_end, n_r, h, v0 in zip(args.case, t_bar_end, n_real, steps, v0s):
         name, kind, _ = CASES[case]
         name = f"{name.split(', V0=')[0]}, V0={v0:g}"
@@ -267,10 +268,10 @@ def main(argv: list[str] | None = None) -> None:
             continue
         with clock.stage("gbbgky"):
             kin = {name_v: gbbgky_relaxation(system, md["t"], *grid, terms)
-                   for name_v, terms in variants(args.propagator).items()}
+                   for name_v, terms in chosen_variants.items()}
             if args.parity:
                 kin_minus = {name_v: gbbgky_relaxation(dataclasses.replace(system, v0=-v0), md["t"], *grid, terms)
-                             for name_v, terms in variants(args.propagator).items()}
+                             for name_v, terms in chosen_variants.items()}
         t_bar = md["t"] * scale
         results.append({"case": name, "v0": v0, "t": md["t"], "t_bar": t_bar, "md": md, "gbbgky": kin,
                         "kurtosis_initial_exact": boosted_kurtosis(BETA, THETA0),
